@@ -1,0 +1,39 @@
+import type { TaskFn, TaskModuleRef } from '../tasks/types.js';
+
+/**
+ * One run of a body, as a lane hands it to an executor.
+ *
+ * @remarks This is the whole seam between "the lane supervisor decides what runs when" and "an
+ * executor runs a body and reports back": an executor sees only this, and answers only through
+ * {@link ExecutionSink}. A remote or worker-thread executor implements the same two types.
+ */
+export interface ExecutionJob {
+  readonly id: string;
+  readonly name: string;
+  readonly lane: string;
+  readonly args: readonly unknown[];
+  readonly body: TaskFn<readonly unknown[]> | TaskModuleRef;
+}
+
+/** Where an executor reports how a run ended; called at most once per job. */
+export interface ExecutionSink<TJob extends ExecutionJob = ExecutionJob> {
+  /** The body returned `value`. */
+  succeed(job: TJob, value: unknown): void;
+  /** The body threw or rejected with `error` (any value). */
+  fail(job: TJob, error: unknown): void;
+}
+
+/** A run in progress. */
+export interface Execution {
+  /**
+   * Asks the run to stop: its signal aborts with `reason`. Whatever it reports afterwards is
+   * discarded by the lane, which has already recorded the final state.
+   */
+  abort(reason: Error): void;
+}
+
+/** Runs bodies somewhere (this loop, a thread, another machine) and reports back. */
+export interface TaskExecutor {
+  /** Starts `job` now; reports its outcome to `sink` exactly once, never synchronously. */
+  execute<TJob extends ExecutionJob>(job: TJob, sink: ExecutionSink<TJob>): Execution;
+}

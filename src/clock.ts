@@ -1,0 +1,31 @@
+/** A timer handle as returned by {@link Clock.setTimeout}. */
+export type TimerHandle = object | number;
+
+/**
+ * The time source of a scheduler: wall-clock readings and timers.
+ *
+ * @remarks Injected so tests can drive time by hand; the default reads
+ * `performance.timeOrigin + performance.now()` (epoch ms with sub-millisecond precision, and
+ * monotonic within a process) and uses the global timers.
+ */
+export interface Clock {
+  /** Current time as epoch milliseconds, with sub-millisecond precision; never decreases. */
+  now(): number;
+  /** Calls `callback` after `delayMs`. */
+  setTimeout(callback: () => void, delayMs: number): TimerHandle;
+  /** Cancels a timer from {@link Clock.setTimeout}; unknown handles are ignored. */
+  clearTimeout(handle: TimerHandle): void;
+}
+
+/**
+ * The clock a scheduler uses when none is given.
+ *
+ * @remarks Timers are looked up on `globalThis` at call time, so vitest's fake timers apply.
+ */
+export const systemClock: Clock = {
+  now: () => performance.timeOrigin + performance.now(),
+  setTimeout: (callback, delayMs) => globalThis.setTimeout(callback, delayMs),
+  clearTimeout: (handle) => {
+    globalThis.clearTimeout(handle as ReturnType<typeof globalThis.setTimeout>);
+  },
+};

@@ -1,0 +1,133 @@
+/**
+ * Fixed error codes carried by every {@link SchedulerError}.
+ *
+ * @remarks Codes never change meaning; match on them (or on the subclasses) rather than on
+ * messages, which may be reworded.
+ */
+export const SchedulerErrorCode = {
+  /** A task id that was never submitted, or whose record retention has evicted. */
+  UNKNOWN_TASK: 'ERR_UNKNOWN_TASK',
+  /** `submitTask()` after `stop()` was called. */
+  SCHEDULER_STOPPED: 'ERR_SCHEDULER_STOPPED',
+  /** A task ran past its `timeoutMs`. */
+  TASK_TIMEOUT: 'ERR_TASK_TIMEOUT',
+  /** A task was canceled by `cancelTask()` or `stop()`. */
+  TASK_CANCELED: 'ERR_TASK_CANCELED',
+  /** The thread running a task died. */
+  WORKER_CRASHED: 'ERR_WORKER_CRASHED',
+  /** `waitTask()`'s own `timeoutMs` passed before the task finished. */
+  WAIT_TIMEOUT: 'ERR_WAIT_TIMEOUT',
+  /** A task body threw or rejected with something that is not an `Error`. */
+  NON_ERROR_THROWN: 'ERR_NON_ERROR_THROWN',
+  /** A user callback (`onDone`, …) threw. */
+  CALLBACK_FAILED: 'ERR_CALLBACK_FAILED',
+  /** A subscriber of `transitions$` threw. */
+  SUBSCRIBER_FAILED: 'ERR_SUBSCRIBER_FAILED',
+} as const;
+
+/** One of the {@link SchedulerErrorCode} values. */
+export type SchedulerErrorCode = (typeof SchedulerErrorCode)[keyof typeof SchedulerErrorCode];
+
+/** Options shared by every {@link SchedulerError}. */
+export interface SchedulerErrorOptions {
+  /** The underlying error or value, when there is one. */
+  cause?: unknown;
+  /** The task this error concerns, when there is one. */
+  taskId?: string;
+}
+
+/**
+ * Base class of every runtime failure the scheduler reports.
+ *
+ * @remarks Misuse of the API (a bad argument) throws `TypeError`/`RangeError` instead; a
+ * `SchedulerError` is data about something that happened at run time.
+ *
+ * @example
+ * ```ts
+ * s.errors$.subscribe((err) => console.warn(err.code, err.taskId, err.message));
+ * ```
+ */
+export class SchedulerError extends Error {
+  override readonly name: string = 'SchedulerError';
+  /** What went wrong, as a fixed code. */
+  readonly code: SchedulerErrorCode;
+  /** The task this error concerns, if any. */
+  readonly taskId: string | undefined;
+
+  constructor(code: SchedulerErrorCode, message: string, options: SchedulerErrorOptions = {}) {
+    super(message, 'cause' in options ? { cause: options.cause } : undefined);
+    this.code = code;
+    this.taskId = options.taskId;
+  }
+}
+
+/** Thrown for an id that was never submitted or whose finished record was evicted by retention. */
+export class UnknownTaskError extends SchedulerError {
+  override readonly name = 'UnknownTaskError';
+  constructor(taskId: string) {
+    super(
+      SchedulerErrorCode.UNKNOWN_TASK,
+      `Unknown task id "${taskId}": it was never submitted to this scheduler, or its finished record was evicted by retention`,
+      { taskId },
+    );
+  }
+}
+
+/** Thrown by `submitTask()` once `stop()` has been called. */
+export class SchedulerStoppedError extends SchedulerError {
+  override readonly name = 'SchedulerStoppedError';
+  constructor(lane: string) {
+    super(
+      SchedulerErrorCode.SCHEDULER_STOPPED,
+      `Scheduler "${lane}" is stopped (or stopping) and accepts no new tasks`,
+    );
+  }
+}
+
+/** The error of a task that ran past its `timeoutMs`; `result()` rejects with it. */
+export class TaskTimeoutError extends SchedulerError {
+  override readonly name = 'TaskTimeoutError';
+  /** The limit that passed, in milliseconds. */
+  readonly timeoutMs: number;
+  constructor(taskId: string, timeoutMs: number) {
+    super(SchedulerErrorCode.TASK_TIMEOUT, `Task timed out after ${timeoutMs} ms`, { taskId });
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** The error of a canceled task; `result()` rejects with it and a running body's signal aborts with it. */
+export class TaskCanceledError extends SchedulerError {
+  override readonly name = 'TaskCanceledError';
+  /** Why the task was canceled. */
+  readonly reason: string;
+  constructor(taskId: string, reason: string) {
+    super(SchedulerErrorCode.TASK_CANCELED, `Task canceled: ${reason}`, { taskId });
+    this.reason = reason;
+  }
+}
+
+/** The error of a task whose thread died under it (process.exit, uncaught error, out of memory). */
+export class WorkerCrashedError extends SchedulerError {
+  override readonly name = 'WorkerCrashedError';
+  /** The thread's exit code, when it exited. */
+  readonly exitCode: number | undefined;
+  constructor(message: string, options: SchedulerErrorOptions & { exitCode?: number } = {}) {
+    super(SchedulerErrorCode.WORKER_CRASHED, message, options);
+    this.exitCode = options.exitCode;
+  }
+}
+
+/** Rejection of `waitTask()` when the caller's own `timeoutMs` passes; the task is not touched. */
+export class WaitTimeoutError extends SchedulerError {
+  override readonly name = 'WaitTimeoutError';
+  /** The caller's limit, in milliseconds. */
+  readonly timeoutMs: number;
+  constructor(taskId: string, timeoutMs: number) {
+    super(
+      SchedulerErrorCode.WAIT_TIMEOUT,
+      `Gave up waiting for task "${taskId}" after ${timeoutMs} ms; the task itself goes on`,
+      { taskId },
+    );
+    this.timeoutMs = timeoutMs;
+  }
+}

@@ -1,0 +1,36 @@
+export { AsyncScheduler } from './scheduler/AsyncScheduler.js';
+export type { SlowestOptions, StopOptions, WaitTaskOptions } from './scheduler/AsyncScheduler.js';
+export type { AsyncSchedulerOptions, InspectionObserver } from './scheduler/schedulerOptions.js';
+export { AsyncTask } from './tasks/AsyncTask.js';
+export type {
+  TaskCallback,
+  TaskCallbacks,
+  TaskContext,
+  TaskErrorData,
+  TaskFn,
+  TaskInfo,
+  TaskModuleRef,
+  TaskOptions,
+  TaskTimestamps,
+  TaskTransition,
+  TaskType,
+} from './tasks/types.js';
+export { TaskState, isFinished, isRunning, RUNNING_TAG, FINISHED_TAG } from './taskState.js';
+export type { FinalTaskState } from './taskState.js';
+export {
+  SchedulerError,
+  SchedulerErrorCode,
+  UnknownTaskError,
+  SchedulerStoppedError,
+  TaskTimeoutError,
+  TaskCanceledError,
+  WorkerCrashedError,
+  WaitTimeoutError,
+} from './errors.js';
+export type { SchedulerErrorOptions } from './errors.js';
+export { systemClock } from './clock.js';
+export type { Clock, TimerHandle } from './clock.js';
+export { taskMachine } from './machines/taskMachine.js';
+export type { TaskMachine, TaskMachineContext } from './machines/taskMachine.js';
+export type { TaskEvent } from './machines/taskEvents.js';
+export { formatTasks } from './format/formatTasks.js';

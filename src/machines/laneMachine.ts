@@ -1,0 +1,138 @@
+import { setup } from 'xstate';
+
+/** A child task actor reached a final state (sent by XState itself). */
+export type TaskDoneEvent = { type: `xstate.done.actor.${string}` };
+
+/** The events a lane supervisor understands. */
+export type LaneEvent =
+  | { type: 'lane.start' }
+  | { type: 'lane.submit'; taskId: string }
+  | { type: 'lane.stop'; cancel: boolean; reason: string }
+  | TaskDoneEvent;
+
+/** What the lane supervisor shows in its snapshot (kept small: the inspector serializes it). */
+export interface LaneMachineContext {
+  lane: string;
+  concurrency: number;
+}
+
+/**
+ * The work a lane supervisor delegates: the machine decides *when*, these decide *how*.
+ *
+ * @remarks The queue and the running set live in the engine, not in the machine's context:
+ * context is copied on every change and serialized for the inspector, which a queue of 100k
+ * tasks must not be.
+ */
+export interface LaneHooks {
+  /** Keeps a task SUBMITTED until the lane starts. */
+  holdTask(taskId: string): void;
+  /** Moves a task to SCHEDULED, queues it and starts what concurrency allows. */
+  scheduleTask(taskId: string): void;
+  /** Schedules every held task, in submit order. */
+  scheduleHeldTasks(): void;
+  /** A child task finished: start what its slot allows. */
+  releaseSlot(): void;
+  /** Cancels every task not yet final. */
+  cancelAll(reason: string): void;
+  /** True once no task of the lane is left unfinished. */
+  isDrained(): boolean;
+  /** The lane has stopped: every task is final. */
+  stopped(): void;
+}
+
+/**
+ * The supervisor of one lane: `idle → running → stopping → stopped`.
+ *
+ * @remarks Task actors are created with this actor as their parent, so they join its actor
+ * system (and its inspector) without entering its snapshot; each one stops itself on reaching a
+ * final state, and the supervisor hears of it as `xstate.done.actor.<taskId>`. In `idle`,
+ * submitted tasks wait SUBMITTED; `stopping` accepts nothing new, drains (or cancels) what is
+ * left and becomes `stopped` once every task is final.
+ */
+export function createLaneMachine(hooks: LaneHooks) {
+  return setup({
+    types: {
+      context: {} as LaneMachineContext,
+      events: {} as LaneEvent,
+      input: {} as LaneMachineContext,
+    },
+    actions: {
+      holdTask: (_, params: { taskId: string }) => {
+        hooks.holdTask(params.taskId);
+      },
+      scheduleTask: (_, params: { taskId: string }) => {
+        hooks.scheduleTask(params.taskId);
+      },
+      scheduleHeldTasks: () => {
+        hooks.scheduleHeldTasks();
+      },
+      releaseSlot: () => {
+        hooks.releaseSlot();
+      },
+      applyStop: (_, params: { cancel: boolean; reason: string }) => {
+        if (params.cancel) hooks.cancelAll(params.reason);
+      },
+      stopped: () => {
+        hooks.stopped();
+      },
+    },
+    guards: {
+      isDrained: () => hooks.isDrained(),
+    },
+  }).createMachine({
+    id: 'lane',
+    context: ({ input }) => input,
+    initial: 'idle',
+    states: {
+      idle: {
+        on: {
+          'lane.submit': {
+            actions: { type: 'holdTask', params: ({ event }) => ({ taskId: event.taskId }) },
+          },
+          'lane.start': 'running',
+          'lane.stop': {
+            target: 'stopping',
+            actions: {
+              type: 'applyStop',
+              params: ({ event }) => ({ cancel: event.cancel, reason: event.reason }),
+            },
+          },
+        },
+      },
+      running: {
+        entry: 'scheduleHeldTasks',
+        on: {
+          'lane.submit': {
+            actions: { type: 'scheduleTask', params: ({ event }) => ({ taskId: event.taskId }) },
+          },
+          'xstate.done.actor.*': { actions: 'releaseSlot' },
+          'lane.stop': {
+            target: 'stopping',
+            actions: {
+              type: 'applyStop',
+              params: ({ event }) => ({ cancel: event.cancel, reason: event.reason }),
+            },
+          },
+        },
+      },
+      stopping: {
+        // Held tasks drain too (or were just canceled by applyStop).
+        entry: 'scheduleHeldTasks',
+        always: { guard: 'isDrained', target: 'stopped' },
+        on: {
+          'xstate.done.actor.*': { actions: 'releaseSlot' },
+          'lane.stop': {
+            actions: {
+              type: 'applyStop',
+              params: ({ event }) => ({ cancel: event.cancel, reason: event.reason }),
+            },
+          },
+        },
+      },
+      stopped: { type: 'final', entry: 'stopped' },
+    },
+  });
+}
+
+/** The lane machine's type. */
+export type LaneMachine = ReturnType<typeof createLaneMachine>;

@@ -1,0 +1,44 @@
+import type { TaskErrorData } from '../tasks/types.js';
+
+/** The events a task actor understands; each carries `at`, the epoch ms it happened. */
+export type TaskEvent =
+  | { type: 'task.submit'; at: number }
+  | { type: 'task.schedule'; at: number }
+  | { type: 'task.start'; at: number }
+  | { type: 'task.done'; at: number; result: unknown }
+  | { type: 'task.fail'; at: number; error: TaskErrorData }
+  | { type: 'task.timeout'; at: number; reason: string; error: TaskErrorData }
+  | { type: 'task.cancel'; at: number; reason: string; error: TaskErrorData };
+
+/** `task.submit`: the scheduler accepted the task. */
+export const submitEvent = (at: number): TaskEvent => ({ type: 'task.submit', at });
+/** `task.schedule`: the task entered its lane's queue. */
+export const scheduleEvent = (at: number): TaskEvent => ({ type: 'task.schedule', at });
+/** `task.start`: the body was handed to an executor. */
+export const startEvent = (at: number): TaskEvent => ({ type: 'task.start', at });
+/** `task.done`: the body returned `result`. */
+export const doneEvent = (at: number, result: unknown): TaskEvent => ({
+  type: 'task.done',
+  at,
+  result,
+});
+/** `task.fail`: the body threw or rejected. */
+export const failEvent = (at: number, error: TaskErrorData): TaskEvent => ({
+  type: 'task.fail',
+  at,
+  error,
+});
+/** `task.timeout`: the body ran past its limit. */
+export const timeoutEvent = (at: number, reason: string, error: TaskErrorData): TaskEvent => ({
+  type: 'task.timeout',
+  at,
+  reason,
+  error,
+});
+/** `task.cancel`: someone canceled the task. */
+export const cancelEvent = (at: number, reason: string, error: TaskErrorData): TaskEvent => ({
+  type: 'task.cancel',
+  at,
+  reason,
+  error,
+});

@@ -1,0 +1,234 @@
+import type { Observable } from 'rxjs';
+import { fromLoop } from '../actors/fromLoop.js';
+import { SchedulerError, UnknownTaskError } from '../errors.js';
+import type { TaskState } from '../taskState.js';
+import { AsyncTask } from '../tasks/AsyncTask.js';
+import type { TaskInfo, TaskTransition } from '../tasks/types.js';
+import {
+  assertNonEmptyString,
+  assertNonNegativeNumber,
+  assertOptionsObject,
+  assertWholeNumber,
+  describeValue,
+} from '../validate.js';
+import { DEFAULT_CANCEL_REASON, LaneEngine } from './LaneEngine.js';
+import {
+  DEFAULT_LANE_NAME,
+  resolveSchedulerOptions,
+  type AsyncSchedulerOptions,
+} from './schedulerOptions.js';
+import { slowestTasks } from './slowestTasks.js';
+
+/** Options of {@link AsyncScheduler.waitTask}. */
+export interface WaitTaskOptions {
+  /** Give up after this many ms with a `WaitTimeoutError`; the task is not touched. `0`: never. */
+  timeoutMs?: number;
+  /** Give up when this aborts, rejecting with its reason; the task is not touched. */
+  signal?: AbortSignal;
+}
+
+/** Options of {@link AsyncScheduler.stop}. */
+export interface StopOptions {
+  /** Cancel queued and running tasks instead of draining them. @default false */
+  cancel?: boolean;
+  /** Longest the drain may take, in ms; then the rest is canceled. `0`: no limit. @default 0 */
+  timeoutMs?: number;
+}
+
+/** Options of {@link AsyncScheduler.slowest}. */
+export interface SlowestOptions {
+  /**
+   * `true`: only running tasks (time so far); `false`: only finished ones; absent: both.
+   */
+  running?: boolean;
+}
+
+function assertTask(task: unknown): asserts task is AsyncTask {
+  if (!(task instanceof AsyncTask)) {
+    throw new TypeError(`Expected \`task\` to be an AsyncTask, got ${describeValue(task)}`);
+  }
+}
+
+/**
+ * A scheduler whose lane is the caller's event loop: AsyncTask bodies run here, up to
+ * `concurrency` at once, highest priority first.
+ *
+ * @remarks Every submitted task is an XState actor supervised by the lane's actor; every
+ * transition is on {@link AsyncScheduler.transitions$}. Submitting before {@link start} queues
+ * (SUBMITTED); nothing runs until `start()`. Every submitted task ends in exactly one final
+ * state, whatever happens.
+ * @example
+ * ```ts
+ * const s = new AsyncScheduler({ concurrency: 8 });
+ * s.start();
+ * const id = s.submitTask(new AsyncTask('hello', ({ args: [who] }) => `hi ${who}`), 'Ada');
+ * console.log(await s.result(id)); // 'hi Ada'
+ * await s.stop();
+ * ```
+ */
+export class AsyncScheduler {
+  readonly #engine: LaneEngine;
+
+  /** @throws TypeError/RangeError for a bad option. */
+  constructor(options?: AsyncSchedulerOptions) {
+    const resolved = resolveSchedulerOptions(options, DEFAULT_LANE_NAME);
+    this.#engine = new LaneEngine({
+      lane: resolved.name,
+      concurrency: resolved.concurrency,
+      retention: resolved.retention,
+      clock: resolved.clock,
+      executor: fromLoop(),
+      callbacks: resolved.callbacks,
+      inspect: resolved.inspect,
+    });
+  }
+
+  /** The lane's name (`'main'` unless given). */
+  get name(): string {
+    return this.#engine.lane;
+  }
+
+  /** Every transition of every task, in order. Hot: subscribe before submitting. Completes when `stop()` resolves. */
+  get transitions$(): Observable<TaskTransition> {
+    return this.#engine.reporter.transitions$;
+  }
+
+  /** Failures of callbacks and subscribers; they never change a task's outcome. */
+  get errors$(): Observable<SchedulerError> {
+    return this.#engine.reporter.errors$;
+  }
+
+  /** How many tasks are STARTED now. */
+  get runningCount(): number {
+    return this.#engine.runningCount;
+  }
+
+  /** How many tasks wait SCHEDULED for a slot. */
+  get queuedCount(): number {
+    return this.#engine.queuedCount;
+  }
+
+  /** Starts running tasks, submitted ones first. Calling it again does nothing. */
+  start(): this {
+    this.#engine.start();
+    return this;
+  }
+
+  /**
+   * Submits one run of `task` with `args`.
+   *
+   * @returns the new task's id (a UUID v7).
+   * @throws TypeError when `task` is not an AsyncTask; SchedulerStoppedError after `stop()`.
+   */
+  submitTask<TArgs extends unknown[]>(task: AsyncTask<TArgs>, ...args: TArgs): string {
+    assertTask(task);
+    return this.#engine.submit(task, args);
+  }
+
+  /** The task's state. @throws UnknownTaskError for an unknown or evicted id. */
+  taskState(id: string): TaskState {
+    const live = this.#engine.registry.live(id);
+    if (live !== undefined) return live.state;
+    const finished = this.#engine.registry.finished(id);
+    if (finished === undefined) throw new UnknownTaskError(id);
+    return finished.info.state;
+  }
+
+  /** A frozen snapshot of the task. @throws UnknownTaskError for an unknown or evicted id. */
+  taskInfo(id: string): TaskInfo {
+    const info = this.#engine.liveInfo(id) ?? this.#engine.registry.finished(id)?.info;
+    if (info === undefined) throw new UnknownTaskError(id);
+    return info;
+  }
+
+  /**
+   * Resolves with the task's info once it is final, whatever the outcome.
+   *
+   * @remarks Rejects with `WaitTimeoutError` when `timeoutMs` passes first, with
+   * `signal.reason` when `signal` aborts first, with `UnknownTaskError` for an unknown id.
+   */
+  waitTask(id: string, options: WaitTaskOptions = {}): Promise<TaskInfo> {
+    assertOptionsObject(options, 'options');
+    const { timeoutMs, signal } = options;
+    if (timeoutMs !== undefined) assertNonNegativeNumber(timeoutMs, 'timeoutMs');
+    if (signal !== undefined && !(signal instanceof AbortSignal)) {
+      throw new TypeError(`Expected \`signal\` to be an AbortSignal, got ${describeValue(signal)}`);
+    }
+    return this.#engine.registry.wait(id, { timeoutMs, signal });
+  }
+
+  /**
+   * The task's value once DONE.
+   *
+   * @remarks Rejects with the body's own error (a non-Error thrown is wrapped in a
+   * SchedulerError with code `ERR_NON_ERROR_THROWN`), `TaskTimeoutError`, `TaskCanceledError`
+   * or `UnknownTaskError`.
+   * @typeParam TResult - what the body resolves to.
+   */
+  async result<TResult = unknown>(id: string): Promise<TResult> {
+    const info = await this.#engine.registry.wait(id);
+    if (info.state === 'DONE') return info.result as TResult;
+    const finished = this.#engine.registry.finished(id);
+    throw finished?.failure ?? new UnknownTaskError(id);
+  }
+
+  /**
+   * Cancels a task that is not final yet.
+   *
+   * @remarks A queued task never runs; a running one's `signal` aborts with a
+   * `TaskCanceledError`. When the promise resolves the task is final.
+   * @returns true iff this call moved the task to CANCELED; false for a final or unknown task.
+   */
+  cancelTask(id: string, reason: string = DEFAULT_CANCEL_REASON): Promise<boolean> {
+    assertNonEmptyString(reason, 'reason');
+    return Promise.resolve(this.#engine.cancel(id, reason));
+  }
+
+  /** Every retained task (live and finished) in submit order, or just the one. @throws UnknownTaskError for an unknown id. */
+  dumpTask(id?: string): TaskInfo[] {
+    if (id !== undefined) return [this.taskInfo(id)];
+    const infos = this.#engine.liveInfos();
+    for (const record of this.#engine.registry.finishedRecords()) infos.push(record.info);
+    // Ids are UUID v7: their order is submit order.
+    return infos.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  /**
+   * The `n` tasks with the longest run time, slowest first.
+   *
+   * @remarks Finished tasks are counted even after retention evicted them (the slowest are kept
+   * aside); running tasks count with their time so far.
+   */
+  slowest(n = 1, options: SlowestOptions = {}): TaskInfo[] {
+    assertWholeNumber(n, 'n', { min: 0 });
+    assertOptionsObject(options, 'options');
+    const { running } = options;
+    const registry = this.#engine.registry;
+    const live =
+      running === false ? [] : this.#engine.liveInfos().filter((i) => i.state === 'STARTED');
+    const finished =
+      running === true
+        ? []
+        : [...registry.slowestEver(), ...[...registry.finishedRecords()].map((r) => r.info)];
+    return slowestTasks([...live, ...finished], n);
+  }
+
+  /**
+   * Stops accepting tasks and ends the rest.
+   *
+   * @remarks From the call on, `submitTask` throws SchedulerStoppedError. By default queued and
+   * running tasks drain; `cancel: true` cancels them; `timeoutMs` bounds the drain, then cancels
+   * what is left. When it resolves every task is final, both streams have completed, and no
+   * timer of the scheduler keeps the process alive. A body that never settles keeps a drain
+   * waiting: bound it with `timeoutMs`.
+   */
+  stop(options: StopOptions = {}): Promise<void> {
+    assertOptionsObject(options, 'options');
+    const { cancel = false, timeoutMs = 0 } = options;
+    if (typeof cancel !== 'boolean') {
+      throw new TypeError(`Expected \`cancel\` to be a boolean, got ${describeValue(cancel)}`);
+    }
+    assertNonNegativeNumber(timeoutMs, 'timeoutMs');
+    return this.#engine.stop({ cancel, timeoutMs });
+  }
+}

@@ -1,0 +1,96 @@
+import { Observable, Subject, Subscriber, type Observer, type Subscription } from 'rxjs';
+
+type NextHandler<T> = (value: T) => void;
+
+/**
+ * An observable whose direct subscribers cannot hurt the producer: an error thrown by a
+ * subscriber's `next` is caught and handed to `onSubscriberError`, and delivery goes on.
+ *
+ * @remarks RxJS itself would rethrow such an error on a later tick, which crashes a Node
+ * process. Operators in a `pipe()` keep RxJS's own rules: an error in `map()` is sent down the
+ * chain as an error notification, so end such chains with `catchError` or an error handler.
+ */
+class GuardedObservable<T> extends Observable<T> {
+  readonly #onSubscriberError: (error: unknown) => void;
+
+  constructor(subject: Subject<T>, onSubscriberError: (error: unknown) => void) {
+    super((subscriber) => subject.subscribe(subscriber));
+    this.#onSubscriberError = onSubscriberError;
+  }
+
+  override subscribe(
+    observerOrNext?: Partial<Observer<T>> | NextHandler<T> | null,
+    error?: ((error: unknown) => void) | null,
+    complete?: (() => void) | null,
+  ): Subscription {
+    // An operator's own subscriber already contains its errors; wrapping it would cut the
+    // unsubscribe chain.
+    if (observerOrNext instanceof Subscriber) return super.subscribe(observerOrNext);
+    const observer: Partial<Observer<T>> =
+      typeof observerOrNext === 'function' || observerOrNext == null
+        ? {
+            ...(observerOrNext ? { next: observerOrNext } : {}),
+            ...(error ? { error } : {}),
+            ...(complete ? { complete } : {}),
+          }
+        : observerOrNext;
+    const report = this.#onSubscriberError;
+    const guarded: Partial<Observer<T>> = {
+      error: (err: unknown) => {
+        try {
+          observer.error?.(err);
+        } catch (thrown) {
+          report(thrown);
+        }
+      },
+      complete: () => {
+        try {
+          observer.complete?.();
+        } catch (thrown) {
+          report(thrown);
+        }
+      },
+    };
+    const next = observer.next;
+    if (next !== undefined) {
+      guarded.next = (value: T) => {
+        try {
+          next.call(observer, value);
+        } catch (thrown) {
+          report(thrown);
+        }
+      };
+    }
+    return super.subscribe(guarded);
+  }
+}
+
+/**
+ * A hot stream (a `Subject` inside) with a guarded public side.
+ *
+ * @typeParam T - the values carried.
+ */
+export class GuardedStream<T> {
+  readonly #subject = new Subject<T>();
+  /** The public, guarded observable. */
+  readonly observable: Observable<T>;
+
+  constructor(onSubscriberError: (error: unknown) => void) {
+    this.observable = new GuardedObservable(this.#subject, onSubscriberError);
+  }
+
+  /** True while someone listens; lets producers skip work nobody would see. */
+  get observed(): boolean {
+    return this.#subject.observed;
+  }
+
+  /** Delivers a value to every subscriber. */
+  next(value: T): void {
+    this.#subject.next(value);
+  }
+
+  /** Completes the stream. */
+  complete(): void {
+    this.#subject.complete();
+  }
+}

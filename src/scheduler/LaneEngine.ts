@@ -1,0 +1,405 @@
+import { createActor, type Actor, type InspectionEvent, type Observer } from 'xstate';
+import type { Execution, ExecutionJob, ExecutionSink, TaskExecutor } from '../actors/executor.js';
+import type { Clock, TimerHandle } from '../clock.js';
+import {
+  SchedulerError,
+  SchedulerErrorCode,
+  SchedulerStoppedError,
+  TaskCanceledError,
+  TaskTimeoutError,
+} from '../errors.js';
+import { createIdFactory } from '../ids.js';
+import { createLaneMachine, type LaneMachine } from '../machines/laneMachine.js';
+import {
+  cancelEvent,
+  failEvent,
+  scheduleEvent,
+  startEvent,
+  submitEvent,
+  timeoutEvent,
+  doneEvent,
+  type TaskEvent,
+} from '../machines/taskEvents.js';
+import { taskMachine, type TaskMachine } from '../machines/taskMachine.js';
+import { describeValue } from '../validate.js';
+import { isFinished, TaskState } from '../taskState.js';
+import type { TaskCallbacks, TaskFn, TaskInfo, TaskModuleRef, TaskType } from '../tasks/types.js';
+import { FINAL_TIMESTAMP_KEY } from '../tasks/types.js';
+import type { QueueEntry } from './queue/PriorityQueue.js';
+import { PriorityQueue } from './queue/PriorityQueue.js';
+import type { RetentionLimits } from './retention/FinishedStore.js';
+import { buildTaskInfo, toErrorData, type TaskIdentity } from './taskInfo.js';
+import { TaskRegistry, type LiveRecord, type Waiter } from './TaskRegistry.js';
+import { TransitionReporter } from './TransitionReporter.js';
+
+/** Everything a lane is built from, validated by the facade. */
+export interface LaneConfig {
+  readonly lane: string;
+  readonly concurrency: number;
+  readonly retention: RetentionLimits;
+  readonly clock: Clock;
+  readonly executor: TaskExecutor;
+  readonly callbacks: TaskCallbacks;
+  readonly inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void) | undefined;
+}
+
+/** What the engine needs of a submitted task definition. */
+export interface TaskDefinition {
+  readonly name: string;
+  readonly type: TaskType;
+  readonly run: TaskFn<never> | TaskModuleRef;
+  readonly options: Readonly<TaskCallbacks & { timeoutMs?: number; priority?: number }>;
+}
+
+/** A task that is not final yet: the lane's working record of it. */
+interface LiveTask extends TaskIdentity, QueueEntry, ExecutionJob, LiveRecord {
+  readonly callbacks: TaskCallbacks;
+  readonly actor: Actor<TaskMachine>;
+  state: TaskState;
+  execution: Execution | undefined;
+  timer: TimerHandle | undefined;
+  /** What `result()` rejects with once the task ends other than DONE. */
+  failure: Error | undefined;
+  waiters: Waiter[] | undefined;
+}
+
+const ENTRY_TIMESTAMP_KEY = {
+  SUBMITTED: 'submit',
+  SCHEDULED: 'schedule',
+  STARTED: 'start',
+  ...FINAL_TIMESTAMP_KEY,
+} as const;
+
+/** Default reason of `cancelTask()` without one. */
+export const DEFAULT_CANCEL_REASON = 'canceled by caller';
+
+/**
+ * The private engine behind a lane: its supervisor actor, its queue, its running tasks,
+ * their timeouts and cancels, and the registry of every task it was given.
+ *
+ * @remarks One instance per lane. The supervisor actor ({@link createLaneMachine}) owns the
+ * lane's lifecycle and receives every submit and every child's completion; this class carries
+ * out what it decides. Task actors are created with the supervisor as parent and stop
+ * themselves when final, so finished tasks hold no actor: only a frozen record in retention.
+ */
+export class LaneEngine implements ExecutionSink<LiveTask> {
+  readonly reporter: TransitionReporter;
+  readonly registry: TaskRegistry<LiveTask>;
+  readonly #config: LaneConfig;
+  readonly #queue = new PriorityQueue<LiveTask>();
+  /** SUBMITTED tasks waiting for `start()`, in submit order. */
+  readonly #held = new Set<LiveTask>();
+  readonly #supervisor: Actor<LaneMachine>;
+  readonly #createTaskId = createIdFactory();
+  #running = 0;
+  #seq = 0;
+  #stopping: Promise<void> | undefined;
+  #resolveStopped: (() => void) | undefined;
+  #stopTimer: TimerHandle | undefined;
+
+  constructor(config: LaneConfig) {
+    this.#config = config;
+    this.reporter = new TransitionReporter(config.callbacks);
+    this.registry = new TaskRegistry<LiveTask>(config.retention, config.clock);
+    const machine = createLaneMachine({
+      holdTask: (id) => {
+        this.#hold(id);
+      },
+      scheduleTask: (id) => {
+        this.#schedule(id);
+      },
+      scheduleHeldTasks: () => {
+        this.#scheduleHeld();
+      },
+      releaseSlot: () => {
+        this.#pump();
+      },
+      cancelAll: (reason) => {
+        this.#cancelAll(reason);
+      },
+      isDrained: () => this.registry.liveCount === 0,
+      stopped: () => {
+        this.#onStopped();
+      },
+    });
+    this.#supervisor = createActor(machine, {
+      id: `lane:${config.lane}`,
+      input: { lane: config.lane, concurrency: config.concurrency },
+      ...(config.inspect === undefined ? {} : { inspect: config.inspect }),
+    });
+    this.#supervisor.start();
+  }
+
+  /** The lane's name. */
+  get lane(): string {
+    return this.#config.lane;
+  }
+
+  /** The supervisor's state: `idle`, `running`, `stopping` or `stopped`. */
+  get status(): 'idle' | 'running' | 'stopping' | 'stopped' {
+    return this.#supervisor.getSnapshot().value;
+  }
+
+  /** How many tasks are STARTED now. */
+  get runningCount(): number {
+    return this.#running;
+  }
+
+  /** How many tasks are SCHEDULED and waiting for a slot. */
+  get queuedCount(): number {
+    return this.#queue.size;
+  }
+
+  /** Starts running: held tasks are scheduled. Idempotent. */
+  start(): void {
+    this.#supervisor.send({ type: 'lane.start' });
+  }
+
+  /**
+   * Creates a task actor for one run of `task`, enters SUBMITTED and hands it to the supervisor.
+   *
+   * @throws SchedulerStoppedError once `stop()` was called.
+   */
+  submit(task: TaskDefinition, args: unknown[]): string {
+    const status = this.status;
+    if (status === 'stopping' || status === 'stopped') {
+      throw new SchedulerStoppedError(this.#config.lane);
+    }
+    const id = this.#createTaskId();
+    const actor = createActor(taskMachine, { id, parent: this.#supervisor });
+    const record: LiveTask = {
+      id,
+      name: task.name,
+      type: task.type,
+      lane: this.#config.lane,
+      args: Object.freeze(args),
+      priority: task.options.priority ?? 0,
+      timeoutMs: task.options.timeoutMs,
+      body: task.run as TaskFn<readonly unknown[]> | TaskModuleRef,
+      callbacks: task.options,
+      seq: this.#seq++,
+      queueIndex: -1,
+      actor,
+      state: TaskState.NEW,
+      execution: undefined,
+      timer: undefined,
+      failure: undefined,
+      waiters: undefined,
+    };
+    this.registry.addLive(record);
+    actor.subscribe((snapshot) => {
+      this.#onTaskSnapshot(record, snapshot.value, snapshot.context);
+    });
+    actor.start();
+    this.#send(record, submitEvent(this.#config.clock.now()));
+    this.#supervisor.send({ type: 'lane.submit', taskId: id });
+    return id;
+  }
+
+  /**
+   * Cancels a task that is not final: a queued one never runs, a running one's signal aborts.
+   *
+   * @returns true iff this call moved the task to CANCELED.
+   */
+  cancel(id: string, reason: string): boolean {
+    const record = this.registry.live(id);
+    if (record === undefined) return false;
+    return this.#cancel(record, reason);
+  }
+
+  /**
+   * Stops accepting tasks; drains (or, with `cancel`, cancels) the rest. `timeoutMs` bounds the
+   * drain, then cancels what is left. Resolves once every task is final.
+   */
+  stop({ cancel, timeoutMs }: { cancel: boolean; timeoutMs: number }): Promise<void> {
+    if (this.#stopping !== undefined) {
+      if (cancel) this.#supervisor.send({ type: 'lane.stop', cancel, reason: 'scheduler stopped' });
+      return this.#stopping;
+    }
+    this.#stopping = new Promise<void>((resolve) => {
+      this.#resolveStopped = resolve;
+    });
+    if (timeoutMs > 0) {
+      this.#stopTimer = this.#config.clock.setTimeout(() => {
+        this.#stopTimer = undefined;
+        this.#supervisor.send({
+          type: 'lane.stop',
+          cancel: true,
+          reason: `scheduler stop timed out after ${timeoutMs} ms`,
+        });
+      }, timeoutMs);
+    }
+    this.#supervisor.send({ type: 'lane.stop', cancel, reason: 'scheduler stopped' });
+    return this.#stopping;
+  }
+
+  /** The live info of a task not yet final. */
+  liveInfo(id: string): TaskInfo | undefined {
+    const record = this.registry.live(id);
+    if (record === undefined) return undefined;
+    const snapshot = record.actor.getSnapshot();
+    return buildTaskInfo(record, record.state, snapshot.context, this.#config.clock.now());
+  }
+
+  /** Every live task's info, in submit order. */
+  liveInfos(): TaskInfo[] {
+    const now = this.#config.clock.now();
+    const infos: TaskInfo[] = [];
+    for (const record of this.registry.liveRecords()) {
+      infos.push(buildTaskInfo(record, record.state, record.actor.getSnapshot().context, now));
+    }
+    return infos;
+  }
+
+  // ── ExecutionSink: how a run ended ────────────────────────────────────────────
+
+  /** @internal The body returned; ignored when the task already ended (late result). */
+  succeed(record: LiveTask, value: unknown): void {
+    if (record.state !== TaskState.STARTED) return;
+    this.#send(record, doneEvent(this.#config.clock.now(), value));
+  }
+
+  /** @internal The body threw or rejected; ignored when the task already ended. */
+  fail(record: LiveTask, error: unknown): void {
+    if (record.state !== TaskState.STARTED) return;
+    const failure =
+      error instanceof Error
+        ? error
+        : new SchedulerError(
+            SchedulerErrorCode.NON_ERROR_THROWN,
+            `Task "${record.name}" threw a non-Error value: ${describeValue(error)}`,
+            { cause: error, taskId: record.id },
+          );
+    record.failure = failure;
+    this.#send(record, failEvent(this.#config.clock.now(), toErrorData(failure)));
+  }
+
+  // ── the supervisor's hooks ────────────────────────────────────────────────────
+
+  #hold(id: string): void {
+    const record = this.registry.live(id);
+    if (record?.state === TaskState.SUBMITTED) this.#held.add(record);
+  }
+
+  #schedule(id: string): void {
+    const record = this.registry.live(id);
+    if (record === undefined) return;
+    this.#enqueue(record);
+    this.#pump();
+  }
+
+  #scheduleHeld(): void {
+    const held = [...this.#held];
+    this.#held.clear();
+    for (const record of held) this.#enqueue(record);
+    this.#pump();
+  }
+
+  #enqueue(record: LiveTask): void {
+    if (record.state !== TaskState.SUBMITTED) return;
+    this.#send(record, scheduleEvent(this.#config.clock.now()));
+    // A callback may have canceled it already.
+    if (stateOf(record) === TaskState.SCHEDULED) this.#queue.push(record);
+  }
+
+  #pump(): void {
+    const { concurrency } = this.#config;
+    while (this.#running < concurrency) {
+      const record = this.#queue.shift();
+      if (record === undefined) return;
+      this.#start(record);
+    }
+  }
+
+  #start(record: LiveTask): void {
+    this.#running++;
+    this.#send(record, startEvent(this.#config.clock.now()));
+    // An onStart callback may have canceled it: then its slot is already given back.
+    if (stateOf(record) !== TaskState.STARTED) return;
+    const { timeoutMs } = record;
+    if (timeoutMs !== undefined && timeoutMs > 0) {
+      record.timer = this.#config.clock.setTimeout(() => {
+        this.#timeOut(record, timeoutMs);
+      }, timeoutMs);
+    }
+    record.execution = this.#config.executor.execute(record, this);
+  }
+
+  #timeOut(record: LiveTask, timeoutMs: number): void {
+    record.timer = undefined;
+    if (record.state !== TaskState.STARTED) return;
+    const error = new TaskTimeoutError(record.id, timeoutMs);
+    record.failure = error;
+    this.#send(record, timeoutEvent(this.#config.clock.now(), error.message, toErrorData(error)));
+    record.execution?.abort(error);
+  }
+
+  #cancel(record: LiveTask, reason: string): boolean {
+    if (isFinished(record.state)) return false;
+    this.#held.delete(record);
+    this.#queue.remove(record);
+    const error = new TaskCanceledError(record.id, reason);
+    record.failure = error;
+    const execution = record.execution;
+    this.#send(record, cancelEvent(this.#config.clock.now(), reason, toErrorData(error)));
+    execution?.abort(error);
+    return stateOf(record) === TaskState.CANCELED;
+  }
+
+  #cancelAll(reason: string): void {
+    for (const record of [...this.registry.liveRecords()]) this.#cancel(record, reason);
+  }
+
+  #onStopped(): void {
+    if (this.#stopTimer !== undefined) this.#config.clock.clearTimeout(this.#stopTimer);
+    this.#stopTimer = undefined;
+    this.reporter.complete();
+    this.#resolveStopped?.();
+  }
+
+  // ── observing the task actors ─────────────────────────────────────────────────
+
+  #send(record: LiveTask, event: TaskEvent): void {
+    record.actor.send(event);
+  }
+
+  /**
+   * Called with every snapshot of a task actor, before XState tells the supervisor that a
+   * final one is done: so a task's final transition is reported before its slot is reused.
+   */
+  #onTaskSnapshot(record: LiveTask, to: TaskState, context: TaskInfoContext): void {
+    const from = record.state;
+    if (to === from) return;
+    record.state = to;
+    const at = context.ts[ENTRY_TIMESTAMP_KEY[to as keyof typeof ENTRY_TIMESTAMP_KEY]] ?? 0;
+    let buildInfo: () => TaskInfo;
+    if (isFinished(to)) {
+      if (from === TaskState.STARTED) this.#running--;
+      if (record.timer !== undefined) this.#config.clock.clearTimeout(record.timer);
+      record.timer = undefined;
+      record.execution = undefined;
+      const info = buildTaskInfo(record, to, context, at);
+      this.registry.finish(record, info, to === TaskState.DONE ? undefined : record.failure);
+      buildInfo = () => info;
+    } else {
+      buildInfo = () => buildTaskInfo(record, to, context, at);
+    }
+    this.reporter.report({
+      id: record.id,
+      name: record.name,
+      lane: record.lane,
+      from,
+      to,
+      at,
+      buildInfo,
+      callbacks: record.callbacks,
+    });
+  }
+}
+
+/** A record's state, read afresh: sending an event to its actor may have changed it. */
+function stateOf(record: LiveTask): TaskState {
+  return record.state;
+}
+
+type TaskInfoContext = ReturnType<Actor<TaskMachine>['getSnapshot']>['context'];

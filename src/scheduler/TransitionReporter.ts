@@ -1,0 +1,166 @@
+import { SchedulerError, SchedulerErrorCode } from '../errors.js';
+import type { TaskState } from '../taskState.js';
+import type { TaskCallbackName, TaskCallbacks, TaskInfo, TaskTransition } from '../tasks/types.js';
+import { GuardedStream } from './GuardedStream.js';
+
+/** The callback each state's entry calls. */
+const CALLBACK_FOR_STATE: Partial<Record<TaskState, TaskCallbackName>> = {
+  SUBMITTED: 'onSubmit',
+  SCHEDULED: 'onSchedule',
+  STARTED: 'onStart',
+  DONE: 'onDone',
+  FAILED: 'onError',
+  TIMED_OUT: 'onTimeout',
+  CANCELED: 'onCancel',
+};
+
+/** One transition waiting to be reported. */
+export interface PendingTransition {
+  readonly id: string;
+  readonly name: string;
+  readonly lane: string;
+  readonly from: TaskState;
+  readonly to: TaskState;
+  readonly at: number;
+  /** Builds the info as it was right after the transition; called at most once. */
+  readonly buildInfo: () => TaskInfo;
+  /** The task's own callbacks. */
+  readonly callbacks: TaskCallbacks;
+}
+
+/**
+ * A transition as delivered: plain fields, and `info` built on first read, since most
+ * subscribers (counters, metrics) never read it.
+ */
+class Transition implements TaskTransition {
+  readonly id: string;
+  readonly name: string;
+  readonly lane: string;
+  readonly from: TaskState;
+  readonly to: TaskState;
+  readonly at: number;
+  #info: TaskInfo | undefined;
+  readonly #buildInfo: () => TaskInfo;
+
+  constructor(pending: PendingTransition) {
+    this.id = pending.id;
+    this.name = pending.name;
+    this.lane = pending.lane;
+    this.from = pending.from;
+    this.to = pending.to;
+    this.at = pending.at;
+    this.#buildInfo = pending.buildInfo;
+  }
+
+  get info(): TaskInfo {
+    this.#info ??= this.#buildInfo();
+    return this.#info;
+  }
+
+  /** A plain copy, `info` included (for JSON and structured clone). */
+  toJSON(): Omit<TaskTransition, 'info'> & { info: TaskInfo } {
+    const { id, name, lane, from, to, at, info } = this;
+    return { id, name, lane, from, to, at, info };
+  }
+}
+
+/**
+ * Delivers transitions to `transitions$` and to the `on*` callbacks, and failures to `errors$`.
+ *
+ * @remarks Delivery is serialized: a transition caused from inside a callback or subscriber
+ * (a callback that submits or cancels) is queued and delivered after the current one has
+ * reached everyone, so every listener sees every task's transitions in the order they happened.
+ * Nothing a listener throws reaches the caller or changes a task.
+ */
+export class TransitionReporter {
+  readonly #transitions: GuardedStream<TaskTransition>;
+  readonly #errors: GuardedStream<SchedulerError>;
+  readonly #callbacks: TaskCallbacks;
+  readonly #queue: PendingTransition[] = [];
+  #delivering = false;
+
+  constructor(schedulerCallbacks: TaskCallbacks) {
+    this.#callbacks = schedulerCallbacks;
+    this.#errors = new GuardedStream<SchedulerError>((error) => {
+      process.emitWarning(
+        `An errors$ subscriber threw: ${error instanceof Error ? error.message : String(error)}`,
+        { code: SchedulerErrorCode.SUBSCRIBER_FAILED },
+      );
+    });
+    this.#transitions = new GuardedStream<TaskTransition>((error) => {
+      this.reportError(
+        new SchedulerError(
+          SchedulerErrorCode.SUBSCRIBER_FAILED,
+          'A transitions$ subscriber threw',
+          {
+            cause: error,
+          },
+        ),
+      );
+    });
+  }
+
+  /** Every transition of every task, in order. */
+  get transitions$(): GuardedStream<TaskTransition>['observable'] {
+    return this.#transitions.observable;
+  }
+
+  /** Callback and subscriber failures. */
+  get errors$(): GuardedStream<SchedulerError>['observable'] {
+    return this.#errors.observable;
+  }
+
+  /** Reports a failure on `errors$`. */
+  reportError(error: SchedulerError): void {
+    this.#errors.next(error);
+  }
+
+  /** Queues a transition for delivery and delivers, unless a delivery is already under way. */
+  report(pending: PendingTransition): void {
+    this.#queue.push(pending);
+    if (this.#delivering) return;
+    this.#delivering = true;
+    try {
+      // Index walk, not Array#shift: a burst of nested transitions stays linear.
+      for (let i = 0; i < this.#queue.length; i++)
+        this.#deliver(this.#queue[i] as PendingTransition);
+    } finally {
+      this.#queue.length = 0;
+      this.#delivering = false;
+    }
+  }
+
+  /** Completes both streams. */
+  complete(): void {
+    this.#transitions.complete();
+    this.#errors.complete();
+  }
+
+  #deliver(pending: PendingTransition): void {
+    const transition = new Transition(pending);
+    if (this.#transitions.observed) this.#transitions.next(transition);
+    const name = CALLBACK_FOR_STATE[pending.to];
+    if (name === undefined) return;
+    this.#call(pending.callbacks[name], name, transition);
+    this.#call(this.#callbacks[name], name, transition);
+  }
+
+  #call(
+    callback: ((info: TaskInfo) => void) | undefined,
+    name: string,
+    transition: TaskTransition,
+  ): void {
+    if (callback === undefined) return;
+    try {
+      callback(transition.info);
+    } catch (error) {
+      this.reportError(
+        new SchedulerError(
+          SchedulerErrorCode.CALLBACK_FAILED,
+          `Callback ${name} of task "${transition.name}" threw: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error, taskId: transition.id },
+        ),
+      );
+    }
+  }
+}

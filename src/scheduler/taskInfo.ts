@@ -1,0 +1,69 @@
+import type { TaskMachineContext } from '../machines/taskMachine.js';
+import { isFinished, TaskState } from '../taskState.js';
+import type { TaskErrorData, TaskInfo, TaskTimestamps, TaskType } from '../tasks/types.js';
+import { FINAL_TIMESTAMP_KEY } from '../tasks/types.js';
+
+/** The fixed facts of a task, known at submit. */
+export interface TaskIdentity {
+  readonly id: string;
+  readonly name: string;
+  readonly type: TaskType;
+  readonly lane: string;
+  readonly args: readonly unknown[];
+  readonly priority: number;
+  readonly timeoutMs: number | undefined;
+}
+
+/** The part of a task actor's context that {@link buildTaskInfo} reads. */
+export type TaskOutcome = Pick<TaskMachineContext, 'ts' | 'result' | 'error' | 'reason'>;
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * A frozen {@link TaskInfo} from a task's identity, its state and its actor's context.
+ *
+ * @param now - the time `runMs` is measured to while the task is still running.
+ */
+export function buildTaskInfo(
+  identity: TaskIdentity,
+  state: TaskState,
+  outcome: TaskOutcome,
+  now: number,
+): TaskInfo {
+  const ts: TaskTimestamps = Object.freeze({ ...outcome.ts });
+  const info: Mutable<TaskInfo> = {
+    id: identity.id,
+    name: identity.name,
+    type: identity.type,
+    lane: identity.lane,
+    state,
+    args: identity.args,
+    priority: identity.priority,
+    ts,
+  };
+  if (identity.timeoutMs !== undefined) info.timeoutMs = identity.timeoutMs;
+  const { start, submit } = ts;
+  if (start !== undefined) {
+    if (submit !== undefined) info.waitMs = start - submit;
+    const end = isFinished(state) ? ts[FINAL_TIMESTAMP_KEY[state]] : undefined;
+    info.runMs = Math.max(0, (end ?? now) - start);
+  }
+  if (state === TaskState.DONE) info.result = outcome.result;
+  if (outcome.error !== undefined) info.error = outcome.error;
+  if (outcome.reason !== undefined) info.reason = outcome.reason;
+  return Object.freeze(info);
+}
+
+/**
+ * Any thrown value as plain {@link TaskErrorData}.
+ */
+export function toErrorData(error: unknown): TaskErrorData {
+  if (error instanceof Error) {
+    const data: Mutable<TaskErrorData> = { name: error.name, message: error.message };
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string') data.code = code;
+    if (error.stack !== undefined) data.stack = error.stack;
+    return Object.freeze(data);
+  }
+  return Object.freeze({ name: 'NonError', message: String(error) });
+}

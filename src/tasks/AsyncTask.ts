@@ -1,0 +1,42 @@
+import { assertNonEmptyString } from '../validate.js';
+import { assertTaskBody } from './taskBody.js';
+import type { TaskFn, TaskModuleRef, TaskOptions } from './types.js';
+import { validateTaskOptions } from './validateTaskOptions.js';
+
+/**
+ * A task whose body runs on its lane's event loop: I/O-bound work, `await`-heavy work.
+ *
+ * @remarks A task object is a definition: submit it as often as you like, each submission is a
+ * separate run with its own id. Its body gets a {@link TaskContext} whose `signal` aborts on
+ * timeout or cancel. Keep CPU-bound work out of it: it would block the loop (use `SyncTask`).
+ *
+ * @typeParam TArgs - the arguments `submitTask` passes to the body.
+ * @typeParam TResult - what the body resolves to.
+ * @throws TypeError/RangeError for an empty name, a body that is neither a function nor a module
+ * reference, or a bad option.
+ * @example
+ * ```ts
+ * const fetchUser = new AsyncTask('fetch-user', async ({ args: [id], signal }) => {
+ *   const res = await fetch(`https://api.example.com/users/${id}`, { signal });
+ *   return res.json();
+ * }, { timeoutMs: 5_000, priority: 1 });
+ * ```
+ */
+export class AsyncTask<TArgs extends readonly unknown[] = unknown[], TResult = unknown> {
+  /** `'async'`: runs on its lane's event loop. */
+  readonly type = 'async' as const;
+  /** The name shown in records, tables and the inspector. */
+  readonly name: string;
+  /** The body. */
+  readonly run: TaskFn<TArgs, TResult> | TaskModuleRef;
+  /** The validated, frozen options. */
+  readonly options: Readonly<TaskOptions>;
+
+  constructor(name: string, run: TaskFn<TArgs, TResult> | TaskModuleRef, options?: TaskOptions) {
+    assertNonEmptyString(name, 'name');
+    assertTaskBody(run, { allowFunction: true });
+    this.name = name;
+    this.run = run;
+    this.options = validateTaskOptions(options);
+  }
+}

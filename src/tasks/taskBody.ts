@@ -1,0 +1,32 @@
+import { describeValue } from '../validate.js';
+import type { TaskFn, TaskModuleRef } from './types.js';
+
+/** True for a {@link TaskModuleRef}-shaped value. */
+export function isTaskModuleRef(value: unknown): value is TaskModuleRef {
+  if (typeof value !== 'object' || value === null) return false;
+  const { module, export: exportName } = value as { module?: unknown; export?: unknown };
+  const moduleOk = (typeof module === 'string' && module !== '') || module instanceof URL;
+  return moduleOk && (exportName === undefined || typeof exportName === 'string');
+}
+
+/**
+ * Asserts that `run` is a task body: a function or a module reference.
+ *
+ * @throws TypeError naming what came instead.
+ */
+export function assertTaskBody(
+  run: unknown,
+  { allowFunction }: { allowFunction: boolean },
+): asserts run is TaskFn | TaskModuleRef {
+  if (typeof run === 'function') {
+    if (allowFunction) return;
+    throw new TypeError(
+      'Expected `run` to be a module reference { module, export? }, got a function: this body runs on another thread, and functions cannot cross threads',
+    );
+  }
+  if (isTaskModuleRef(run)) return;
+  const wanted = allowFunction
+    ? 'a function or a module reference { module: string | URL, export?: string }'
+    : 'a module reference { module: string | URL, export?: string }';
+  throw new TypeError(`Expected \`run\` to be ${wanted}, got ${describeValue(run)}`);
+}

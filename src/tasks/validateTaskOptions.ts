@@ -1,0 +1,37 @@
+import {
+  assertFiniteNumber,
+  assertNonNegativeNumber,
+  assertOptionalFunction,
+  assertOptionsObject,
+} from '../validate.js';
+import type { TaskCallbackName, TaskCallbacks, TaskOptions } from './types.js';
+
+/** The callback option names, in lifecycle order. */
+export const CALLBACK_NAMES = [
+  'onSubmit',
+  'onSchedule',
+  'onStart',
+  'onDone',
+  'onError',
+  'onTimeout',
+  'onCancel',
+] as const satisfies readonly TaskCallbackName[];
+
+/** Asserts every `on*` option present is a function. */
+export function assertCallbacks(options: TaskCallbacks, owner: string): void {
+  for (const name of CALLBACK_NAMES) assertOptionalFunction(options[name], `${owner}.${name}`);
+}
+
+/**
+ * Validates task options once, at construction, and returns a frozen copy.
+ *
+ * @throws TypeError/RangeError naming the bad option.
+ */
+export function validateTaskOptions(options: TaskOptions | undefined): Readonly<TaskOptions> {
+  assertOptionsObject(options, 'options');
+  const copy: TaskOptions = { ...options };
+  if (copy.timeoutMs !== undefined) assertNonNegativeNumber(copy.timeoutMs, 'timeoutMs');
+  if (copy.priority !== undefined) assertFiniteNumber(copy.priority, 'priority');
+  assertCallbacks(copy, 'options');
+  return Object.freeze(copy);
+}

@@ -1,0 +1,72 @@
+/**
+ * Boundary checks: each throws a `TypeError` or `RangeError` whose message says what was
+ * expected and what came, e.g. "Expected `timeoutMs` to be a finite number >= 0, got -1 (number)".
+ */
+
+/** Renders a value and its type for an error message. */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return `${JSON.stringify(value)} (string)`;
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'function') return 'a function';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') {
+    const prototype = Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null;
+    return `an object (${prototype?.constructor?.name ?? 'no prototype'})`;
+  }
+  if (typeof value === 'symbol') return `${value.toString()} (symbol)`;
+  // Only numbers, bigints and booleans are left.
+  return `${(value as number).toString()} (${typeof value})`;
+}
+
+function expected(what: string, name: string, value: unknown): string {
+  return `Expected \`${name}\` to be ${what}, got ${describeValue(value)}`;
+}
+
+/** Asserts a non-empty string. */
+export function assertNonEmptyString(value: unknown, name: string): asserts value is string {
+  if (typeof value !== 'string') throw new TypeError(expected('a non-empty string', name, value));
+  if (value.trim() === '') throw new RangeError(expected('a non-empty string', name, value));
+}
+
+/** Asserts a finite number (any sign). */
+export function assertFiniteNumber(value: unknown, name: string): asserts value is number {
+  if (typeof value !== 'number') throw new TypeError(expected('a finite number', name, value));
+  if (!Number.isFinite(value)) throw new RangeError(expected('a finite number', name, value));
+}
+
+/** Asserts a finite number >= 0. */
+export function assertNonNegativeNumber(value: unknown, name: string): asserts value is number {
+  const what = 'a finite number >= 0';
+  if (typeof value !== 'number') throw new TypeError(expected(what, name, value));
+  if (!Number.isFinite(value) || value < 0) throw new RangeError(expected(what, name, value));
+}
+
+/** Asserts a whole number >= `min`, or `Infinity` when `allowInfinity`. */
+export function assertWholeNumber(
+  value: unknown,
+  name: string,
+  { min, allowInfinity = false }: { min: number; allowInfinity?: boolean },
+): asserts value is number {
+  const what = `a whole number >= ${min}${allowInfinity ? ' (or Infinity)' : ''}`;
+  if (typeof value !== 'number') throw new TypeError(expected(what, name, value));
+  if (allowInfinity && value === Infinity) return;
+  if (!Number.isInteger(value) || value < min) throw new RangeError(expected(what, name, value));
+}
+
+/** Asserts a function, when given. */
+export function assertOptionalFunction(value: unknown, name: string): void {
+  if (value !== undefined && typeof value !== 'function') {
+    throw new TypeError(expected('a function', name, value));
+  }
+}
+
+/** Asserts a plain object (or undefined) for an options bag. */
+export function assertOptionsObject(value: unknown, name: string): void {
+  if (
+    value !== undefined &&
+    (typeof value !== 'object' || value === null || Array.isArray(value))
+  ) {
+    throw new TypeError(expected('an options object', name, value));
+  }
+}
