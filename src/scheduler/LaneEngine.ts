@@ -102,12 +102,6 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
     this.reporter = new TransitionReporter(config.callbacks);
     this.registry = new TaskRegistry<LiveTask>(config.retention, config.clock);
     const machine = createLaneMachine({
-      holdTask: (id) => {
-        this.#hold(id);
-      },
-      scheduleTask: (id) => {
-        this.#schedule(id);
-      },
       scheduleHeldTasks: () => {
         this.#scheduleHeld();
       },
@@ -192,7 +186,9 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
     });
     actor.start();
     this.#send(record, submitEvent(this.#config.clock.now()));
-    this.#supervisor.send({ type: 'lane.submit', taskId: id });
+    // The supervisor's state decides: idle holds, running (or stopping) schedules.
+    if (status === 'running') this.#schedule(record);
+    else this.#hold(record);
     return id;
   }
 
@@ -276,14 +272,11 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
 
   // ── the supervisor's hooks ────────────────────────────────────────────────────
 
-  #hold(id: string): void {
-    const record = this.registry.live(id);
-    if (record?.state === TaskState.SUBMITTED) this.#held.add(record);
+  #hold(record: LiveTask): void {
+    if (record.state === TaskState.SUBMITTED) this.#held.add(record);
   }
 
-  #schedule(id: string): void {
-    const record = this.registry.live(id);
-    if (record === undefined) return;
+  #schedule(record: LiveTask): void {
     this.#enqueue(record);
     this.#pump();
   }
@@ -317,21 +310,34 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
     // An onStart callback may have canceled it: then its slot is already given back.
     if (stateOf(record) !== TaskState.STARTED) return;
     const { timeoutMs } = record;
-    if (timeoutMs !== undefined && timeoutMs > 0) {
-      record.timer = this.#config.clock.setTimeout(() => {
-        this.#timeOut(record, timeoutMs);
-      }, timeoutMs);
-    }
+    if (timeoutMs !== undefined && timeoutMs > 0) this.#armTimeout(record, timeoutMs, timeoutMs);
     record.execution = this.#config.executor.execute(record, this);
+  }
+
+  #armTimeout(record: LiveTask, timeoutMs: number, delayMs: number): void {
+    record.timer = this.#config.clock.setTimeout(() => {
+      this.#timeOut(record, timeoutMs);
+    }, delayMs);
   }
 
   #timeOut(record: LiveTask, timeoutMs: number): void {
     record.timer = undefined;
     if (record.state !== TaskState.STARTED) return;
+    const now = this.#config.clock.now();
+    // Node's timers count from the loop's cached time, which can be up to a millisecond older
+    // than the STARTED stamp: a timer that fires early is set again for the rest, so runMs of a
+    // TIMED_OUT task is never below its timeoutMs.
+    const remainingMs = timeoutMs - (now - (record.actor.getSnapshot().context.ts.start ?? now));
+    if (remainingMs > 0) {
+      this.#armTimeout(record, timeoutMs, remainingMs);
+      return;
+    }
     const error = new TaskTimeoutError(record.id, timeoutMs);
     record.failure = error;
-    this.#send(record, timeoutEvent(this.#config.clock.now(), error.message, toErrorData(error)));
-    record.execution?.abort(error);
+    // Read before the send: reaching a final state clears `record.execution`.
+    const execution = record.execution;
+    this.#send(record, timeoutEvent(now, error.message, toErrorData(error)));
+    execution?.abort(error);
   }
 
   #cancel(record: LiveTask, reason: string): boolean {

@@ -1,0 +1,80 @@
+/**
+ * `npm run bench`: runs every scenario in its own process, side by side with the peers in one
+ * run, and checks the targets of issue #2 as ratios against baselines measured in this run.
+ * Prints a Markdown table (paste it into docs/benchmarks.md) and exits 1 if a target is missed.
+ */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+interface Measurement {
+  scenario: string;
+  value: number;
+  unit: string;
+}
+
+const scenarioFile = fileURLToPath(new URL('./scenarios.ts', import.meta.url));
+
+function measure(scenario: string): Measurement {
+  const output = execFileSync(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', scenarioFile, scenario],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const line = output.trim().split('\n').at(-1) ?? '';
+  const measurement = JSON.parse(line) as Measurement;
+  console.error(`  ${scenario}: ${measurement.value.toFixed(1)} ${measurement.unit}`);
+  return measurement;
+}
+
+const names = [
+  'xstate-bare',
+  'scheduler-10k',
+  'scheduler-100k',
+  'p-queue-10k',
+  'p-queue-100k',
+  'heap-per-queued-task',
+  'heap-per-finished-record',
+  'heap-after-1m-tasks',
+];
+const only = process.argv.slice(2);
+console.error(`Running ${only.length > 0 ? only.join(', ') : 'all scenarios'} …`);
+const results = new Map<string, Measurement>();
+for (const name of names) {
+  if (only.length === 0 || only.includes(name)) results.set(name, measure(name));
+}
+const value = (name: string): number => results.get(name)?.value ?? NaN;
+
+interface Target {
+  what: string;
+  figure: number;
+  goal: string;
+  met: boolean;
+}
+const targets: Target[] = [];
+const ratio = (what: string, a: string, b: string, min: number): void => {
+  const figure = value(a) / value(b);
+  if (!Number.isNaN(figure)) targets.push({ what, figure, goal: `>= ${min}x`, met: figure >= min });
+};
+const atMost = (what: string, name: string, max: number, unit: string): void => {
+  const figure = value(name);
+  if (!Number.isNaN(figure)) {
+    targets.push({ what, figure, goal: `<= ${max} ${unit}`, met: figure <= max });
+  }
+};
+ratio('scheduler 10k / bare XState lifecycle', 'scheduler-10k', 'xstate-bare', 0.6);
+ratio('scheduler 100k queued / 10k queued', 'scheduler-100k', 'scheduler-10k', 0.9);
+ratio('p-queue 8: 100k queued / 10k queued (peer)', 'p-queue-100k', 'p-queue-10k', 0);
+atMost('heap per queued task', 'heap-per-queued-task', 4096, 'bytes');
+atMost('heap per retained finished record', 'heap-per-finished-record', 1024, 'bytes');
+atMost('heapUsed after 1M tasks, default retention', 'heap-after-1m-tasks', 150, 'MiB');
+
+const fmt = (n: number): string =>
+  n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2);
+console.log(`\nNode ${process.version}, ${new Date().toISOString().slice(0, 10)}\n`);
+console.log('| scenario | result |\n|---|---|');
+for (const m of results.values()) console.log(`| ${m.scenario} | ${fmt(m.value)} ${m.unit} |`);
+console.log('\n| target | measured | goal | met |\n|---|---|---|---|');
+for (const t of targets) {
+  console.log(`| ${t.what} | ${fmt(t.figure)} | ${t.goal} | ${t.met ? 'yes' : '**no**'} |`);
+}
+process.exitCode = targets.every((t) => t.met) ? 0 : 1;

@@ -1,0 +1,120 @@
+/**
+ * One benchmark scenario per call, run in a fresh process by bench/run.ts so that no scenario
+ * inherits another's heap or JIT state. Prints one JSON line: { scenario, value, unit }.
+ */
+import { AsyncScheduler, AsyncTask } from '../dist/index.js';
+import { bareXStateLifecycles, pQueueThroughput } from './peers.js';
+
+const CONCURRENCY = 64;
+const WARMUP_TASKS = 5_000;
+const MIB = 1024 * 1024;
+
+function gc(): void {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (collect === undefined) throw new Error('Run with --expose-gc');
+  collect();
+  collect();
+}
+
+const noop = new AsyncTask('noop', () => undefined);
+
+/** Submits `count` no-op tasks at once to a started scheduler and waits for all. */
+async function schedulerThroughput(count: number): Promise<number> {
+  const scheduler = new AsyncScheduler({ concurrency: CONCURRENCY });
+  let transitions = 0;
+  scheduler.transitions$.subscribe(() => {
+    transitions++;
+  });
+  scheduler.start();
+  const startedAt = performance.now();
+  for (let i = 0; i < count; i++) scheduler.submitTask(noop);
+  await scheduler.stop();
+  const elapsedMs = performance.now() - startedAt;
+  // 4 per task: NEW→SUBMITTED→SCHEDULED→STARTED→DONE.
+  if (transitions !== count * 4) throw new Error(`lost transitions: ${transitions}`);
+  return (count / elapsedMs) * 1000;
+}
+
+async function warmScheduler(): Promise<void> {
+  await schedulerThroughput(WARMUP_TASKS);
+  gc();
+}
+
+type Scenario = () => Promise<{ value: number; unit: string }>;
+
+const best = async (runs: number, measure: () => Promise<number> | number): Promise<number> => {
+  let top = 0;
+  for (let i = 0; i < runs; i++) top = Math.max(top, await measure());
+  return top;
+};
+
+const scenarios: Record<string, Scenario> = {
+  'xstate-bare': async () => {
+    bareXStateLifecycles(20_000);
+    return { value: await best(3, () => bareXStateLifecycles(50_000)), unit: 'lifecycles/s' };
+  },
+  'scheduler-10k': async () => {
+    await warmScheduler();
+    return { value: await best(3, () => schedulerThroughput(10_000)), unit: 'tasks/s' };
+  },
+  'scheduler-100k': async () => {
+    await warmScheduler();
+    return { value: await best(2, () => schedulerThroughput(100_000)), unit: 'tasks/s' };
+  },
+  'p-queue-10k': async () => {
+    await pQueueThroughput(WARMUP_TASKS, CONCURRENCY);
+    return { value: await best(3, () => pQueueThroughput(10_000, CONCURRENCY)), unit: 'jobs/s' };
+  },
+  'p-queue-100k': async () => {
+    await pQueueThroughput(WARMUP_TASKS, CONCURRENCY);
+    return { value: await best(2, () => pQueueThroughput(100_000, CONCURRENCY)), unit: 'jobs/s' };
+  },
+  'heap-per-queued-task': async () => {
+    const count = 100_000;
+    const scheduler = new AsyncScheduler({ concurrency: CONCURRENCY });
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < count; i++) scheduler.submitTask(noop);
+    gc();
+    const perTask = (process.memoryUsage().heapUsed - before) / count;
+    await scheduler.stop({ cancel: true });
+    return { value: perTask, unit: 'bytes' };
+  },
+  'heap-per-finished-record': async () => {
+    const count = 100_000;
+    const scheduler = new AsyncScheduler({
+      concurrency: CONCURRENCY,
+      retention: { maxFinished: count },
+    });
+    scheduler.start();
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < count; i++) scheduler.submitTask(noop);
+    await scheduler.stop();
+    gc();
+    return { value: (process.memoryUsage().heapUsed - before) / count, unit: 'bytes' };
+  },
+  'heap-after-1m-tasks': async () => {
+    const total = 1_000_000;
+    const batch = 10_000;
+    const scheduler = new AsyncScheduler({ concurrency: CONCURRENCY });
+    scheduler.start();
+    for (let done = 0; done < total; done += batch) {
+      let last = '';
+      for (let i = 0; i < batch; i++) last = scheduler.submitTask(noop);
+      await scheduler.waitTask(last);
+    }
+    await scheduler.stop();
+    gc();
+    return { value: process.memoryUsage().heapUsed / MIB, unit: 'MiB' };
+  },
+};
+
+const name = process.argv[2] ?? '';
+const scenario = scenarios[name];
+if (scenario === undefined) {
+  console.error(`Unknown scenario "${name}"; known: ${Object.keys(scenarios).join(', ')}`);
+  process.exit(2);
+}
+const { value, unit } = await scenario();
+console.log(JSON.stringify({ scenario: name, value, unit }));
