@@ -3,6 +3,8 @@ import { setup } from 'xstate';
 /** A child task actor reached a final state (sent by XState itself). */
 export type TaskDoneEvent = { type: `xstate.done.actor.${string}` };
 
+const DONE_EVENT_PREFIX = 'xstate.done.actor.';
+
 /** The events a lane supervisor understands. */
 export type LaneEvent =
   { type: 'lane.start' } | { type: 'lane.stop'; cancel: boolean; reason: string } | TaskDoneEvent;
@@ -23,8 +25,8 @@ export interface LaneMachineContext {
 export interface LaneHooks {
   /** Schedules every held task, in submit order. */
   scheduleHeldTasks(): void;
-  /** A child task finished: start what its slot allows. */
-  releaseSlot(): void;
+  /** A child task finished: file it, then start what its slot allows. */
+  releaseSlot(taskId: string): void;
   /** Cancels every task not yet final. */
   cancelAll(reason: string): void;
   /** True once no task of the lane is left unfinished. */
@@ -58,8 +60,8 @@ export function createLaneMachine(hooks: LaneHooks) {
       scheduleHeldTasks: () => {
         hooks.scheduleHeldTasks();
       },
-      releaseSlot: () => {
-        hooks.releaseSlot();
+      releaseSlot: ({ event }) => {
+        hooks.releaseSlot(event.type.slice(DONE_EVENT_PREFIX.length));
       },
       applyStop: (_, params: { cancel: boolean; reason: string }) => {
         if (params.cancel) hooks.cancelAll(params.reason);

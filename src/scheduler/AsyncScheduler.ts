@@ -166,10 +166,9 @@ export class AsyncScheduler {
    * @typeParam TResult - what the body resolves to.
    */
   async result<TResult = unknown>(id: string): Promise<TResult> {
-    const info = await this.#engine.registry.wait(id);
+    const { info, failure } = await this.#engine.registry.waitRecord(id);
     if (info.state === 'DONE') return info.result as TResult;
-    const finished = this.#engine.registry.finished(id);
-    throw finished?.failure ?? new UnknownTaskError(id);
+    throw failure ?? new UnknownTaskError(id);
   }
 
   /**

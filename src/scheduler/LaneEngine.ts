@@ -105,7 +105,11 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
       scheduleHeldTasks: () => {
         this.#scheduleHeld();
       },
-      releaseSlot: () => {
+      releaseSlot: (taskId) => {
+        // XState tells the supervisor while the task's final send is still under way: file
+        // and report the task first, so its final transition precedes the next task's start.
+        const record = this.registry.live(taskId);
+        if (record !== undefined) this.#observe(record);
         this.#pump();
       },
       cancelAll: (reason) => {
@@ -181,9 +185,6 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
       waiters: undefined,
     };
     this.registry.addLive(record);
-    actor.subscribe((snapshot) => {
-      this.#onTaskSnapshot(record, snapshot.value, snapshot.context);
-    });
     actor.start();
     this.#send(record, submitEvent(this.#config.clock.now()));
     // The supervisor's state decides: idle holds, running (or stopping) schedules.
@@ -365,14 +366,25 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
 
   // ── observing the task actors ─────────────────────────────────────────────────
 
+  /**
+   * Sends an event to a task actor, then reports the transition it caused.
+   *
+   * @remarks Every event a task actor receives comes through here, so reading its snapshot
+   * after the send sees every transition (a per-actor subscription would cost a Set, a
+   * subscription and a call per snapshot, for each of 100k queued tasks). A final transition
+   * is usually reported earlier, from the supervisor's done event (see `releaseSlot`).
+   */
   #send(record: LiveTask, event: TaskEvent): void {
     record.actor.send(event);
+    this.#observe(record);
   }
 
-  /**
-   * Called with every snapshot of a task actor, before XState tells the supervisor that a
-   * final one is done: so a task's final transition is reported before its slot is reused.
-   */
+  #observe(record: LiveTask): void {
+    const snapshot = record.actor.getSnapshot();
+    this.#onTaskSnapshot(record, snapshot.value, snapshot.context);
+  }
+
+  /** Reports a task's transition, if the last send caused one, and files it when final. */
   #onTaskSnapshot(record: LiveTask, to: TaskState, context: TaskInfoContext): void {
     const from = record.state;
     if (to === from) return;

@@ -18,7 +18,7 @@ export interface LiveRecord {
 
 /** One pending `waitTask()`. */
 export interface Waiter {
-  settle(info: TaskInfo): void;
+  settle(record: FinishedRecord): void;
 }
 
 /** Options of {@link TaskRegistry.wait}. */
@@ -94,7 +94,8 @@ export class TaskRegistry<TLive extends LiveRecord> {
     this.#finished.add(kept, this.#clock.now());
     const waiters = record.waiters;
     record.waiters = undefined;
-    if (waiters !== undefined) for (const waiter of waiters) waiter.settle(info);
+    // Waiters get the record itself: retention may evict it before they run (maxFinished 0).
+    if (waiters !== undefined) for (const waiter of waiters) waiter.settle(kept);
   }
 
   /**
@@ -104,13 +105,18 @@ export class TaskRegistry<TLive extends LiveRecord> {
    * {@link WaitTimeoutError} when `timeoutMs` passes first and with `signal.reason` when
    * `signal` aborts first. Neither touches the task.
    */
-  wait(id: string, { timeoutMs, signal }: WaitOptions = {}): Promise<TaskInfo> {
+  wait(id: string, options: WaitOptions = {}): Promise<TaskInfo> {
+    return this.waitRecord(id, options).then((record) => record.info);
+  }
+
+  /** Like {@link TaskRegistry.wait}, resolving with the whole finished record. */
+  waitRecord(id: string, { timeoutMs, signal }: WaitOptions = {}): Promise<FinishedRecord> {
     const finished = this.finished(id);
-    if (finished !== undefined) return Promise.resolve(finished.info);
+    if (finished !== undefined) return Promise.resolve(finished);
     const record = this.#live.get(id);
     if (record === undefined) return Promise.reject(new UnknownTaskError(id));
     if (signal?.aborted) return Promise.reject(signal.reason as Error);
-    return new Promise<TaskInfo>((resolve, reject) => {
+    return new Promise<FinishedRecord>((resolve, reject) => {
       const clock = this.#clock;
       let timer: TimerHandle | undefined;
       const onAbort = (): void => {
@@ -118,9 +124,9 @@ export class TaskRegistry<TLive extends LiveRecord> {
         reject(signal?.reason as Error);
       };
       const waiter: Waiter = {
-        settle: (info) => {
+        settle: (finishedRecord) => {
           cleanup();
-          resolve(info);
+          resolve(finishedRecord);
         },
       };
       const cleanup = (): void => {
