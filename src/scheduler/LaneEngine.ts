@@ -70,6 +70,9 @@ const ENTRY_TIMESTAMP_KEY = {
   ...FINAL_TIMESTAMP_KEY,
 } as const;
 
+/** The args of every task submitted without any: one frozen array, not one per task. */
+const NO_ARGS: readonly unknown[] = Object.freeze([]);
+
 /** Default reason of `cancelTask()` without one. */
 export const DEFAULT_CANCEL_REASON = 'canceled by caller';
 
@@ -170,7 +173,7 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
       name: task.name,
       type: task.type,
       lane: this.#config.lane,
-      args: Object.freeze(args),
+      args: args.length === 0 ? NO_ARGS : Object.freeze(args),
       priority: task.options.priority ?? 0,
       timeoutMs: task.options.timeoutMs,
       body: task.run as TaskFn<readonly unknown[]> | TaskModuleRef,
