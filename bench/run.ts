@@ -28,6 +28,7 @@ function measure(scenario: string): Measurement {
 
 const names = [
   'xstate-bare',
+  'xstate-task-floor-10k',
   'scheduler-10k',
   'scheduler-100k',
   'p-queue-10k',
@@ -63,6 +64,8 @@ const atMost = (what: string, name: string, max: number, unit: string): void => 
 };
 ratio('scheduler 10k / bare XState lifecycle', 'scheduler-10k', 'xstate-bare', 0.6);
 ratio('scheduler 100k queued / 10k queued', 'scheduler-100k', 'scheduler-10k', 0.9);
+ratio('XState task floor / bare lifecycle (context)', 'xstate-task-floor-10k', 'xstate-bare', 0);
+ratio('scheduler 10k / XState task floor (context)', 'scheduler-10k', 'xstate-task-floor-10k', 0);
 ratio('p-queue 8: 100k queued / 10k queued (peer)', 'p-queue-100k', 'p-queue-10k', 0);
 atMost('heap per queued task', 'heap-per-queued-task', 4096, 'bytes');
 atMost('heap per retained finished record', 'heap-per-finished-record', 1024, 'bytes');

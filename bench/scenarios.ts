@@ -3,7 +3,7 @@
  * inherits another's heap or JIT state. Prints one JSON line: { scenario, value, unit }.
  */
 import { AsyncScheduler, AsyncTask } from '../dist/index.js';
-import { bareXStateLifecycles, pQueueThroughput } from './peers.js';
+import { bareXStateLifecycles, pQueueThroughput, xstateTaskFloor } from './peers.js';
 
 const CONCURRENCY = 64;
 const WARMUP_TASKS = 5_000;
@@ -52,6 +52,10 @@ const scenarios: Record<string, Scenario> = {
   'xstate-bare': async () => {
     bareXStateLifecycles(20_000);
     return { value: await best(3, () => bareXStateLifecycles(50_000)), unit: 'lifecycles/s' };
+  },
+  'xstate-task-floor-10k': async () => {
+    await xstateTaskFloor(WARMUP_TASKS, CONCURRENCY);
+    return { value: await best(3, () => xstateTaskFloor(10_000, CONCURRENCY)), unit: 'tasks/s' };
   },
   'scheduler-10k': async () => {
     await warmScheduler();

@@ -15,6 +15,8 @@ export const SchedulerErrorCode = {
   TASK_CANCELED: 'ERR_TASK_CANCELED',
   /** The thread running a task died. */
   WORKER_CRASHED: 'ERR_WORKER_CRASHED',
+  /** Executor threads crashed past the restart limit; SyncTasks fail until one restarts. */
+  EXECUTOR_DEGRADED: 'ERR_EXECUTOR_DEGRADED',
   /** `waitTask()`'s own `timeoutMs` passed before the task finished. */
   WAIT_TIMEOUT: 'ERR_WAIT_TIMEOUT',
   /** A task body threw or rejected with something that is not an `Error`. */

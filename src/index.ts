@@ -2,6 +2,8 @@ export { AsyncScheduler } from './scheduler/AsyncScheduler.js';
 export type { SlowestOptions, StopOptions, WaitTaskOptions } from './scheduler/AsyncScheduler.js';
 export type { AsyncSchedulerOptions, InspectionObserver } from './scheduler/schedulerOptions.js';
 export { AsyncTask } from './tasks/AsyncTask.js';
+export { SyncTask } from './tasks/SyncTask.js';
+export type { RestartPolicy } from './actors/restartPolicy.js';
 export type {
   TaskCallback,
   TaskCallbacks,

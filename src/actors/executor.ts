@@ -37,3 +37,22 @@ export interface TaskExecutor {
   /** Starts `job` now; reports its outcome to `sink` exactly once, never synchronously. */
   execute<TJob extends ExecutionJob>(job: TJob, sink: ExecutionSink<TJob>): Execution;
 }
+
+/**
+ * An executor with a fixed number of slots (threads, remote workers): the lane dispatches to
+ * it only while `freeSlots > 0` and is told when a slot frees up.
+ */
+export interface PooledExecutor extends TaskExecutor {
+  /** How many runs it can take right now. */
+  readonly freeSlots: number;
+  /** Ends every slot; resolves once nothing of it is left running. */
+  close(): Promise<void>;
+}
+
+/** What a lane tells a pooled executor's factory to call. */
+export interface PooledExecutorEvents {
+  /** A slot became free: the lane may dispatch. */
+  slotFree(): void;
+  /** Something the lane's `errors$` should carry (a crash, degraded, recovered). */
+  report(error: import('../errors.js').SchedulerError): void;
+}

@@ -1,5 +1,7 @@
 import type { Observable } from 'rxjs';
 import { fromLoop } from '../actors/fromLoop.js';
+import { WorkerPool } from '../actors/fromWorkerPool.js';
+import { SyncTask } from '../tasks/SyncTask.js';
 import { SchedulerError, UnknownTaskError } from '../errors.js';
 import type { TaskState } from '../taskState.js';
 import { AsyncTask } from '../tasks/AsyncTask.js';
@@ -43,10 +45,25 @@ export interface SlowestOptions {
   running?: boolean;
 }
 
-function assertTask(task: unknown): asserts task is AsyncTask {
-  if (!(task instanceof AsyncTask)) {
-    throw new TypeError(`Expected \`task\` to be an AsyncTask, got ${describeValue(task)}`);
+function assertTask(task: unknown): asserts task is AsyncTask | SyncTask {
+  if (!(task instanceof AsyncTask) && !(task instanceof SyncTask)) {
+    throw new TypeError(
+      `Expected \`task\` to be an AsyncTask or a SyncTask, got ${describeValue(task)}`,
+    );
   }
+}
+
+/** A SyncTask's arguments cross to a thread by structured clone: refuse what cannot. */
+function assertCloneableArgs(task: SyncTask, args: readonly unknown[]): void {
+  args.forEach((arg, index) => {
+    try {
+      structuredClone(arg);
+    } catch (error) {
+      throw new TypeError(
+        `Argument ${index} of SyncTask "${task.name}" cannot be sent to a thread (structured clone failed: ${error instanceof Error ? error.message : String(error)}), got ${describeValue(arg)}`,
+      );
+    }
+  });
 }
 
 /**
@@ -78,6 +95,25 @@ export class AsyncScheduler {
       retention: resolved.retention,
       clock: resolved.clock,
       executor: fromLoop(),
+      createSyncExecutor: (events) =>
+        new WorkerPool({
+          size: resolved.threads,
+          resourceLimits: resolved.resourceLimits,
+          restart: resolved.restart,
+          clock: resolved.clock,
+          events: {
+            slotFree: () => {
+              events.slotFree();
+            },
+            crashed: (error) => {
+              events.report(error);
+            },
+            degraded: (error) => {
+              events.report(error);
+            },
+            recovered: () => undefined,
+          },
+        }),
       callbacks: resolved.callbacks,
       inspect: resolved.inspect,
     });
@@ -118,10 +154,15 @@ export class AsyncScheduler {
    * Submits one run of `task` with `args`.
    *
    * @returns the new task's id (a UUID v7).
-   * @throws TypeError when `task` is not an AsyncTask; SchedulerStoppedError after `stop()`.
+   * @throws TypeError when `task` is not an AsyncTask or SyncTask, or a SyncTask argument
+   * cannot be structured-cloned (the message names it); SchedulerStoppedError after `stop()`.
    */
-  submitTask<TArgs extends unknown[]>(task: AsyncTask<TArgs>, ...args: TArgs): string {
+  submitTask<TArgs extends unknown[]>(
+    task: AsyncTask<TArgs> | SyncTask<TArgs>,
+    ...args: TArgs
+  ): string {
     assertTask(task);
+    if (task instanceof SyncTask) assertCloneableArgs(task, args);
     return this.#engine.submit(task, args);
   }
 

@@ -1,5 +1,12 @@
 import { createActor, type Actor, type InspectionEvent, type Observer } from 'xstate';
-import type { Execution, ExecutionJob, ExecutionSink, TaskExecutor } from '../actors/executor.js';
+import type {
+  Execution,
+  ExecutionJob,
+  ExecutionSink,
+  PooledExecutor,
+  PooledExecutorEvents,
+  TaskExecutor,
+} from '../actors/executor.js';
 import type { Clock, TimerHandle } from '../clock.js';
 import {
   SchedulerError,
@@ -28,7 +35,8 @@ import { FINAL_TIMESTAMP_KEY } from '../tasks/types.js';
 import type { QueueEntry } from './queue/PriorityQueue.js';
 import { PriorityQueue } from './queue/PriorityQueue.js';
 import type { RetentionLimits } from './retention/FinishedStore.js';
-import { buildTaskInfo, toErrorData, type TaskIdentity } from './taskInfo.js';
+import { toErrorData } from '../errorData.js';
+import { buildTaskInfo, type TaskIdentity } from './taskInfo.js';
 import { TaskRegistry, type LiveRecord, type Waiter } from './TaskRegistry.js';
 import { TransitionReporter } from './TransitionReporter.js';
 
@@ -38,7 +46,10 @@ export interface LaneConfig {
   readonly concurrency: number;
   readonly retention: RetentionLimits;
   readonly clock: Clock;
+  /** Runs AsyncTask bodies; at most `concurrency` at once. */
   readonly executor: TaskExecutor;
+  /** Creates SyncTask's executor on the first SyncTask; absent: SyncTasks are refused. */
+  readonly createSyncExecutor?: ((events: PooledExecutorEvents) => PooledExecutor) | undefined;
   readonly callbacks: TaskCallbacks;
   readonly inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void) | undefined;
 }
@@ -89,12 +100,19 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
   readonly reporter: TransitionReporter;
   readonly registry: TaskRegistry<LiveTask>;
   readonly #config: LaneConfig;
-  readonly #queue = new PriorityQueue<LiveTask>();
+  /** One queue per executor: a SyncTask waiting for a thread never blocks an AsyncTask. */
+  readonly #queues: Record<TaskType, PriorityQueue<LiveTask>> = {
+    async: new PriorityQueue<LiveTask>(),
+    sync: new PriorityQueue<LiveTask>(),
+  };
+  #syncExecutor: PooledExecutor | undefined;
   /** SUBMITTED tasks waiting for `start()`, in submit order. */
   readonly #held = new Set<LiveTask>();
   readonly #supervisor: Actor<LaneMachine>;
   readonly #createTaskId = createIdFactory();
+  /** STARTED AsyncTasks (bounded by concurrency); SyncTasks are bounded by free threads. */
   #running = 0;
+  #runningSync = 0;
   #seq = 0;
   #stopping: Promise<void> | undefined;
   #resolveStopped: (() => void) | undefined;
@@ -143,17 +161,18 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
 
   /** How many tasks are STARTED now. */
   get runningCount(): number {
-    return this.#running;
+    return this.#running + this.#runningSync;
   }
 
   /** How many tasks are SCHEDULED and waiting for a slot. */
   get queuedCount(): number {
-    return this.#queue.size;
+    return this.#queues.async.size + this.#queues.sync.size;
   }
 
   /** Starts running: held tasks are scheduled. Idempotent. */
   start(): void {
-    this.#supervisor.send({ type: 'lane.start' });
+    // Only an idle supervisor takes it; a stopped actor would warn about the event.
+    if (this.status === 'idle') this.#supervisor.send({ type: 'lane.start' });
   }
 
   /**
@@ -163,7 +182,9 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
    */
   submit(task: TaskDefinition, args: unknown[]): string {
     const status = this.status;
-    if (status === 'stopping' || status === 'stopped') {
+    // `#stopping` is set before the supervisor hears of the stop: a callback run by stop()
+    // itself (an onCancel) sees the supervisor still `running`, and must be refused too.
+    if (this.#stopping !== undefined || status === 'stopping' || status === 'stopped') {
       throw new SchedulerStoppedError(this.#config.lane);
     }
     const id = this.#createTaskId();
@@ -296,26 +317,50 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
     if (record.state !== TaskState.SUBMITTED) return;
     this.#send(record, scheduleEvent(this.#config.clock.now()));
     // A callback may have canceled it already.
-    if (stateOf(record) === TaskState.SCHEDULED) this.#queue.push(record);
+    if (stateOf(record) === TaskState.SCHEDULED) this.#queues[record.type].push(record);
   }
 
   #pump(): void {
     const { concurrency } = this.#config;
+    const asyncQueue = this.#queues.async;
     while (this.#running < concurrency) {
-      const record = this.#queue.shift();
-      if (record === undefined) return;
-      this.#start(record);
+      const record = asyncQueue.shift();
+      if (record === undefined) break;
+      this.#start(record, this.#config.executor);
+    }
+    const syncQueue = this.#queues.sync;
+    if (syncQueue.size === 0) return;
+    const pool = this.#pool();
+    while (syncQueue.size > 0 && pool.freeSlots > 0) {
+      this.#start(syncQueue.shift() as LiveTask, pool);
     }
   }
 
-  #start(record: LiveTask): void {
-    this.#running++;
+  /** SyncTask's executor, created (and its threads started) on the first SyncTask. */
+  #pool(): PooledExecutor {
+    if (this.#syncExecutor !== undefined) return this.#syncExecutor;
+    const create = this.#config.createSyncExecutor;
+    if (create === undefined) throw new TypeError(`Lane "${this.lane}" has no executor threads`);
+    this.#syncExecutor = create({
+      slotFree: () => {
+        this.#pump();
+      },
+      report: (error) => {
+        this.reporter.reportError(error);
+      },
+    });
+    return this.#syncExecutor;
+  }
+
+  #start(record: LiveTask, executor: TaskExecutor): void {
+    if (record.type === 'sync') this.#runningSync++;
+    else this.#running++;
     this.#send(record, startEvent(this.#config.clock.now()));
     // An onStart callback may have canceled it: then its slot is already given back.
     if (stateOf(record) !== TaskState.STARTED) return;
     const { timeoutMs } = record;
     if (timeoutMs !== undefined && timeoutMs > 0) this.#armTimeout(record, timeoutMs, timeoutMs);
-    record.execution = this.#config.executor.execute(record, this);
+    record.execution = executor.execute(record, this);
   }
 
   #armTimeout(record: LiveTask, timeoutMs: number, delayMs: number): void {
@@ -347,7 +392,7 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
   #cancel(record: LiveTask, reason: string): boolean {
     if (isFinished(record.state)) return false;
     this.#held.delete(record);
-    this.#queue.remove(record);
+    this.#queues[record.type].remove(record);
     const error = new TaskCanceledError(record.id, reason);
     record.failure = error;
     const execution = record.execution;
@@ -363,8 +408,23 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
   #onStopped(): void {
     if (this.#stopTimer !== undefined) this.#config.clock.clearTimeout(this.#stopTimer);
     this.#stopTimer = undefined;
-    this.reporter.complete();
-    this.#resolveStopped?.();
+    // Every task is final; the threads go before stop() resolves, so none keeps the process up.
+    const closing = this.#syncExecutor?.close() ?? Promise.resolve();
+    void closing.then(
+      () => {
+        this.reporter.complete();
+        this.#resolveStopped?.();
+      },
+      (error: unknown) => {
+        this.reporter.reportError(
+          new SchedulerError(SchedulerErrorCode.WORKER_CRASHED, 'Closing executor threads failed', {
+            cause: error,
+          }),
+        );
+        this.reporter.complete();
+        this.#resolveStopped?.();
+      },
+    );
   }
 
   // ── observing the task actors ─────────────────────────────────────────────────
@@ -395,7 +455,10 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
     const at = context.ts[ENTRY_TIMESTAMP_KEY[to as keyof typeof ENTRY_TIMESTAMP_KEY]] ?? 0;
     let buildInfo: () => TaskInfo;
     if (isFinished(to)) {
-      if (from === TaskState.STARTED) this.#running--;
+      if (from === TaskState.STARTED) {
+        if (record.type === 'sync') this.#runningSync--;
+        else this.#running--;
+      }
       if (record.timer !== undefined) this.#config.clock.clearTimeout(record.timer);
       record.timer = undefined;
       record.execution = undefined;

@@ -1,4 +1,6 @@
 import { availableParallelism } from 'node:os';
+import type { ResourceLimits } from 'node:worker_threads';
+import { DEFAULT_RESTART_POLICY, type RestartPolicy } from '../actors/restartPolicy.js';
 import type { InspectionEvent, Observer } from 'xstate';
 import { systemClock, type Clock } from '../clock.js';
 import type { TaskCallbacks } from '../tasks/types.js';
@@ -32,11 +34,23 @@ export interface AsyncSchedulerOptions extends TaskCallbacks {
    */
   concurrency?: number;
   /**
-   * Executor threads for SyncTask bodies.
-   * @remarks Validated now; used by SyncTask, which ships with the worker-thread lanes.
+   * Executor threads for SyncTask bodies; one task per thread at a time.
+   * @remarks Started on the first SyncTask: a scheduler that runs only AsyncTasks starts none.
    * @default availableParallelism() - 1, at least 1
    */
   threads?: number;
+  /**
+   * Limits of each executor thread (`worker_threads` `resourceLimits`); a thread that passes
+   * them dies, its task ends FAILED with WorkerCrashedError, and the thread is restarted.
+   */
+  resourceLimits?: ResourceLimits;
+  /**
+   * How crashed executor threads are restarted: at most `maxRestarts` within `windowMs`, with
+   * an exponential, jittered delay from `baseDelayMs` up to `maxDelayMs`. Past the limit the
+   * executor is degraded: SyncTasks fail at once until a restart succeeds.
+   * @default { maxRestarts: 5, windowMs: 10_000, baseDelayMs: 20, maxDelayMs: 2_000 }
+   */
+  restart?: Partial<RestartPolicy>;
   /**
    * How many finished records are kept, and how long.
    * @remarks Live tasks are always kept. The oldest finished go first. `slowest()` still sees
@@ -63,6 +77,8 @@ export interface ResolvedSchedulerOptions {
   readonly name: string;
   readonly concurrency: number;
   readonly threads: number;
+  readonly resourceLimits: ResourceLimits | undefined;
+  readonly restart: RestartPolicy;
   readonly retention: RetentionLimits;
   readonly inspect: InspectionObserver | undefined;
   readonly clock: Clock;
@@ -108,6 +124,8 @@ export function resolveSchedulerOptions(
     name = defaultName,
     concurrency = Infinity,
     threads = Math.max(1, availableParallelism() - 1),
+    resourceLimits,
+    restart = {},
     retention = {},
     inspect,
     clock = systemClock,
@@ -116,6 +134,13 @@ export function resolveSchedulerOptions(
   assertNonEmptyString(name, 'name');
   assertWholeNumber(concurrency, 'concurrency', { min: 1, allowInfinity: true });
   assertWholeNumber(threads, 'threads', { min: 1 });
+  assertOptionsObject(resourceLimits, 'resourceLimits');
+  assertOptionsObject(restart, 'restart');
+  const restartPolicy: RestartPolicy = { ...DEFAULT_RESTART_POLICY, ...restart };
+  assertWholeNumber(restartPolicy.maxRestarts, 'restart.maxRestarts', { min: 0 });
+  assertNonNegativeNumber(restartPolicy.windowMs, 'restart.windowMs');
+  assertNonNegativeNumber(restartPolicy.baseDelayMs, 'restart.baseDelayMs');
+  assertNonNegativeNumber(restartPolicy.maxDelayMs, 'restart.maxDelayMs');
   assertOptionsObject(retention, 'retention');
   const { maxFinished = DEFAULT_MAX_FINISHED, maxAgeMs = Infinity } = retention;
   assertWholeNumber(maxFinished, 'retention.maxFinished', { min: 0, allowInfinity: true });
@@ -133,6 +158,8 @@ export function resolveSchedulerOptions(
     name,
     concurrency,
     threads,
+    resourceLimits,
+    restart: Object.freeze(restartPolicy),
     retention: Object.freeze({ maxFinished, maxAgeMs }),
     inspect,
     clock,

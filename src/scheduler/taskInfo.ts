@@ -1,6 +1,6 @@
 import type { TaskMachineContext } from '../machines/taskMachine.js';
 import { isFinished, TaskState } from '../taskState.js';
-import type { TaskErrorData, TaskInfo, TaskTimestamps, TaskType } from '../tasks/types.js';
+import type { TaskInfo, TaskTimestamps, TaskType } from '../tasks/types.js';
 import { FINAL_TIMESTAMP_KEY } from '../tasks/types.js';
 
 /** The fixed facts of a task, known at submit. */
@@ -52,18 +52,4 @@ export function buildTaskInfo(
   if (outcome.error !== undefined) info.error = outcome.error;
   if (outcome.reason !== undefined) info.reason = outcome.reason;
   return Object.freeze(info);
-}
-
-/**
- * Any thrown value as plain {@link TaskErrorData}.
- */
-export function toErrorData(error: unknown): TaskErrorData {
-  if (error instanceof Error) {
-    const data: Mutable<TaskErrorData> = { name: error.name, message: error.message };
-    const code = (error as { code?: unknown }).code;
-    if (typeof code === 'string') data.code = code;
-    if (error.stack !== undefined) data.stack = error.stack;
-    return Object.freeze(data);
-  }
-  return Object.freeze({ name: 'NonError', message: String(error) });
 }

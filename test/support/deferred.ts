@@ -3,8 +3,8 @@ import { flushMicrotasks } from './ManualClock.js';
 /** A promise with its settle functions held outside, so a test decides when it settles. */
 export interface Deferred<T> {
   readonly promise: Promise<T>;
-  resolve(value: T): void;
-  reject(reason: unknown): void;
+  readonly resolve: (value: T) => void;
+  readonly reject: (reason: unknown) => void;
 }
 
 /** Creates a {@link Deferred}. */

@@ -24,7 +24,7 @@ export interface Harness {
   /** Everything `errors$` delivered. */
   readonly errors: SchedulerError[];
   /** The `from→to` steps of one task, e.g. `['NEW→SUBMITTED', …]`. */
-  steps(id: string): string[];
+  readonly steps: (id: string) => string[];
 }
 
 /**
@@ -64,8 +64,8 @@ export function nextTransition(
 /** One run of a {@link Gate}'s body, which the test settles by hand. */
 export interface GateRun<TResult> {
   readonly ctx: TaskContext;
-  resolve(value: TResult): void;
-  reject(reason: unknown): void;
+  readonly resolve: (value: TResult) => void;
+  readonly reject: (reason: unknown) => void;
 }
 
 /**
@@ -127,6 +127,6 @@ export function hangingTask(name = 'hang', options?: TaskOptions): AsyncTask {
 }
 
 /** A task that returns its first argument at once. */
-export function echoTask(name = 'echo', options?: TaskOptions): AsyncTask<unknown[], unknown> {
+export function echoTask(name = 'echo', options?: TaskOptions): AsyncTask {
   return new AsyncTask(name, ({ args }) => args[0], options);
 }

@@ -1,0 +1,276 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
+import type { Clock, TimerHandle } from '../clock.js';
+import { SchedulerError, SchedulerErrorCode, WorkerCrashedError } from '../errors.js';
+import type { TaskModuleRef } from '../tasks/types.js';
+import type { Execution, ExecutionJob, ExecutionSink, TaskExecutor } from './executor.js';
+import { moduleHref } from './loadTaskModule.js';
+import { RestartTracker, type RestartPolicy } from './restartPolicy.js';
+import type { FromThreadMessage, RunMessage } from './threadMessages.js';
+
+const DEFAULT_EXPORT = 'default';
+
+/**
+ * The executor thread's entry: compiled JavaScript beside this file in `dist/`. Running from
+ * the TypeScript sources (tests, tsx), it is the built copy in `dist/`: a worker thread does
+ * not inherit the main thread's TypeScript loader, and `npm test` builds first.
+ */
+function workerEntry(): URL {
+  if (!import.meta.url.endsWith('.ts'))
+    return new URL('../worker/executorWorker.js', import.meta.url);
+  const built = new URL('../../dist/worker/executorWorker.js', import.meta.url);
+  if (!existsSync(built)) {
+    throw new Error(
+      `SyncTask needs the built worker entry ${fileURLToPath(built)}: run \`npm run build\``,
+    );
+  }
+  return built;
+}
+
+/** What the pool tells its lane. */
+export interface WorkerPoolEvents {
+  /** A thread became free (ready after start, or done with a run): the lane may dispatch. */
+  slotFree(): void;
+  /** A thread died unexpectedly; it is being restarted. */
+  crashed(error: WorkerCrashedError): void;
+  /** Crashes passed the restart limit: the pool fails every run until a restart succeeds. */
+  degraded(error: SchedulerError): void;
+  /** A restart succeeded after the pool was degraded. */
+  recovered(): void;
+}
+
+/** Options of {@link WorkerPool}. */
+export interface WorkerPoolOptions {
+  readonly size: number;
+  readonly resourceLimits: ResourceLimits | undefined;
+  readonly restart: RestartPolicy;
+  readonly clock: Clock;
+  readonly events: WorkerPoolEvents;
+}
+
+interface Run {
+  readonly runId: number;
+  readonly job: ExecutionJob;
+  readonly sink: ExecutionSink;
+}
+
+interface Slot {
+  worker: Worker | undefined;
+  state: 'starting' | 'idle' | 'busy' | 'waiting-restart' | 'closed';
+  run: Run | undefined;
+  /** The last uncaught error of the current worker, reported with its exit. */
+  lastError: Error | undefined;
+  restartTimer: TimerHandle | undefined;
+}
+
+/**
+ * SyncTask's executor: a fixed set of worker threads, one run per thread at a time, started
+ * on first use and supervised.
+ *
+ * @remarks Aborting a run (timeout, cancel) terminates its thread, which really stops the
+ * work, and starts a replacement at once. A thread that dies on its own (`process.exit`, an
+ * uncaught error, out of memory under `resourceLimits`, a failed start) fails its run with
+ * {@link WorkerCrashedError} and is restarted after an exponential, jittered delay. Past the
+ * restart limit the pool is degraded: every run fails at once with a clear error instead of
+ * waiting forever, until a restart succeeds.
+ */
+export class WorkerPool implements TaskExecutor {
+  readonly #options: WorkerPoolOptions;
+  readonly #slots: Slot[] = [];
+  readonly #restarts: RestartTracker;
+  #nextRunId = 1;
+  #degraded: SchedulerError | undefined;
+  #closed = false;
+
+  constructor(options: WorkerPoolOptions) {
+    this.#options = options;
+    this.#restarts = new RestartTracker(options.restart);
+  }
+
+  /** True once threads were started (on the first SyncTask). */
+  get started(): boolean {
+    return this.#slots.length > 0;
+  }
+
+  /** The error every run fails with while degraded, or undefined when healthy. */
+  get degraded(): SchedulerError | undefined {
+    return this.#degraded;
+  }
+
+  /**
+   * How many runs it can take now: idle threads, or any number while degraded (each fails at
+   * once). Starts the threads on first call.
+   */
+  get freeSlots(): number {
+    if (this.#closed) return 0;
+    if (this.#degraded !== undefined) return Number.POSITIVE_INFINITY;
+    this.#ensureStarted();
+    let free = 0;
+    for (const slot of this.#slots) if (slot.state === 'idle') free++;
+    return free;
+  }
+
+  execute<TJob extends ExecutionJob>(job: TJob, sink: ExecutionSink<TJob>): Execution {
+    const degraded = this.#degraded;
+    const slot = this.#slots.find((candidate) => candidate.state === 'idle');
+    if (degraded !== undefined || slot?.worker === undefined) {
+      const error =
+        degraded ??
+        new SchedulerError(SchedulerErrorCode.WORKER_CRASHED, 'No executor thread is free', {
+          taskId: job.id,
+        });
+      queueMicrotask(() => {
+        sink.fail(job, error);
+      });
+      return { abort: () => undefined };
+    }
+    const run: Run = {
+      runId: this.#nextRunId++,
+      job,
+      sink: sink,
+    };
+    slot.state = 'busy';
+    slot.run = run;
+    const body = job.body as TaskModuleRef;
+    const message: RunMessage = {
+      type: 'run',
+      runId: run.runId,
+      taskId: job.id,
+      name: job.name,
+      lane: job.lane,
+      moduleHref: moduleHref(body),
+      exportName: body.export ?? DEFAULT_EXPORT,
+      args: job.args,
+    };
+    slot.worker.postMessage(message);
+    return {
+      abort: () => {
+        if (slot.run === run) this.#replace(slot);
+      },
+    };
+  }
+
+  /** Terminates every thread; resolves once all have exited. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const exits: Promise<number>[] = [];
+    for (const slot of this.#slots) {
+      if (slot.restartTimer !== undefined) this.#options.clock.clearTimeout(slot.restartTimer);
+      slot.restartTimer = undefined;
+      slot.state = 'closed';
+      slot.run = undefined;
+      if (slot.worker !== undefined) exits.push(slot.worker.terminate());
+      slot.worker = undefined;
+    }
+    await Promise.all(exits);
+  }
+
+  #ensureStarted(): void {
+    if (this.#slots.length > 0) return;
+    for (let i = 0; i < this.#options.size; i++) {
+      const slot: Slot = {
+        worker: undefined,
+        state: 'starting',
+        run: undefined,
+        lastError: undefined,
+        restartTimer: undefined,
+      };
+      this.#slots.push(slot);
+      this.#spawn(slot);
+    }
+  }
+
+  #spawn(slot: Slot): void {
+    const limits = this.#options.resourceLimits;
+    const worker = new Worker(
+      workerEntry(),
+      limits === undefined ? {} : { resourceLimits: limits },
+    );
+    slot.worker = worker;
+    slot.state = 'starting';
+    slot.lastError = undefined;
+    worker.on('message', (message: FromThreadMessage) => {
+      if (slot.worker === worker) this.#onMessage(slot, message);
+    });
+    worker.on('error', (error: Error) => {
+      if (slot.worker === worker) slot.lastError = error;
+    });
+    worker.on('exit', (exitCode: number) => {
+      if (slot.worker === worker) this.#onExit(slot, exitCode);
+    });
+  }
+
+  #onMessage(slot: Slot, message: FromThreadMessage): void {
+    if (message.type === 'ready') {
+      slot.state = 'idle';
+      if (this.#degraded !== undefined) {
+        this.#degraded = undefined;
+        this.#options.events.recovered();
+      }
+      this.#options.events.slotFree();
+      return;
+    }
+    const run = slot.run;
+    if (run === undefined || run.runId !== message.runId) return;
+    slot.run = undefined;
+    slot.state = 'idle';
+    if (message.type === 'done') {
+      run.sink.succeed(run.job, message.value);
+    } else {
+      const error = new Error(message.error.message);
+      error.name = message.error.name;
+      if (message.error.stack !== undefined) error.stack = message.error.stack;
+      if (message.error.code !== undefined) Object.assign(error, { code: message.error.code });
+      run.sink.fail(run.job, message.nonError ? message.error.message : error);
+    }
+    this.#options.events.slotFree();
+  }
+
+  /** Aborted run: the thread is terminated (the work stops) and replaced at once. */
+  #replace(slot: Slot): void {
+    const worker = slot.worker;
+    slot.run = undefined;
+    slot.worker = undefined;
+    if (worker !== undefined) void worker.terminate();
+    if (!this.#closed) this.#spawn(slot);
+  }
+
+  #onExit(slot: Slot, exitCode: number): void {
+    slot.worker = undefined;
+    if (this.#closed) return;
+    const run = slot.run;
+    slot.run = undefined;
+    const cause = slot.lastError;
+    const during =
+      run === undefined ? 'while starting or idle' : `while running task "${run.job.name}"`;
+    const crash = new WorkerCrashedError(
+      `Executor thread exited with code ${exitCode} ${during}${cause === undefined ? '' : `: ${cause.message}`}`,
+      {
+        exitCode,
+        ...(cause === undefined ? {} : { cause }),
+        ...(run === undefined ? {} : { taskId: run.job.id }),
+      },
+    );
+    if (run !== undefined) run.sink.fail(run.job, crash);
+    this.#options.events.crashed(crash);
+    const { delayMs, overLimit } = this.#restarts.recordCrash(this.#options.clock.now());
+    if (overLimit && this.#degraded === undefined) {
+      this.#degraded = new SchedulerError(
+        SchedulerErrorCode.EXECUTOR_DEGRADED,
+        `Executor threads crashed more than ${this.#options.restart.maxRestarts} times in ${this.#options.restart.windowMs} ms; SyncTasks fail until a restart succeeds`,
+        { cause: crash },
+      );
+      this.#options.events.degraded(this.#degraded);
+    }
+    slot.state = 'waiting-restart';
+    const waitMs = this.#degraded === undefined ? delayMs : this.#options.restart.maxDelayMs;
+    const timer = this.#options.clock.setTimeout(() => {
+      slot.restartTimer = undefined;
+      if (!this.#closed) this.#spawn(slot);
+    }, waitMs);
+    // A pending restart alone must not keep the process alive.
+    (timer as { unref?: () => void }).unref?.();
+    slot.restartTimer = timer;
+  }
+}

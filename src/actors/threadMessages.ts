@@ -1,0 +1,45 @@
+/**
+ * The wire protocol between the main thread and an executor thread. Both sides import only
+ * these types; nothing else crosses the boundary.
+ */
+import type { TaskErrorData } from '../tasks/types.js';
+
+/** Main → thread: run one body. */
+export interface RunMessage {
+  readonly type: 'run';
+  /** Unique per run within a pool; answers carry it back. */
+  readonly runId: number;
+  readonly taskId: string;
+  readonly name: string;
+  readonly lane: string;
+  /** The module's URL (`file:` or a package specifier), resolved on the main side. */
+  readonly moduleHref: string;
+  readonly exportName: string;
+  readonly args: readonly unknown[];
+}
+
+/** Thread → main: the thread has loaded and takes work. */
+export interface ReadyMessage {
+  readonly type: 'ready';
+}
+
+/** Thread → main: the body returned `value`. */
+export interface DoneMessage {
+  readonly type: 'done';
+  readonly runId: number;
+  readonly value: unknown;
+}
+
+/** Thread → main: the body threw, or its module or result failed. */
+export interface FailMessage {
+  readonly type: 'fail';
+  readonly runId: number;
+  readonly error: TaskErrorData;
+  /** True when the thrown value was not an Error. */
+  readonly nonError: boolean;
+}
+
+/** Everything the main side sends. */
+export type ToThreadMessage = RunMessage;
+/** Everything a thread sends. */
+export type FromThreadMessage = ReadyMessage | DoneMessage | FailMessage;

@@ -1,0 +1,87 @@
+/**
+ * Entry point of an executor thread: runs one SyncTask body at a time and reports back.
+ *
+ * @remarks Like `index.ts`, this file sits on top: it imports the wire protocol, and nothing in
+ * the library imports it (the pool starts it by URL). A body that never returns is stopped by
+ * the main side terminating this thread.
+ */
+import { parentPort } from 'node:worker_threads';
+import type {
+  FailMessage,
+  FromThreadMessage,
+  RunMessage,
+  ToThreadMessage,
+} from '../actors/threadMessages.js';
+import { toErrorData } from '../errorData.js';
+import type { TaskContext, TaskFn } from '../tasks/types.js';
+
+if (parentPort === null) throw new Error('executorWorker must run in a worker thread');
+const port = parentPort;
+
+function post(message: FromThreadMessage): void {
+  port.postMessage(message);
+}
+
+function fail(runId: number, error: unknown): void {
+  const message: FailMessage = {
+    type: 'fail',
+    runId,
+    error: toErrorData(error),
+    nonError: !(error instanceof Error),
+  };
+  post(message);
+}
+
+/** Loaded bodies by module and export: a thread runs the same few bodies many times. */
+const bodies = new Map<string, TaskFn<readonly unknown[]>>();
+
+async function loadBody(message: RunMessage): Promise<TaskFn<readonly unknown[]>> {
+  const key = `${message.moduleHref}#${message.exportName}`;
+  const cached = bodies.get(key);
+  if (cached !== undefined) return cached;
+  const loaded = (await import(message.moduleHref)) as Record<string, unknown>;
+  const fn = loaded[message.exportName];
+  if (typeof fn !== 'function') {
+    throw new TypeError(
+      `Expected export "${message.exportName}" of ${message.moduleHref} to be a task function, got ${fn === undefined ? 'nothing (no such export)' : typeof fn}`,
+    );
+  }
+  bodies.set(key, fn as TaskFn<readonly unknown[]>);
+  return fn as TaskFn<readonly unknown[]>;
+}
+
+async function run(message: RunMessage): Promise<void> {
+  const { runId } = message;
+  let value: unknown;
+  try {
+    const body = await loadBody(message);
+    const ctx: TaskContext<readonly unknown[]> = {
+      id: message.taskId,
+      name: message.name,
+      lane: message.lane,
+      args: message.args,
+      // Stopping a sync body is the main side's job (it terminates this thread); the signal
+      // is there so the same body can also run as an AsyncTask.
+      signal: new AbortController().signal,
+    };
+    value = await body(ctx);
+  } catch (error) {
+    fail(runId, error);
+    return;
+  }
+  try {
+    post({ type: 'done', runId, value });
+  } catch (error) {
+    fail(
+      runId,
+      new TypeError(
+        `The task's result could not be sent back to the main thread (structured clone failed): ${error instanceof Error ? error.message : String(error)}`,
+      ),
+    );
+  }
+}
+
+port.on('message', (message: ToThreadMessage) => {
+  void run(message);
+});
+post({ type: 'ready' });

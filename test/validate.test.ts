@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import {
+  assertFiniteNumber,
+  assertNonEmptyString,
+  assertNonNegativeNumber,
+  assertOptionalFunction,
+  assertOptionsObject,
+  assertWholeNumber,
+  describeValue,
+} from '../src/validate.js';
+
+describe('describeValue()', () => {
+  it.each([
+    ['x', '"x" (string)'],
+    [null, 'null'],
+    [undefined, 'undefined'],
+    [() => 1, 'a function'],
+    [[1], 'an array'],
+    [new Map(), 'an object (Map)'],
+    [Object.create(null) as object, 'an object (no prototype)'],
+    [Symbol('s'), 'Symbol(s) (symbol)'],
+    [-1, '-1 (number)'],
+    [NaN, 'NaN (number)'],
+    [10n, '10 (bigint)'],
+    [true, 'true (boolean)'],
+  ])('renders %s as %s', (value, text) => {
+    expect(describeValue(value)).toBe(text);
+  });
+});
+
+describe('assertNonEmptyString()', () => {
+  it('accepts a non-empty string', () => {
+    expect(() => {
+      assertNonEmptyString('a', 'name');
+    }).not.toThrow();
+  });
+
+  it('throws TypeError for a non-string, RangeError for a blank one', () => {
+    expect(() => {
+      assertNonEmptyString(1, 'name');
+    }).toThrow(new TypeError('Expected `name` to be a non-empty string, got 1 (number)'));
+    expect(() => {
+      assertNonEmptyString('  ', 'name');
+    }).toThrow(RangeError);
+  });
+});
+
+describe('assertFiniteNumber()', () => {
+  it('accepts any finite number and refuses the rest', () => {
+    expect(() => {
+      assertFiniteNumber(-2.5, 'priority');
+    }).not.toThrow();
+    expect(() => {
+      assertFiniteNumber(Infinity, 'priority');
+    }).toThrow(RangeError);
+    expect(() => {
+      assertFiniteNumber('1', 'priority');
+    }).toThrow(TypeError);
+  });
+});
+
+describe('assertNonNegativeNumber()', () => {
+  it('says what was expected and what came', () => {
+    expect(() => {
+      assertNonNegativeNumber(-1, 'timeoutMs');
+    }).toThrow(new RangeError('Expected `timeoutMs` to be a finite number >= 0, got -1 (number)'));
+    expect(() => {
+      assertNonNegativeNumber(NaN, 'timeoutMs');
+    }).toThrow(/got NaN \(number\)/);
+    expect(() => {
+      assertNonNegativeNumber(0, 'timeoutMs');
+    }).not.toThrow();
+  });
+});
+
+describe('assertWholeNumber()', () => {
+  it('refuses fractions and values under the minimum', () => {
+    expect(() => {
+      assertWholeNumber(1.5, 'n', { min: 0 });
+    }).toThrow(new RangeError('Expected `n` to be a whole number >= 0, got 1.5 (number)'));
+    expect(() => {
+      assertWholeNumber(0, 'n', { min: 1 });
+    }).toThrow(RangeError);
+    expect(() => {
+      assertWholeNumber('3', 'n', { min: 0 });
+    }).toThrow(TypeError);
+  });
+
+  it('accepts Infinity only when allowed', () => {
+    expect(() => {
+      assertWholeNumber(Infinity, 'n', { min: 1, allowInfinity: true });
+    }).not.toThrow();
+    expect(() => {
+      assertWholeNumber(Infinity, 'n', { min: 1 });
+    }).toThrow(RangeError);
+  });
+});
+
+describe('assertOptionalFunction()', () => {
+  it('accepts undefined or a function and refuses the rest', () => {
+    expect(() => {
+      assertOptionalFunction(undefined, 'cb');
+    }).not.toThrow();
+    expect(() => {
+      assertOptionalFunction('no', 'cb');
+    }).toThrow(new TypeError('Expected `cb` to be a function, got "no" (string)'));
+  });
+});
+
+describe('assertOptionsObject()', () => {
+  it('refuses null, arrays and primitives', () => {
+    for (const bad of [null, [], 3, 'x']) {
+      expect(() => {
+        assertOptionsObject(bad, 'options');
+      }).toThrow(TypeError);
+    }
+    expect(() => {
+      assertOptionsObject({}, 'options');
+    }).not.toThrow();
+  });
+});
