@@ -3,7 +3,7 @@
  */
 import PQueue from 'p-queue';
 import { createActor, setup, type AnyActorRef } from 'xstate';
-import { createLaneMachine } from '../dist/machines/laneMachine.js';
+import { createLaneMachine, TASK_ACTOR_ID } from '../dist/machines/laneMachine.js';
 import { taskMachine } from '../dist/machines/taskMachine.js';
 
 const bareMachine = setup({}).createMachine({
@@ -82,7 +82,7 @@ export async function xstateTaskFloor(count: number, concurrency: number): Promi
   lane.send({ type: 'lane.start' });
   const startedAt = performance.now();
   for (let i = 0; i < count; i++) {
-    const actor = createActor(taskMachine, { id: `t${i}`, parent: lane });
+    const actor = createActor(taskMachine, { id: TASK_ACTOR_ID, systemId: `t${i}`, parent: lane });
     actor.start();
     actor.send({ type: 'task.submit', at: 0 });
     actor.send({ type: 'task.schedule', at: 1 });

@@ -1,9 +1,18 @@
 import { setup } from 'xstate';
 
 /** A child task actor reached a final state (sent by XState itself). */
-export type TaskDoneEvent = { type: `xstate.done.actor.${string}` };
+export type TaskDoneEvent = { type: typeof TASK_DONE_EVENT };
 
-const DONE_EVENT_PREFIX = 'xstate.done.actor.';
+/**
+ * The actor id every task actor gets (its task id is its `systemId`).
+ *
+ * @remarks XState memoizes a state node's transition candidates per event type, forever. A
+ * per-task id would make every task's done event (`xstate.done.actor.<id>`) a new type and
+ * leak one cache entry per task in the supervisor (~330 bytes: a million tasks, 330 MB).
+ */
+export const TASK_ACTOR_ID = 'task';
+/** The event a supervisor receives when one of its task actors reaches a final state. */
+export const TASK_DONE_EVENT = `xstate.done.actor.${TASK_ACTOR_ID}` as const;
 
 /** The events a lane supervisor understands. */
 export type LaneEvent =
@@ -26,7 +35,7 @@ export interface LaneHooks {
   /** Schedules every held task, in submit order. */
   scheduleHeldTasks(): void;
   /** A child task finished: file it, then start what its slot allows. */
-  releaseSlot(taskId: string): void;
+  releaseSlot(): void;
   /** Cancels every task not yet final. */
   cancelAll(reason: string): void;
   /** True once no task of the lane is left unfinished. */
@@ -40,7 +49,7 @@ export interface LaneHooks {
  *
  * @remarks Task actors are created with this actor as their parent, so they join its actor
  * system (and its inspector) without entering its snapshot; each one stops itself on reaching a
- * final state, and the supervisor hears of it as `xstate.done.actor.<taskId>`, which frees
+ * final state, and the supervisor hears of it as `xstate.done.actor.task`, which frees
  * its slot. In `idle`, submitted tasks wait SUBMITTED; entering `running` schedules them;
  * `stopping` accepts nothing new, drains (or cancels) what is left and becomes `stopped` once
  * every task is final.
@@ -60,8 +69,8 @@ export function createLaneMachine(hooks: LaneHooks) {
       scheduleHeldTasks: () => {
         hooks.scheduleHeldTasks();
       },
-      releaseSlot: ({ event }) => {
-        hooks.releaseSlot(event.type.slice(DONE_EVENT_PREFIX.length));
+      releaseSlot: () => {
+        hooks.releaseSlot();
       },
       applyStop: (_, params: { cancel: boolean; reason: string }) => {
         if (params.cancel) hooks.cancelAll(params.reason);
@@ -93,7 +102,7 @@ export function createLaneMachine(hooks: LaneHooks) {
       running: {
         entry: 'scheduleHeldTasks',
         on: {
-          'xstate.done.actor.*': { actions: 'releaseSlot' },
+          [TASK_DONE_EVENT]: { actions: 'releaseSlot' },
           'lane.stop': {
             target: 'stopping',
             actions: {
@@ -108,7 +117,7 @@ export function createLaneMachine(hooks: LaneHooks) {
         entry: 'scheduleHeldTasks',
         always: { guard: 'isDrained', target: 'stopped' },
         on: {
-          'xstate.done.actor.*': { actions: 'releaseSlot' },
+          [TASK_DONE_EVENT]: { actions: 'releaseSlot' },
           'lane.stop': {
             actions: {
               type: 'applyStop',

@@ -16,7 +16,7 @@ import {
   TaskTimeoutError,
 } from '../errors.js';
 import { createIdFactory } from '../ids.js';
-import { createLaneMachine, type LaneMachine } from '../machines/laneMachine.js';
+import { createLaneMachine, TASK_ACTOR_ID, type LaneMachine } from '../machines/laneMachine.js';
 import {
   cancelEvent,
   failEvent,
@@ -113,6 +113,8 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
   /** STARTED AsyncTasks (bounded by concurrency); SyncTasks are bounded by free threads. */
   #running = 0;
   #runningSync = 0;
+  /** The task whose event is being sent right now (sends nest through callbacks). */
+  #sending: LiveTask | undefined;
   #seq = 0;
   #stopping: Promise<void> | undefined;
   #resolveStopped: (() => void) | undefined;
@@ -126,11 +128,11 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
       scheduleHeldTasks: () => {
         this.#scheduleHeld();
       },
-      releaseSlot: (taskId) => {
+      releaseSlot: () => {
         // XState tells the supervisor while the task's final send is still under way: file
-        // and report the task first, so its final transition precedes the next task's start.
-        const record = this.registry.live(taskId);
-        if (record !== undefined) this.#observe(record);
+        // and report that task first, so its final transition precedes the next task's start.
+        // (A done event the supervisor had to queue arrives after its send was observed.)
+        if (this.#sending !== undefined) this.#observe(this.#sending);
         this.#pump();
       },
       cancelAll: (reason) => {
@@ -188,7 +190,11 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
       throw new SchedulerStoppedError(this.#config.lane);
     }
     const id = this.#createTaskId();
-    const actor = createActor(taskMachine, { id, parent: this.#supervisor });
+    const actor = createActor(taskMachine, {
+      id: TASK_ACTOR_ID,
+      systemId: id,
+      parent: this.#supervisor,
+    });
     const record: LiveTask = {
       id,
       name: task.name,
@@ -438,7 +444,13 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
    * is usually reported earlier, from the supervisor's done event (see `releaseSlot`).
    */
   #send(record: LiveTask, event: TaskEvent): void {
-    record.actor.send(event);
+    const outer = this.#sending;
+    this.#sending = record;
+    try {
+      record.actor.send(event);
+    } finally {
+      this.#sending = outer;
+    }
     this.#observe(record);
   }
 
