@@ -2,6 +2,7 @@
  * The peers the scheduler is measured against, each doing the same no-op work.
  */
 import PQueue from 'p-queue';
+import { Piscina } from 'piscina';
 import { createActor, setup, type AnyActorRef } from 'xstate';
 import { createLaneMachine, TASK_ACTOR_ID } from '../dist/machines/laneMachine.js';
 import { taskMachine } from '../dist/machines/taskMachine.js';
@@ -91,4 +92,23 @@ export async function xstateTaskFloor(count: number, concurrency: number): Promi
   }
   await done;
   return (count / (performance.now() - startedAt)) * 1000;
+}
+
+/** The tiny CPU task both thread runners execute (`x => x + 1`). */
+export const INCREMENT_MODULE = new URL('./fixtures/increment.mjs', import.meta.url);
+
+/** Piscina 5: `count` tiny tasks on `threads` threads, all submitted at once. Tasks per second. */
+export async function piscinaThroughput(count: number, threads: number): Promise<number> {
+  const pool = new Piscina({
+    filename: INCREMENT_MODULE.href,
+    minThreads: threads,
+    maxThreads: threads,
+  });
+  // Let the threads start before the clock does, as the scheduler's warm-up does.
+  await Promise.all(Array.from({ length: threads * 4 }, (_, i) => pool.run(i)));
+  const startedAt = performance.now();
+  await Promise.all(Array.from({ length: count }, (_, i) => pool.run(i)));
+  const elapsedMs = performance.now() - startedAt;
+  await pool.destroy();
+  return (count / elapsedMs) * 1000;
 }

@@ -2,8 +2,14 @@
  * One benchmark scenario per call, run in a fresh process by bench/run.ts so that no scenario
  * inherits another's heap or JIT state. Prints one JSON line: { scenario, value, unit }.
  */
-import { AsyncScheduler, AsyncTask } from '../dist/index.js';
-import { bareXStateLifecycles, pQueueThroughput, xstateTaskFloor } from './peers.js';
+import { AsyncScheduler, AsyncTask, SyncTask } from '../dist/index.js';
+import {
+  bareXStateLifecycles,
+  INCREMENT_MODULE,
+  piscinaThroughput,
+  pQueueThroughput,
+  xstateTaskFloor,
+} from './peers.js';
 
 const CONCURRENCY = 64;
 const WARMUP_TASKS = 5_000;
@@ -72,6 +78,25 @@ const scenarios: Record<string, Scenario> = {
   'p-queue-100k': async () => {
     await pQueueThroughput(WARMUP_TASKS, CONCURRENCY);
     return { value: await best(2, () => pQueueThroughput(100_000, CONCURRENCY)), unit: 'jobs/s' };
+  },
+  'piscina-20k-2-threads': async () => {
+    return { value: await best(2, () => piscinaThroughput(20_000, 2)), unit: 'tasks/s' };
+  },
+  'synctask-20k-2-threads': async () => {
+    const increment = new SyncTask('increment', { module: INCREMENT_MODULE, export: 'syncTask' });
+    const measure = async (): Promise<number> => {
+      const scheduler = new AsyncScheduler({ threads: 2 });
+      scheduler.start();
+      // Start the threads (and load the module) before the clock does.
+      await Promise.all(
+        Array.from({ length: 8 }, (_, i) => scheduler.result(scheduler.submitTask(increment, i))),
+      );
+      const startedAt = performance.now();
+      for (let i = 0; i < 20_000; i++) scheduler.submitTask(increment, i);
+      await scheduler.stop();
+      return (20_000 / (performance.now() - startedAt)) * 1000;
+    };
+    return { value: await best(2, measure), unit: 'tasks/s' };
   },
   'heap-per-queued-task': async () => {
     const count = 100_000;

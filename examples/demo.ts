@@ -4,13 +4,24 @@
  * Fast I/O calls, slow background jobs, failing payments, a legacy API that times out, exports
  * a user cancels mid-run, and urgent alerts that jump the queue. A live status line counts
  * tasks by state from `transitions$`; the run ends with a report built from the scheduler's
- * own records (`slowest()`, `taskInfo()`, `formatTasks()`).
+ * own records (`slowest()`, `taskInfo()`, `formatTasks()`). CPU-bound reports run as SyncTasks on
+ * executor threads, and a runaway one is stopped by its timeout: its thread is terminated.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { delay, filter } from 'rxjs';
-import { AsyncScheduler, AsyncTask, TaskState, formatTasks, type TaskInfo } from '../src/index.js';
+import {
+  AsyncScheduler,
+  AsyncTask,
+  SyncTask,
+  TaskState,
+  formatTasks,
+  type TaskInfo,
+} from '../src/index.js';
 
 const CONCURRENCY = 32;
+const THREADS = 2;
+const CPU_MODULE = new URL('./tasks/cpu.mjs', import.meta.url);
+const RUNAWAY_TIMEOUT_MS = 300;
 const CARD_LIMIT_CENTS = 100_000;
 const LEGACY_TIMEOUT_MS = 250;
 const CANCEL_AFTER_MS = 200;
@@ -60,6 +71,14 @@ const exportCsv = new AsyncTask('export-csv', async ({ signal }) => {
   await sleep(3000, undefined, { signal }); // the user gives up long before this
 });
 
+// CPU-bound work would block the loop every AsyncTask shares: it runs on executor threads.
+const renderReport = new SyncTask('render-report', { module: CPU_MODULE, export: 'countPrimes' });
+const runawayParser = new SyncTask(
+  'runaway-parser',
+  { module: CPU_MODULE, export: 'runaway' },
+  { timeoutMs: RUNAWAY_TIMEOUT_MS }, // its thread is terminated at the limit: the loop really stops
+);
+
 const sendAlert = new AsyncTask(
   'send-alert',
   async ({ signal }) => {
@@ -70,7 +89,7 @@ const sendAlert = new AsyncTask(
 
 // ── the scheduler, and what we watch on it ──
 
-const s = new AsyncScheduler({ concurrency: CONCURRENCY });
+const s = new AsyncScheduler({ concurrency: CONCURRENCY, threads: THREADS });
 
 /** How many tasks are in each state right now (NEW is not counted: tasks arrive SUBMITTED). */
 type StateCounts = Record<TaskState, number>;
@@ -126,7 +145,9 @@ const progressTimer = setInterval(drawProgress, isTty ? PROGRESS_TTY_MS : PROGRE
 
 // ── the run ──
 
-console.log(`async-scheduler demo: a few hundred tasks, ${CONCURRENCY} at a time\n`);
+console.log(
+  `async-scheduler demo: a few hundred tasks, ${CONCURRENCY} at a time on the loop, CPU work on ${THREADS} threads\n`,
+);
 s.start();
 
 // Each entry submits one task and returns its id.
@@ -139,6 +160,8 @@ const burst: (() => string)[] = [
   ...Array.from({ length: 40 }, () => () => s.submitTask(resizeImage)),
   ...Array.from({ length: 20 }, () => () => s.submitTask(callLegacyApi)),
   ...Array.from({ length: 15 }, () => () => s.submitTask(exportCsv)),
+  ...Array.from({ length: 12 }, (_, i) => () => s.submitTask(renderReport, 200_000 + i * 10_000)),
+  ...Array.from({ length: 2 }, () => () => s.submitTask(runawayParser)),
 ];
 // Requests arrive in no particular order; priorities, not arrival, decide what runs first.
 const shuffled = burst.map((submit) => ({ submit, key: Math.random() }));
@@ -167,6 +190,19 @@ for (const state of finalStates) {
   const outcome = example?.reason ?? example?.error?.message ?? JSON.stringify(example?.result);
   console.log(`  ${state.padEnd(10)} ${String(inThisState.length).padStart(4)}   e.g. ${outcome}`);
 }
+
+console.log(`\nCPU work on ${THREADS} executor threads (SyncTask):`);
+for (const task of [renderReport, runawayParser]) {
+  const runs = infos.filter((info) => info.name === task.name);
+  const states = [...new Set(runs.map((info) => info.state))].join(', ');
+  const slowestMs = Math.max(...runs.map((info) => info.runMs ?? 0));
+  console.log(
+    `  ${task.name.padEnd(15)} ${String(runs.length).padStart(3)} × ${states.padEnd(9)} longest run ${slowestMs.toFixed(1)} ms`,
+  );
+}
+console.log(
+  '  (a runaway parser is stopped at its timeout: its thread is terminated and replaced)',
+);
 
 console.log('\nAverage wait in the queue, by priority:');
 const priorities = [...new Set(infos.map((info) => info.priority))].sort((a, b) => b - a);

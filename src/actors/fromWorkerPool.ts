@@ -215,6 +215,9 @@ export class WorkerPool implements TaskExecutor {
     if (run === undefined || run.runId !== message.runId) return;
     slot.run = undefined;
     slot.state = 'idle';
+    // Hand the thread its next task before recording this one's outcome: the thread is free
+    // now, and the bookkeeping of the outcome would otherwise leave it idle meanwhile.
+    this.#options.events.slotFree();
     if (message.type === 'done') {
       run.sink.succeed(run.job, message.value);
     } else {
@@ -224,7 +227,6 @@ export class WorkerPool implements TaskExecutor {
       if (message.error.code !== undefined) Object.assign(error, { code: message.error.code });
       run.sink.fail(run.job, message.nonError ? message.error.message : error);
     }
-    this.#options.events.slotFree();
   }
 
   /** Aborted run: the thread is terminated (the work stops) and replaced at once. */
