@@ -69,7 +69,12 @@ ratio('scheduler 100k queued / 10k queued', 'scheduler-100k', 'scheduler-10k', 0
 ratio('XState task floor / bare lifecycle (context)', 'xstate-task-floor-10k', 'xstate-bare', 0);
 ratio('scheduler 10k / XState task floor (context)', 'scheduler-10k', 'xstate-task-floor-10k', 0);
 ratio('p-queue 8: 100k queued / 10k queued (peer)', 'p-queue-100k', 'p-queue-10k', 0);
-ratio('SyncTask 20k on 2 threads / Piscina 5 (issue #3)', 'synctask-20k-2-threads', 'piscina-20k-2-threads', 0.8);
+ratio(
+  'SyncTask 20k on 2 threads / Piscina 5 (issue #3)',
+  'synctask-20k-2-threads',
+  'piscina-20k-2-threads',
+  0.8,
+);
 atMost('heap per queued task', 'heap-per-queued-task', 4096, 'bytes');
 atMost('heap per retained finished record', 'heap-per-finished-record', 1024, 'bytes');
 atMost('heapUsed after 1M tasks, default retention', 'heap-after-1m-tasks', 150, 'MiB');
