@@ -81,6 +81,8 @@ export class WorkerPool implements TaskExecutor {
   readonly #restarts: RestartTracker;
   #nextRunId = 1;
   #degraded: SchedulerError | undefined;
+  /** Runs being failed at once because the pool is degraded (each holds a slot meanwhile). */
+  #failing = 0;
   #closed = false;
 
   constructor(options: WorkerPoolOptions) {
@@ -99,12 +101,13 @@ export class WorkerPool implements TaskExecutor {
   }
 
   /**
-   * How many runs it can take now: idle threads, or any number while degraded (each fails at
-   * once). Starts the threads on first call.
+   * How many runs it can take now: idle threads, or while degraded, as many as there are
+   * threads (each run fails at once, and the lane never counts more running than threads).
+   * Starts the threads on first call.
    */
   get freeSlots(): number {
     if (this.#closed) return 0;
-    if (this.#degraded !== undefined) return Number.POSITIVE_INFINITY;
+    if (this.#degraded !== undefined) return Math.max(0, this.#options.size - this.#failing);
     this.#ensureStarted();
     let free = 0;
     for (const slot of this.#slots) if (slot.state === 'idle') free++;
@@ -120,8 +123,11 @@ export class WorkerPool implements TaskExecutor {
         new SchedulerError(SchedulerErrorCode.WORKER_CRASHED, 'No executor thread is free', {
           taskId: job.id,
         });
+      this.#failing++;
       queueMicrotask(() => {
+        this.#failing--;
         sink.fail(job, error);
+        this.#options.events.slotFree();
       });
       return { abort: () => undefined };
     }
@@ -215,18 +221,20 @@ export class WorkerPool implements TaskExecutor {
     if (run === undefined || run.runId !== message.runId) return;
     slot.run = undefined;
     slot.state = 'idle';
-    // Hand the thread its next task before recording this one's outcome: the thread is free
-    // now, and the bookkeeping of the outcome would otherwise leave it idle meanwhile.
-    this.#options.events.slotFree();
+    // The outcome is recorded before the thread gets its next task: the lane counts a SyncTask
+    // as running until its final state, and never has more running than threads.
     if (message.type === 'done') {
       run.sink.succeed(run.job, message.value);
+    } else if (message.nonError) {
+      run.sink.fail(run.job, 'value' in message ? message.value : message.error.message);
     } else {
       const error = new Error(message.error.message);
       error.name = message.error.name;
       if (message.error.stack !== undefined) error.stack = message.error.stack;
       if (message.error.code !== undefined) Object.assign(error, { code: message.error.code });
-      run.sink.fail(run.job, message.nonError ? message.error.message : error);
+      run.sink.fail(run.job, error);
     }
+    this.#options.events.slotFree();
   }
 
   /** Aborted run: the thread is terminated (the work stops) and replaced at once. */
@@ -254,25 +262,32 @@ export class WorkerPool implements TaskExecutor {
         ...(run === undefined ? {} : { taskId: run.job.id }),
       },
     );
-    if (run !== undefined) run.sink.fail(run.job, crash);
-    this.#options.events.crashed(crash);
     const { delayMs, overLimit } = this.#restarts.recordCrash(this.#options.clock.now());
-    if (overLimit && this.#degraded === undefined) {
+    const becameDegraded = overLimit && this.#degraded === undefined;
+    if (becameDegraded) {
       this.#degraded = new SchedulerError(
         SchedulerErrorCode.EXECUTOR_DEGRADED,
         `Executor threads crashed more than ${this.#options.restart.maxRestarts} times in ${this.#options.restart.windowMs} ms; SyncTasks fail until a restart succeeds`,
         { cause: crash },
       );
-      this.#options.events.degraded(this.#degraded);
     }
     slot.state = 'waiting-restart';
-    const waitMs = this.#degraded === undefined ? delayMs : this.#options.restart.maxDelayMs;
-    const timer = this.#options.clock.setTimeout(() => {
-      slot.restartTimer = undefined;
-      if (!this.#closed) this.#spawn(slot);
-    }, waitMs);
-    // A pending restart alone must not keep the process alive.
-    (timer as { unref?: () => void }).unref?.();
-    slot.restartTimer = timer;
+    // Referenced on purpose: a program awaiting a SyncTask queued behind the crash must not
+    // exit before the thread is back. (Live threads keep the process up until stop() anyway.)
+    slot.restartTimer = this.#options.clock.setTimeout(
+      () => {
+        slot.restartTimer = undefined;
+        if (!this.#closed) this.#spawn(slot);
+      },
+      this.#degraded === undefined ? delayMs : this.#options.restart.maxDelayMs,
+    );
+    if (run !== undefined) run.sink.fail(run.job, crash);
+    this.#options.events.crashed(crash);
+    if (this.#degraded !== undefined && becameDegraded) {
+      this.#options.events.degraded(this.#degraded);
+      // Queued SyncTasks must not wait for a restart that may never come: let the lane
+      // dispatch them now, each to fail at once.
+      this.#options.events.slotFree();
+    }
   }
 }

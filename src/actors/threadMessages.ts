@@ -37,6 +37,8 @@ export interface FailMessage {
   readonly error: TaskErrorData;
   /** True when the thrown value was not an Error. */
   readonly nonError: boolean;
+  /** The thrown non-Error value itself, when it could be cloned (else its text is in `error`). */
+  readonly value?: unknown;
 }
 
 /** Everything the main side sends. */

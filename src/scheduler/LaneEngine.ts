@@ -180,16 +180,17 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
   /**
    * Creates a task actor for one run of `task`, enters SUBMITTED and hands it to the supervisor.
    *
+   * @param id - the task's id when the caller made it (a SchedulerThread's main side names its
+   * tasks before they cross to the lane thread); absent: a new UUID v7.
    * @throws SchedulerStoppedError once `stop()` was called.
    */
-  submit(task: TaskDefinition, args: unknown[]): string {
+  submit(task: TaskDefinition, args: unknown[], id: string = this.#createTaskId()): string {
     const status = this.status;
     // `#stopping` is set before the supervisor hears of the stop: a callback run by stop()
     // itself (an onCancel) sees the supervisor still `running`, and must be refused too.
     if (this.#stopping !== undefined || status === 'stopping' || status === 'stopped') {
       throw new SchedulerStoppedError(this.#config.lane);
     }
-    const id = this.#createTaskId();
     const actor = createActor(taskMachine, {
       id: TASK_ACTOR_ID,
       systemId: id,
@@ -240,7 +241,10 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
    */
   stop({ cancel, timeoutMs }: { cancel: boolean; timeoutMs: number }): Promise<void> {
     if (this.#stopping !== undefined) {
-      if (cancel) this.#supervisor.send({ type: 'lane.stop', cancel, reason: 'scheduler stopped' });
+      // Escalate a drain to a cancel; a stopped supervisor takes no more events.
+      if (cancel && this.status !== 'stopped') {
+        this.#supervisor.send({ type: 'lane.stop', cancel, reason: 'scheduler stopped' });
+      }
       return this.#stopping;
     }
     this.#stopping = new Promise<void>((resolve) => {

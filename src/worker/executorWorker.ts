@@ -29,7 +29,17 @@ function fail(runId: number, error: unknown): void {
     error: toErrorData(error),
     nonError: !(error instanceof Error),
   };
-  post(message);
+  if (error instanceof Error) {
+    post(message);
+    return;
+  }
+  // A thrown non-Error value goes back as itself, as an AsyncTask's would be kept.
+  try {
+    post({ ...message, value: error });
+  } catch {
+    // Not cloneable (a function, a symbol): its text in `error.message` has to do.
+    post(message);
+  }
 }
 
 /** Loaded bodies by module and export: a thread runs the same few bodies many times. */
