@@ -35,6 +35,10 @@ const names = [
   'p-queue-100k',
   'piscina-20k-2-threads',
   'synctask-20k-2-threads',
+  'synctask-cancel-stop-p99',
+  'synctask-cancel-next-task-p99',
+  'piscina-abort-stop-p99',
+  'piscina-abort-next-task-p99',
   'heap-per-queued-task',
   'heap-per-finished-record',
   'heap-after-1m-tasks',
@@ -75,6 +79,8 @@ ratio(
   'piscina-20k-2-threads',
   0.8,
 );
+atMost('SyncTask cancel: busy loop stopped, p99', 'synctask-cancel-stop-p99', 10, 'ms');
+atMost('SyncTask cancel: next task done, p99', 'synctask-cancel-next-task-p99', 20, 'ms');
 atMost('heap per queued task', 'heap-per-queued-task', 4096, 'bytes');
 atMost('heap per retained finished record', 'heap-per-finished-record', 1024, 'bytes');
 atMost('heapUsed after 1M tasks, default retention', 'heap-after-1m-tasks', 150, 'MiB');

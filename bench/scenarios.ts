@@ -3,6 +3,7 @@
  * inherits another's heap or JIT state. Prints one JSON line: { scenario, value, unit }.
  */
 import { AsyncScheduler, AsyncTask, SyncTask } from '../dist/index.js';
+import { piscinaAbortLatency, syncTaskAbortLatency } from './abortLatency.js';
 import {
   bareXStateLifecycles,
   INCREMENT_MODULE,
@@ -14,6 +15,7 @@ import {
 const CONCURRENCY = 64;
 const WARMUP_TASKS = 5_000;
 const MIB = 1024 * 1024;
+const ABORT_ROUNDS = 40;
 
 function gc(): void {
   const collect = (globalThis as { gc?: () => void }).gc;
@@ -98,6 +100,22 @@ const scenarios: Record<string, Scenario> = {
     };
     return { value: await best(2, measure), unit: 'tasks/s' };
   },
+  'synctask-cancel-stop-p99': async () => ({
+    value: (await syncTaskAbortLatency(ABORT_ROUNDS)).stopP99Ms,
+    unit: 'ms',
+  }),
+  'synctask-cancel-next-task-p99': async () => ({
+    value: (await syncTaskAbortLatency(ABORT_ROUNDS)).nextTaskP99Ms,
+    unit: 'ms',
+  }),
+  'piscina-abort-stop-p99': async () => ({
+    value: (await piscinaAbortLatency(ABORT_ROUNDS)).stopP99Ms,
+    unit: 'ms',
+  }),
+  'piscina-abort-next-task-p99': async () => ({
+    value: (await piscinaAbortLatency(ABORT_ROUNDS)).nextTaskP99Ms,
+    unit: 'ms',
+  }),
   'heap-per-queued-task': async () => {
     const count = 100_000;
     const scheduler = new AsyncScheduler({ concurrency: CONCURRENCY });

@@ -64,6 +64,16 @@ interface Slot {
   restartTimer: TimerHandle | undefined;
 }
 
+function createSlot(): Slot {
+  return {
+    worker: undefined,
+    state: 'starting',
+    run: undefined,
+    lastError: undefined,
+    restartTimer: undefined,
+  };
+}
+
 /**
  * SyncTask's executor: a fixed set of worker threads, one run per thread at a time, started
  * on first use and supervised.
@@ -78,6 +88,15 @@ interface Slot {
 export class WorkerPool implements TaskExecutor {
   readonly #options: WorkerPoolOptions;
   readonly #slots: Slot[] = [];
+  /**
+   * A started thread held in reserve: when a thread is terminated (timeout, cancel), the spare
+   * takes its place at once instead of the lane waiting for a new thread to boot (50–200 ms).
+   */
+  readonly #spare: Slot = createSlot();
+  /** Which slot each live thread belongs to (a spare's thread moves to the slot it replaces). */
+  readonly #owner = new Map<Worker, Slot>();
+  /** Threads being terminated; close() waits for them too. */
+  readonly #terminating = new Set<Promise<number>>();
   readonly #restarts: RestartTracker;
   #nextRunId = 1;
   #degraded: SchedulerError | undefined;
@@ -161,7 +180,7 @@ export class WorkerPool implements TaskExecutor {
   async close(): Promise<void> {
     this.#closed = true;
     const exits: Promise<number>[] = [];
-    for (const slot of this.#slots) {
+    for (const slot of [...this.#slots, this.#spare]) {
       if (slot.restartTimer !== undefined) this.#options.clock.clearTimeout(slot.restartTimer);
       slot.restartTimer = undefined;
       slot.state = 'closed';
@@ -169,22 +188,17 @@ export class WorkerPool implements TaskExecutor {
       if (slot.worker !== undefined) exits.push(slot.worker.terminate());
       slot.worker = undefined;
     }
-    await Promise.all(exits);
+    await Promise.all([...exits, ...this.#terminating]);
   }
 
   #ensureStarted(): void {
     if (this.#slots.length > 0) return;
     for (let i = 0; i < this.#options.size; i++) {
-      const slot: Slot = {
-        worker: undefined,
-        state: 'starting',
-        run: undefined,
-        lastError: undefined,
-        restartTimer: undefined,
-      };
+      const slot = createSlot();
       this.#slots.push(slot);
       this.#spawn(slot);
     }
+    this.#spawn(this.#spare);
   }
 
   #spawn(slot: Slot): void {
@@ -196,14 +210,19 @@ export class WorkerPool implements TaskExecutor {
     slot.worker = worker;
     slot.state = 'starting';
     slot.lastError = undefined;
+    this.#owner.set(worker, slot);
     worker.on('message', (message: FromThreadMessage) => {
-      if (slot.worker === worker) this.#onMessage(slot, message);
+      const owner = this.#owner.get(worker);
+      if (owner !== undefined) this.#onMessage(owner, message);
     });
     worker.on('error', (error: Error) => {
-      if (slot.worker === worker) slot.lastError = error;
+      const owner = this.#owner.get(worker);
+      if (owner !== undefined) owner.lastError = error;
     });
     worker.on('exit', (exitCode: number) => {
-      if (slot.worker === worker) this.#onExit(slot, exitCode);
+      const owner = this.#owner.get(worker);
+      this.#owner.delete(worker);
+      if (owner?.worker === worker) this.#onExit(owner, exitCode);
     });
   }
 
@@ -214,7 +233,8 @@ export class WorkerPool implements TaskExecutor {
         this.#degraded = undefined;
         this.#options.events.recovered();
       }
-      this.#options.events.slotFree();
+      // A ready spare is held back; only the lane's own threads take work.
+      if (slot !== this.#spare) this.#options.events.slotFree();
       return;
     }
     const run = slot.run;
@@ -237,13 +257,43 @@ export class WorkerPool implements TaskExecutor {
     this.#options.events.slotFree();
   }
 
-  /** Aborted run: the thread is terminated (the work stops) and replaced at once. */
+  /**
+   * Aborted run: the thread is terminated (the work stops) and the ready spare takes its place
+   * at once; a new spare boots once the old thread is gone, so the two do not compete for CPU
+   * while the busy one is being stopped. Without a ready spare, a new thread boots in place.
+   */
   #replace(slot: Slot): void {
     const worker = slot.worker;
     slot.run = undefined;
     slot.worker = undefined;
-    if (worker !== undefined) void worker.terminate();
-    if (!this.#closed) this.#spawn(slot);
+    const terminated = worker === undefined ? Promise.resolve(0) : worker.terminate();
+    if (worker !== undefined) {
+      this.#owner.delete(worker);
+      this.#terminating.add(terminated);
+      void terminated.finally(() => this.#terminating.delete(terminated));
+    }
+    if (this.#closed) return;
+    const spare = this.#spare;
+    const spareWorker = spare.worker;
+    if (spare.state !== 'idle' || spareWorker === undefined) {
+      this.#spawn(slot);
+      return;
+    }
+    slot.worker = spareWorker;
+    slot.state = 'idle';
+    slot.lastError = undefined;
+    this.#owner.set(spareWorker, slot);
+    spare.worker = undefined;
+    spare.state = 'starting';
+    void terminated.then(() => {
+      if (!this.#closed && spare.worker === undefined && spare.restartTimer === undefined) {
+        this.#spawn(spare);
+      }
+    });
+    // Not from inside the caller's cancel: the lane dispatches on its next step.
+    queueMicrotask(() => {
+      this.#options.events.slotFree();
+    });
   }
 
   #onExit(slot: Slot, exitCode: number): void {

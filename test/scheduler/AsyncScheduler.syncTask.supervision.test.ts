@@ -85,7 +85,8 @@ describe('AsyncScheduler', () => {
       const id = h.scheduler.submitTask(workTask('busyLoop'), signals.buffer);
       await signals.started();
       const reported = h.nextError(WORKER_CRASHED);
-      await createdWorkers.at(-1)!.terminate();
+      // Created in order: the one thread (running the loop), then the warm spare.
+      await createdWorkers.at(-2)!.terminate();
       expectCrash(await h.scheduler.result(id).catch((e: unknown) => e), id);
       expect((await reported).taskId).toBe(id);
       await expect(h.scheduler.result(h.scheduler.submitTask(addOneTask(), 1))).resolves.toBe(2);
@@ -95,7 +96,7 @@ describe('AsyncScheduler', () => {
       const h = harness({ threads: 1, restart: QUICK_RESTART });
       await h.scheduler.result(h.scheduler.submitTask(addOneTask(), 0));
       const reported = h.nextError(WORKER_CRASHED);
-      await createdWorkers.at(-1)!.terminate();
+      await createdWorkers.at(-2)!.terminate();
       const crash = await reported;
       expect(crash).toBeInstanceOf(WorkerCrashedError);
       expect(crash.message).toMatch(/while starting or idle/);
