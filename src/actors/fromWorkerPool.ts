@@ -76,7 +76,7 @@ function createSlot(): Slot {
 
 /**
  * SyncTask's executor: a fixed set of worker threads, one run per thread at a time, started
- * on first use and supervised.
+ * on first use and supervised, plus one warm spare.
  *
  * @remarks Aborting a run (timeout, cancel) terminates its thread, which really stops the
  * work, and starts a replacement at once. A thread that dies on its own (`process.exit`, an

@@ -36,6 +36,8 @@ export interface AsyncSchedulerOptions extends TaskCallbacks {
   /**
    * Executor threads for SyncTask bodies; one task per thread at a time.
    * @remarks Started on the first SyncTask: a scheduler that runs only AsyncTasks starts none.
+   * One more thread is kept warm as a spare, so a thread terminated by a timeout or cancel is
+   * replaced at once instead of after a new thread boots.
    * @default availableParallelism() - 1, at least 1
    */
   threads?: number;
