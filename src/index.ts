@@ -1,4 +1,5 @@
 export { AsyncScheduler } from './scheduler/AsyncScheduler.js';
+export { SchedulerThread } from './scheduler/SchedulerThread.js';
 export type { SlowestOptions, StopOptions, WaitTaskOptions } from './scheduler/AsyncScheduler.js';
 export type { AsyncSchedulerOptions, InspectionObserver } from './scheduler/schedulerOptions.js';
 export { AsyncTask } from './tasks/AsyncTask.js';

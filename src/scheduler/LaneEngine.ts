@@ -1,7 +1,5 @@
 import { createActor, type Actor, type InspectionEvent, type Observer } from 'xstate';
 import type {
-  Execution,
-  ExecutionJob,
   ExecutionSink,
   PooledExecutor,
   PooledExecutorEvents,
@@ -25,19 +23,18 @@ import {
   submitEvent,
   timeoutEvent,
   doneEvent,
-  type TaskEvent,
 } from '../machines/taskEvents.js';
-import { taskMachine, type TaskMachine } from '../machines/taskMachine.js';
+import { taskMachine } from '../machines/taskMachine.js';
 import { describeValue } from '../validate.js';
 import { isFinished, TaskState } from '../taskState.js';
 import type { TaskCallbacks, TaskFn, TaskInfo, TaskModuleRef, TaskType } from '../tasks/types.js';
-import { FINAL_TIMESTAMP_KEY } from '../tasks/types.js';
-import type { QueueEntry } from './queue/PriorityQueue.js';
 import { PriorityQueue } from './queue/PriorityQueue.js';
 import type { RetentionLimits } from './retention/FinishedStore.js';
 import { toErrorData } from '../errorData.js';
-import { buildTaskInfo, type TaskIdentity } from './taskInfo.js';
-import { TaskRegistry, type LiveRecord, type Waiter } from './TaskRegistry.js';
+import { buildTaskInfo } from './taskInfo.js';
+import { stateOf, type LiveTask } from './LiveTask.js';
+import { TaskActorChannel } from './TaskActorChannel.js';
+import { TaskRegistry } from './TaskRegistry.js';
 import { TransitionReporter } from './TransitionReporter.js';
 
 /** Everything a lane is built from, validated by the facade. */
@@ -61,25 +58,6 @@ export interface TaskDefinition {
   readonly run: TaskFn<never> | TaskModuleRef;
   readonly options: Readonly<TaskCallbacks & { timeoutMs?: number; priority?: number }>;
 }
-
-/** A task that is not final yet: the lane's working record of it. */
-interface LiveTask extends TaskIdentity, QueueEntry, ExecutionJob, LiveRecord {
-  readonly callbacks: TaskCallbacks;
-  readonly actor: Actor<TaskMachine>;
-  state: TaskState;
-  execution: Execution | undefined;
-  timer: TimerHandle | undefined;
-  /** What `result()` rejects with once the task ends other than DONE. */
-  failure: Error | undefined;
-  waiters: Waiter[] | undefined;
-}
-
-const ENTRY_TIMESTAMP_KEY = {
-  SUBMITTED: 'submit',
-  SCHEDULED: 'schedule',
-  STARTED: 'start',
-  ...FINAL_TIMESTAMP_KEY,
-} as const;
 
 /** The args of every task submitted without any: one frozen array, not one per task. */
 const NO_ARGS: readonly unknown[] = Object.freeze([]);
@@ -113,8 +91,7 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
   /** STARTED AsyncTasks (bounded by concurrency); SyncTasks are bounded by free threads. */
   #running = 0;
   #runningSync = 0;
-  /** The task whose event is being sent right now (sends nest through callbacks). */
-  #sending: LiveTask | undefined;
+  readonly #channel: TaskActorChannel;
   #seq = 0;
   #stopping: Promise<void> | undefined;
   #resolveStopped: (() => void) | undefined;
@@ -124,6 +101,15 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
     this.#config = config;
     this.reporter = new TransitionReporter(config.callbacks);
     this.registry = new TaskRegistry<LiveTask>(config.retention, config.clock);
+    this.#channel = new TaskActorChannel({
+      registry: this.registry,
+      reporter: this.reporter,
+      clock: config.clock,
+      leftRunning: (record) => {
+        if (record.type === 'sync') this.#runningSync--;
+        else this.#running--;
+      },
+    });
     const machine = createLaneMachine({
       scheduleHeldTasks: () => {
         this.#scheduleHeld();
@@ -132,7 +118,7 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
         // XState tells the supervisor while the task's final send is still under way: file
         // and report that task first, so its final transition precedes the next task's start.
         // (A done event the supervisor had to queue arrives after its send was observed.)
-        if (this.#sending !== undefined) this.#observe(this.#sending);
+        this.#channel.observeSending();
         this.#pump();
       },
       cancelAll: (reason) => {
@@ -217,7 +203,7 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
     };
     this.registry.addLive(record);
     actor.start();
-    this.#send(record, submitEvent(this.#config.clock.now()));
+    this.#channel.send(record, submitEvent(this.#config.clock.now()));
     // The supervisor's state decides: idle holds, running (or stopping) schedules.
     if (status === 'running') this.#schedule(record);
     else this.#hold(record);
@@ -287,7 +273,7 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
   /** @internal The body returned; ignored when the task already ended (late result). */
   succeed(record: LiveTask, value: unknown): void {
     if (record.state !== TaskState.STARTED) return;
-    this.#send(record, doneEvent(this.#config.clock.now(), value));
+    this.#channel.send(record, doneEvent(this.#config.clock.now(), value));
   }
 
   /** @internal The body threw or rejected; ignored when the task already ended. */
@@ -302,7 +288,7 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
             { cause: error, taskId: record.id },
           );
     record.failure = failure;
-    this.#send(record, failEvent(this.#config.clock.now(), toErrorData(failure)));
+    this.#channel.send(record, failEvent(this.#config.clock.now(), toErrorData(failure)));
   }
 
   // ── the supervisor's hooks ────────────────────────────────────────────────────
@@ -325,7 +311,7 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
 
   #enqueue(record: LiveTask): void {
     if (record.state !== TaskState.SUBMITTED) return;
-    this.#send(record, scheduleEvent(this.#config.clock.now()));
+    this.#channel.send(record, scheduleEvent(this.#config.clock.now()));
     // A callback may have canceled it already.
     if (stateOf(record) === TaskState.SCHEDULED) this.#queues[record.type].push(record);
   }
@@ -365,7 +351,7 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
   #start(record: LiveTask, executor: TaskExecutor): void {
     if (record.type === 'sync') this.#runningSync++;
     else this.#running++;
-    this.#send(record, startEvent(this.#config.clock.now()));
+    this.#channel.send(record, startEvent(this.#config.clock.now()));
     // An onStart callback may have canceled it: then its slot is already given back.
     if (stateOf(record) !== TaskState.STARTED) return;
     const { timeoutMs } = record;
@@ -395,7 +381,7 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
     record.failure = error;
     // Read before the send: reaching a final state clears `record.execution`.
     const execution = record.execution;
-    this.#send(record, timeoutEvent(now, error.message, toErrorData(error)));
+    this.#channel.send(record, timeoutEvent(now, error.message, toErrorData(error)));
     execution?.abort(error);
   }
 
@@ -406,7 +392,7 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
     const error = new TaskCanceledError(record.id, reason);
     record.failure = error;
     const execution = record.execution;
-    this.#send(record, cancelEvent(this.#config.clock.now(), reason, toErrorData(error)));
+    this.#channel.send(record, cancelEvent(this.#config.clock.now(), reason, toErrorData(error)));
     execution?.abort(error);
     return stateOf(record) === TaskState.CANCELED;
   }
@@ -436,70 +422,4 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
       },
     );
   }
-
-  // ── observing the task actors ─────────────────────────────────────────────────
-
-  /**
-   * Sends an event to a task actor, then reports the transition it caused.
-   *
-   * @remarks Every event a task actor receives comes through here, so reading its snapshot
-   * after the send sees every transition (a per-actor subscription would cost a Set, a
-   * subscription and a call per snapshot, for each of 100k queued tasks). A final transition
-   * is usually reported earlier, from the supervisor's done event (see `releaseSlot`).
-   */
-  #send(record: LiveTask, event: TaskEvent): void {
-    const outer = this.#sending;
-    this.#sending = record;
-    try {
-      record.actor.send(event);
-    } finally {
-      this.#sending = outer;
-    }
-    this.#observe(record);
-  }
-
-  #observe(record: LiveTask): void {
-    const snapshot = record.actor.getSnapshot();
-    this.#onTaskSnapshot(record, snapshot.value, snapshot.context);
-  }
-
-  /** Reports a task's transition, if the last send caused one, and files it when final. */
-  #onTaskSnapshot(record: LiveTask, to: TaskState, context: TaskInfoContext): void {
-    const from = record.state;
-    if (to === from) return;
-    record.state = to;
-    const at = context.ts[ENTRY_TIMESTAMP_KEY[to as keyof typeof ENTRY_TIMESTAMP_KEY]] ?? 0;
-    let buildInfo: () => TaskInfo;
-    if (isFinished(to)) {
-      if (from === TaskState.STARTED) {
-        if (record.type === 'sync') this.#runningSync--;
-        else this.#running--;
-      }
-      if (record.timer !== undefined) this.#config.clock.clearTimeout(record.timer);
-      record.timer = undefined;
-      record.execution = undefined;
-      const info = buildTaskInfo(record, to, context, at);
-      this.registry.finish(record, info, to === TaskState.DONE ? undefined : record.failure);
-      buildInfo = () => info;
-    } else {
-      buildInfo = () => buildTaskInfo(record, to, context, at);
-    }
-    this.reporter.report({
-      id: record.id,
-      name: record.name,
-      lane: record.lane,
-      from,
-      to,
-      at,
-      buildInfo,
-      callbacks: record.callbacks,
-    });
-  }
 }
-
-/** A record's state, read afresh: sending an event to its actor may have changed it. */
-function stateOf(record: LiveTask): TaskState {
-  return record.state;
-}
-
-type TaskInfoContext = ReturnType<Actor<TaskMachine>['getSnapshot']>['context'];

@@ -1,0 +1,274 @@
+import type { Observable } from 'rxjs';
+import { moduleHref } from '../actors/loadTaskModule.js';
+import { SchedulerError, SchedulerStoppedError, UnknownTaskError } from '../errors.js';
+import { createIdFactory } from '../ids.js';
+import type { TaskState } from '../taskState.js';
+import { AsyncTask } from '../tasks/AsyncTask.js';
+import { SyncTask } from '../tasks/SyncTask.js';
+import type { TaskInfo, TaskModuleRef, TaskTransition } from '../tasks/types.js';
+import {
+  assertNonEmptyString,
+  assertNonNegativeNumber,
+  assertOptionsObject,
+  assertWholeNumber,
+  describeValue,
+} from '../validate.js';
+import type { SlowestOptions, StopOptions, WaitTaskOptions } from './AsyncScheduler.js';
+import { DEFAULT_CANCEL_REASON } from './LaneEngine.js';
+import { resolveSchedulerOptions, type AsyncSchedulerOptions } from './schedulerOptions.js';
+import { slowestTasks } from './slowestTasks.js';
+import { LaneThreadHost } from './thread/LaneThreadHost.js';
+import { ThreadTaskStore } from './thread/ThreadTaskStore.js';
+
+const DEFAULT_EXPORT = 'default';
+
+/** A task for a lane thread: its body must be a module reference, its args must clone. */
+function assertThreadTask(task: unknown): asserts task is AsyncTask | SyncTask {
+  if (!(task instanceof AsyncTask) && !(task instanceof SyncTask)) {
+    throw new TypeError(
+      `Expected \`task\` to be an AsyncTask or a SyncTask, got ${describeValue(task)}`,
+    );
+  }
+  if (typeof task.run === 'function') {
+    throw new TypeError(
+      `Expected AsyncTask "${task.name}" to have a module reference body { module, export? } for a SchedulerThread, got a function: its body runs in the lane's own thread, and functions cannot cross threads`,
+    );
+  }
+}
+
+function assertCloneableArgs(task: AsyncTask | SyncTask, args: readonly unknown[]): void {
+  const kind = task instanceof SyncTask ? 'SyncTask' : 'AsyncTask';
+  args.forEach((arg, index) => {
+    try {
+      structuredClone(arg);
+    } catch (error) {
+      throw new TypeError(
+        `Argument ${index} of ${kind} "${task.name}" cannot be sent to the lane thread (structured clone failed: ${error instanceof Error ? error.message : String(error)}), got ${describeValue(arg)}`,
+      );
+    }
+  });
+}
+
+/**
+ * A scheduler whose lane (its supervisor actor and every task actor) lives in its own worker
+ * thread, with its own event loop: tasks there never block the caller's loop or another
+ * SchedulerThread.
+ *
+ * @remarks Same options and methods as `AsyncScheduler`, called from the main thread; every
+ * call crosses by message. `taskState`, `taskInfo`, `dumpTask` and `slowest` answer at once from
+ * a main-side record kept current by the thread's transitions; a task just submitted is `NEW`
+ * there until the thread reports it SUBMITTED (a moment later). Callbacks, `transitions$`,
+ * `errors$` and `inspect` run on the main thread. AsyncTask bodies must be module references
+ * (a function cannot cross threads), and arguments must survive a structured clone. If the lane
+ * thread dies, its STARTED tasks end FAILED with `WorkerCrashedError`, and a replacement thread
+ * takes over the tasks that had not started. The `clock` option drives only the main side
+ * (`waitTask` limits, retention ages); the lane thread keeps time with the system clock.
+ * @example
+ * ```ts
+ * const urgent = new SchedulerThread('urgent', { concurrency: 4 }).start();
+ * const ping = new AsyncTask('ping', { module: new URL('./ping.js', import.meta.url) });
+ * console.log(await urgent.result(urgent.submitTask(ping, 'host-1')));
+ * await urgent.stop();
+ * ```
+ */
+export class SchedulerThread {
+  readonly #name: string;
+  readonly #store: ThreadTaskStore;
+  readonly #host: LaneThreadHost;
+  readonly #createTaskId = createIdFactory();
+  #stopRequested = false;
+
+  /**
+   * Starts the lane thread (it keeps the process alive only while it has work).
+   *
+   * @param name - the lane's name, in every TaskInfo and in the inspector (it takes the place
+   * of the `name` option).
+   * @param options - as AsyncScheduler's; `inspect` and the `on*` callbacks are called on the
+   * main thread, `threads`/`resourceLimits`/`restart` apply to the lane's executor threads and
+   * `restart` also to the lane thread itself.
+   * @throws TypeError/RangeError for a bad name or option; Error when the built lane entry
+   * (`dist/worker/laneWorker.js`) is missing while running from the TypeScript sources.
+   */
+  constructor(name: string, options?: AsyncSchedulerOptions) {
+    assertNonEmptyString(name, 'name');
+    assertOptionsObject(options, 'options');
+    const resolved = resolveSchedulerOptions({ ...options, name }, name);
+    this.#name = resolved.name;
+    this.#store = new ThreadTaskStore(resolved.retention, resolved.clock, resolved.callbacks);
+    this.#host = new LaneThreadHost({
+      init: {
+        lane: resolved.name,
+        concurrency: resolved.concurrency,
+        threads: resolved.threads,
+        resourceLimits: resolved.resourceLimits,
+        restart: resolved.restart,
+        inspect: resolved.inspect !== undefined,
+      },
+      clock: resolved.clock,
+      store: this.#store,
+      inspect: resolved.inspect,
+    });
+  }
+
+  /** The lane's name. */
+  get name(): string {
+    return this.#name;
+  }
+
+  /** Every transition of every task, in order, delivered on the main thread. Completes when `stop()` resolves. */
+  get transitions$(): Observable<TaskTransition> {
+    return this.#store.reporter.transitions$;
+  }
+
+  /** Failures of callbacks and subscribers, and crashes of the lane thread or its executors. */
+  get errors$(): Observable<SchedulerError> {
+    return this.#store.reporter.errors$;
+  }
+
+  /** How many tasks are STARTED, as last reported by the thread. */
+  get runningCount(): number {
+    return this.#store.runningCount;
+  }
+
+  /** How many tasks wait SCHEDULED for a slot, as last reported by the thread. */
+  get queuedCount(): number {
+    return this.#store.queuedCount;
+  }
+
+  /** Starts running tasks, submitted ones first. Calling it again does nothing. */
+  start(): this {
+    this.#host.start();
+    return this;
+  }
+
+  /**
+   * Submits one run of `task` with `args` to the lane thread.
+   *
+   * @returns the new task's id (a UUID v7, made on the main side); its record exists at once,
+   * `NEW` until the thread reports it.
+   * @throws TypeError when `task` is not an AsyncTask or SyncTask, when an AsyncTask's body is
+   * a function, or when an argument cannot be structured-cloned (the message names it);
+   * SchedulerStoppedError after `stop()`.
+   */
+  submitTask<TArgs extends unknown[]>(
+    task: AsyncTask<TArgs> | SyncTask<TArgs>,
+    ...args: TArgs
+  ): string {
+    assertThreadTask(task);
+    assertCloneableArgs(task, args);
+    if (this.#stopRequested) throw new SchedulerStoppedError(this.#name);
+    const ref = task.run as TaskModuleRef;
+    const record = this.#store.add(
+      {
+        id: this.#createTaskId(),
+        name: task.name,
+        type: task.type,
+        lane: this.#name,
+        args: Object.freeze(args),
+        priority: task.options.priority ?? 0,
+        timeoutMs: task.options.timeoutMs,
+      },
+      { module: moduleHref(ref), export: ref.export ?? DEFAULT_EXPORT },
+      task.options,
+    );
+    this.#host.submit(record);
+    return record.id;
+  }
+
+  /** The task's state. @throws UnknownTaskError for an unknown or evicted id. */
+  taskState(id: string): TaskState {
+    return this.taskInfo(id).state;
+  }
+
+  /** A frozen snapshot of the task. @throws UnknownTaskError for an unknown or evicted id. */
+  taskInfo(id: string): TaskInfo {
+    const info = this.#store.liveInfo(id) ?? this.#store.registry.finished(id)?.info;
+    if (info === undefined) throw new UnknownTaskError(id);
+    return info;
+  }
+
+  /**
+   * Resolves with the task's info once it is final, whatever the outcome.
+   *
+   * @remarks Rejects with `WaitTimeoutError` when `timeoutMs` passes first, with
+   * `signal.reason` when `signal` aborts first, with `UnknownTaskError` for an unknown id.
+   */
+  waitTask(id: string, options: WaitTaskOptions = {}): Promise<TaskInfo> {
+    assertOptionsObject(options, 'options');
+    const { timeoutMs, signal } = options;
+    if (timeoutMs !== undefined) assertNonNegativeNumber(timeoutMs, 'timeoutMs');
+    if (signal !== undefined && !(signal instanceof AbortSignal)) {
+      throw new TypeError(`Expected \`signal\` to be an AbortSignal, got ${describeValue(signal)}`);
+    }
+    return this.#store.registry.wait(id, { timeoutMs, signal });
+  }
+
+  /**
+   * The task's value once DONE.
+   *
+   * @remarks Rejects with `TaskTimeoutError`, `TaskCanceledError`, `WorkerCrashedError`, a
+   * `SchedulerError` with its code, or the body's error rebuilt from what crossed the thread
+   * (same name, message, stack and `code`; its class stayed in the thread).
+   * @typeParam TResult - what the body resolves to.
+   */
+  async result<TResult = unknown>(id: string): Promise<TResult> {
+    const { info, failure } = await this.#store.registry.waitRecord(id);
+    if (info.state === 'DONE') return info.result as TResult;
+    throw failure ?? new UnknownTaskError(id);
+  }
+
+  /**
+   * Cancels a task that is not final yet; the lane thread does it and answers.
+   *
+   * @remarks A queued task never runs; a running AsyncTask's signal aborts; a running SyncTask's
+   * executor thread is terminated. When the promise resolves the task is final.
+   * @returns true iff this call moved the task to CANCELED; false for a final or unknown task.
+   */
+  cancelTask(id: string, reason: string = DEFAULT_CANCEL_REASON): Promise<boolean> {
+    assertNonEmptyString(reason, 'reason');
+    const record = this.#store.registry.live(id);
+    if (record === undefined) return Promise.resolve(false);
+    return this.#host.cancel(record, reason);
+  }
+
+  /** Every retained task (live and finished) in submit order, or just the one. @throws UnknownTaskError for an unknown id. */
+  dumpTask(id?: string): TaskInfo[] {
+    if (id !== undefined) return [this.taskInfo(id)];
+    const infos = this.#store.liveInfos();
+    for (const record of this.#store.registry.finishedRecords()) infos.push(record.info);
+    return infos.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  /** The `n` tasks with the longest run time, slowest first (see `AsyncScheduler.slowest`). */
+  slowest(n = 1, options: SlowestOptions = {}): TaskInfo[] {
+    assertWholeNumber(n, 'n', { min: 0 });
+    assertOptionsObject(options, 'options');
+    const { running } = options;
+    const registry = this.#store.registry;
+    const live =
+      running === false ? [] : this.#store.liveInfos().filter((i) => i.state === 'STARTED');
+    const finished =
+      running === true
+        ? []
+        : [...registry.slowestEver(), ...[...registry.finishedRecords()].map((r) => r.info)];
+    return slowestTasks([...live, ...finished], n);
+  }
+
+  /**
+   * Stops accepting tasks, ends the rest in the lane thread, then ends the thread.
+   *
+   * @remarks As `AsyncScheduler.stop`: drains by default, `cancel: true` cancels, `timeoutMs`
+   * bounds the drain. When it resolves every task is final, both streams have completed, and
+   * no thread (the lane's or its executors'), port or timer keeps the process alive.
+   */
+  stop(options: StopOptions = {}): Promise<void> {
+    assertOptionsObject(options, 'options');
+    const { cancel = false, timeoutMs = 0 } = options;
+    if (typeof cancel !== 'boolean') {
+      throw new TypeError(`Expected \`cancel\` to be a boolean, got ${describeValue(cancel)}`);
+    }
+    assertNonNegativeNumber(timeoutMs, 'timeoutMs');
+    this.#stopRequested = true;
+    return this.#host.stop(cancel, timeoutMs);
+  }
+}

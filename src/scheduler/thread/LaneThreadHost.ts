@@ -1,0 +1,333 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { InspectionEvent } from 'xstate';
+import { RestartTracker } from '../../actors/restartPolicy.js';
+import type { Clock, TimerHandle } from '../../clock.js';
+import {
+  SchedulerError,
+  SchedulerErrorCode,
+  TaskCanceledError,
+  WorkerCrashedError,
+} from '../../errors.js';
+import { TaskState } from '../../taskState.js';
+import type { InspectionObserver } from '../schedulerOptions.js';
+import type {
+  FromLaneThreadMessage,
+  LaneErrorMessage,
+  LaneThreadInit,
+  ToLaneThreadMessage,
+} from './laneThreadMessages.js';
+import type { ThreadTask, ThreadTaskStore } from './ThreadTaskStore.js';
+import { rebuildError } from './wireErrors.js';
+
+/**
+ * The lane thread's entry: compiled JavaScript in `dist/`. From the TypeScript sources (tests,
+ * tsx) it is the built copy: a worker thread does not inherit the main thread's TypeScript
+ * loader, and `npm test` builds first.
+ */
+function laneWorkerEntry(): URL {
+  if (!import.meta.url.endsWith('.ts'))
+    return new URL('../../worker/laneWorker.js', import.meta.url);
+  const built = new URL('../../../dist/worker/laneWorker.js', import.meta.url);
+  if (!existsSync(built)) {
+    throw new Error(
+      `SchedulerThread needs the built lane entry ${fileURLToPath(built)}: run \`npm run build\``,
+    );
+  }
+  return built;
+}
+
+/** Options of {@link LaneThreadHost}. */
+export interface LaneThreadHostOptions {
+  readonly init: LaneThreadInit;
+  readonly clock: Clock;
+  readonly store: ThreadTaskStore;
+  readonly inspect: InspectionObserver | undefined;
+}
+
+interface PendingCancel {
+  readonly id: string;
+  readonly reason: string;
+  readonly resolve: (canceled: boolean) => void;
+}
+
+interface StopRequest {
+  readonly requestId: number;
+  cancel: boolean;
+  readonly timeoutMs: number;
+}
+
+/**
+ * Runs and supervises one lane thread for a SchedulerThread: starts it, talks to it only in
+ * the messages of `laneThreadMessages.ts`, and restarts it when it dies.
+ *
+ * @remarks When the thread dies unasked (`process.exit` in a body, an uncaught error), the task
+ * actors in it die too, so the main side ends their records itself: a STARTED task ends FAILED
+ * with {@link WorkerCrashedError}; a task waiting on a cancel ends CANCELED. Tasks that had not
+ * started are kept, and resubmitted intact (same id, first timestamps kept) to the replacement
+ * thread, which starts after the executors' restart policy (exponential, jittered delay; past
+ * the limit an `ERR_EXECUTOR_DEGRADED` error on `errors$` and a retry every `maxDelayMs`).
+ * The thread keeps the process alive only while it has work: live tasks or a pending request.
+ */
+export class LaneThreadHost {
+  readonly #options: LaneThreadHostOptions;
+  readonly #restarts: RestartTracker;
+  readonly #cancels = new Map<number, PendingCancel>();
+  #worker: Worker | undefined;
+  #lastError: Error | undefined;
+  #started = false;
+  #stop: StopRequest | undefined;
+  #stopped: Promise<void> | undefined;
+  #resolveStopped: (() => void) | undefined;
+  #closing = false;
+  #restartTimer: TimerHandle | undefined;
+  #nextRequestId = 1;
+  #referenced = true;
+
+  constructor(options: LaneThreadHostOptions) {
+    this.#options = options;
+    this.#restarts = new RestartTracker(options.init.restart);
+    this.#spawn();
+  }
+
+  /** Starts running tasks in the thread (now, and in every replacement). */
+  start(): void {
+    if (this.#started) return;
+    this.#started = true;
+    this.#post({ type: 'start' });
+  }
+
+  /** Hands a new task (already in the store, NEW) to the thread. */
+  submit(record: ThreadTask): void {
+    this.#postSubmit(record);
+    this.#updateRef();
+  }
+
+  /** Cancels a live task; resolves true iff that moved it to CANCELED. */
+  cancel(record: ThreadTask, reason: string): Promise<boolean> {
+    if (this.#worker === undefined) {
+      // No thread holds it now (one is being restarted): it ends here and is not resubmitted.
+      this.#options.store.end(
+        record,
+        TaskState.CANCELED,
+        new TaskCanceledError(record.id, reason),
+        reason,
+      );
+      return Promise.resolve(true);
+    }
+    const requestId = this.#nextRequestId++;
+    return new Promise<boolean>((resolve) => {
+      this.#cancels.set(requestId, { id: record.id, reason, resolve });
+      this.#post({ type: 'cancel', requestId, id: record.id, reason });
+      this.#updateRef();
+    });
+  }
+
+  /** Stops the lane (drain or cancel), then ends the thread. Resolves once nothing is left. */
+  stop(cancel: boolean, timeoutMs: number): Promise<void> {
+    if (this.#stop !== undefined && this.#stopped !== undefined) {
+      if (cancel && !this.#stop.cancel) {
+        this.#stop.cancel = true;
+        const { requestId } = this.#stop;
+        this.#post({ type: 'stop', requestId, cancel, timeoutMs: 0 });
+      }
+      return this.#stopped;
+    }
+    this.#stop = { requestId: this.#nextRequestId++, cancel, timeoutMs };
+    this.#stopped = new Promise<void>((resolve) => {
+      this.#resolveStopped = resolve;
+    });
+    if (this.#worker === undefined) {
+      // A replacement was due: start it now so the queued tasks can drain.
+      this.#clearRestartTimer();
+      this.#spawn();
+    } else {
+      this.#post({ type: 'stop', ...this.#stop });
+    }
+    this.#updateRef();
+    return this.#stopped;
+  }
+
+  #spawn(): void {
+    const worker = new Worker(laneWorkerEntry(), { workerData: this.#options.init });
+    this.#worker = worker;
+    this.#lastError = undefined;
+    worker.on('message', (message: FromLaneThreadMessage) => {
+      if (this.#worker === worker) this.#onMessage(message);
+    });
+    worker.on('error', (error: Error) => {
+      if (this.#worker === worker) this.#lastError = error;
+    });
+    worker.on('exit', (exitCode: number) => {
+      if (this.#worker === worker) this.#onExit(exitCode);
+    });
+    this.#referenced = true;
+    // A replacement takes over everything not final, in submit order (FIFO holds).
+    for (const record of this.#options.store.registry.liveRecords()) this.#postSubmit(record);
+    if (this.#started) this.#post({ type: 'start' });
+    if (this.#stop !== undefined) this.#post({ type: 'stop', ...this.#stop });
+    this.#updateRef();
+  }
+
+  #post(message: ToLaneThreadMessage): void {
+    this.#worker?.postMessage(message);
+  }
+
+  #postSubmit(record: ThreadTask): void {
+    this.#post({
+      type: 'submit',
+      id: record.id,
+      name: record.name,
+      taskType: record.type,
+      body: record.body,
+      args: record.args,
+      priority: record.priority,
+      timeoutMs: record.timeoutMs,
+    });
+  }
+
+  #onMessage(message: FromLaneThreadMessage): void {
+    switch (message.type) {
+      case 'ready':
+        return;
+      case 'transition':
+        this.#options.store.apply(message);
+        this.#updateRef();
+        return;
+      case 'cancelReply': {
+        const pending = this.#cancels.get(message.requestId);
+        this.#cancels.delete(message.requestId);
+        pending?.resolve(message.canceled);
+        this.#updateRef();
+        return;
+      }
+      case 'stopped':
+        if (message.requestId === this.#stop?.requestId) void this.#finishStop();
+        return;
+      case 'error':
+        this.#options.store.reporter.reportError(toSchedulerError(message));
+        return;
+      case 'inspection':
+        this.#inspect(message.event as unknown as InspectionEvent);
+        return;
+    }
+  }
+
+  #inspect(event: InspectionEvent): void {
+    const observer = this.#options.inspect;
+    try {
+      if (typeof observer === 'function') observer(event);
+      else observer?.next?.(event);
+    } catch (error) {
+      this.#options.store.reporter.reportError(
+        new SchedulerError(SchedulerErrorCode.CALLBACK_FAILED, 'The inspect observer threw', {
+          cause: error,
+        }),
+      );
+    }
+  }
+
+  #onExit(exitCode: number): void {
+    this.#worker = undefined;
+    if (this.#closing) return;
+    const { store, init, clock } = this.#options;
+    const cause = this.#lastError;
+    const why = `Lane thread "${init.lane}" exited with code ${exitCode}${cause === undefined ? '' : `: ${cause.message}`}`;
+    const crashOptions = { exitCode, ...(cause === undefined ? {} : { cause }) };
+    store.reporter.reportError(new WorkerCrashedError(why, crashOptions));
+    for (const record of [...store.registry.liveRecords()]) {
+      if (record.state !== TaskState.STARTED) continue;
+      const error = new WorkerCrashedError(`${why} while running task "${record.name}"`, {
+        ...crashOptions,
+        taskId: record.id,
+      });
+      store.end(record, TaskState.FAILED, error);
+    }
+    // A cancel the dead thread never answered: the task is not resubmitted, it ends here.
+    for (const pending of this.#cancels.values()) {
+      const record = store.registry.live(pending.id);
+      if (record !== undefined) {
+        const error = new TaskCanceledError(record.id, pending.reason);
+        store.end(record, TaskState.CANCELED, error, pending.reason);
+      }
+      pending.resolve(record !== undefined);
+    }
+    this.#cancels.clear();
+    const { delayMs, overLimit } = this.#restarts.recordCrash(clock.now());
+    if (overLimit) {
+      const limit = `${init.restart.maxRestarts} times in ${init.restart.windowMs} ms`;
+      store.reporter.reportError(
+        new SchedulerError(
+          SchedulerErrorCode.EXECUTOR_DEGRADED,
+          `Lane thread "${init.lane}" crashed more than ${limit}; retrying every ${init.restart.maxDelayMs} ms`,
+          { cause: new WorkerCrashedError(why, crashOptions) },
+        ),
+      );
+      if (this.#stop !== undefined) {
+        // Stopping and the thread keeps dying: end what is left here rather than never.
+        this.#endAllLive('scheduler stopped: its lane thread keeps crashing');
+        void this.#finishStop();
+        return;
+      }
+    }
+    const waitMs = overLimit ? init.restart.maxDelayMs : delayMs;
+    this.#restartTimer = clock.setTimeout(() => {
+      this.#restartTimer = undefined;
+      if (!this.#closing) this.#spawn();
+    }, waitMs);
+    // A pending restart keeps the process alive only if tasks wait for it.
+    if (store.registry.liveCount === 0) (this.#restartTimer as { unref?: () => void }).unref?.();
+  }
+
+  #endAllLive(reason: string): void {
+    const { store } = this.#options;
+    for (const record of [...store.registry.liveRecords()]) {
+      store.end(record, TaskState.CANCELED, new TaskCanceledError(record.id, reason), reason);
+    }
+  }
+
+  async #finishStop(): Promise<void> {
+    if (this.#closing) return;
+    this.#closing = true;
+    this.#clearRestartTimer();
+    const worker = this.#worker;
+    this.#worker = undefined;
+    if (worker !== undefined) await worker.terminate();
+    // The thread answered `stopped` after its last transition: nothing should be left.
+    this.#endAllLive('scheduler stopped');
+    for (const pending of this.#cancels.values()) pending.resolve(false);
+    this.#cancels.clear();
+    this.#options.store.reporter.complete();
+    this.#resolveStopped?.();
+  }
+
+  #clearRestartTimer(): void {
+    if (this.#restartTimer !== undefined) this.#options.clock.clearTimeout(this.#restartTimer);
+    this.#restartTimer = undefined;
+  }
+
+  /** The thread keeps the process alive only while it has work or owes an answer. */
+  #updateRef(): void {
+    const worker = this.#worker;
+    if (worker === undefined) return;
+    const busy =
+      this.#options.store.registry.liveCount > 0 ||
+      this.#cancels.size > 0 ||
+      this.#stop !== undefined;
+    if (busy === this.#referenced) return;
+    this.#referenced = busy;
+    if (busy) worker.ref();
+    else worker.unref();
+  }
+}
+
+function toSchedulerError(message: LaneErrorMessage): SchedulerError {
+  const { taskId, exitCode } = message.error;
+  const error = rebuildError(message.error, { taskId, exitCode });
+  if (error instanceof SchedulerError) return error;
+  return new SchedulerError(SchedulerErrorCode.WORKER_CRASHED, error.message, {
+    cause: error,
+    ...(taskId === undefined ? {} : { taskId }),
+  });
+}

@@ -1,0 +1,170 @@
+import type { Clock } from '../../clock.js';
+import { toErrorData } from '../../errorData.js';
+import { isFinished, TaskState, type FinalTaskState } from '../../taskState.js';
+import type { TaskCallbacks, TaskInfo, TaskTimestamps } from '../../tasks/types.js';
+import { FINAL_TIMESTAMP_KEY } from '../../tasks/types.js';
+import type { RetentionLimits } from '../retention/FinishedStore.js';
+import { buildTaskInfo, type TaskIdentity } from '../taskInfo.js';
+import { TaskRegistry, type LiveRecord, type Waiter } from '../TaskRegistry.js';
+import { TransitionReporter } from '../TransitionReporter.js';
+import type { TransitionMessage, WireModuleRef } from './laneThreadMessages.js';
+import { failureOf } from './wireErrors.js';
+
+/** The main side's record of a task that lives in a lane thread. */
+export interface ThreadTask extends TaskIdentity, LiveRecord {
+  readonly callbacks: TaskCallbacks;
+  readonly body: WireModuleRef;
+  state: TaskState;
+  /** The task as last reported (or as created, while NEW). */
+  info: TaskInfo;
+  waiters: Waiter[] | undefined;
+}
+
+/** How far along the lifecycle a state is: transitions only move forward. */
+const RANK: Record<TaskState, number> = {
+  NEW: 0,
+  SUBMITTED: 1,
+  SCHEDULED: 2,
+  STARTED: 3,
+  DONE: 4,
+  FAILED: 4,
+  TIMED_OUT: 4,
+  CANCELED: 4,
+};
+
+/**
+ * The main side's copy of a lane thread's tasks, kept current by the thread's transitions:
+ * it answers `taskState`/`taskInfo`/`dumpTask`/`slowest` synchronously, settles waiters, and
+ * delivers `transitions$`, `errors$` and the `on*` callbacks on the main thread.
+ *
+ * @remarks A transition is applied only if it moves a task forward, and a timestamp the main
+ * side already holds is kept: so a queued task resubmitted to a restarted lane thread (which
+ * reports SUBMITTED and SCHEDULED again) keeps its first timestamps and is reported once per
+ * state. {@link ThreadTaskStore.end} ends a task here without its thread — the only way left
+ * when the thread died with the task's actor in it.
+ */
+export class ThreadTaskStore {
+  readonly registry: TaskRegistry<ThreadTask>;
+  readonly reporter: TransitionReporter;
+  readonly #clock: Clock;
+  #running = 0;
+  #queued = 0;
+
+  constructor(retention: RetentionLimits, clock: Clock, callbacks: TaskCallbacks) {
+    this.registry = new TaskRegistry<ThreadTask>(retention, clock);
+    this.reporter = new TransitionReporter(callbacks);
+    this.#clock = clock;
+  }
+
+  /** How many tasks are STARTED, as last reported. */
+  get runningCount(): number {
+    return this.#running;
+  }
+
+  /** How many tasks are SCHEDULED, as last reported. */
+  get queuedCount(): number {
+    return this.#queued;
+  }
+
+  /** Creates the record of a task handed to the thread: NEW until the thread reports it. */
+  add(identity: TaskIdentity, body: WireModuleRef, callbacks: TaskCallbacks): ThreadTask {
+    const record: ThreadTask = {
+      ...identity,
+      body,
+      callbacks,
+      state: TaskState.NEW,
+      info: buildTaskInfo(identity, TaskState.NEW, { ts: {} }, this.#clock.now()),
+      waiters: undefined,
+    };
+    this.registry.addLive(record);
+    return record;
+  }
+
+  /** Applies a transition the lane thread reported. */
+  apply(message: TransitionMessage): void {
+    const record = this.registry.live(message.id);
+    if (record === undefined || RANK[message.to] <= RANK[record.state]) return;
+    const { info } = message;
+    // Timestamps the main side holds were set first: keep them (each is set once).
+    const ts: TaskTimestamps = { ...info.ts, ...record.info.ts };
+    const outcome = {
+      ts,
+      ...(info.result === undefined ? {} : { result: info.result }),
+      ...(info.error === undefined ? {} : { error: info.error }),
+      ...(info.reason === undefined ? {} : { reason: info.reason }),
+    };
+    const next = buildTaskInfo(record, message.to, outcome, message.at);
+    this.#enter(record, message.to, next, failureOf(next));
+  }
+
+  /**
+   * Ends a task on the main side alone, at the main clock's now: for tasks whose actor died
+   * with the lane thread, or that never reached one.
+   */
+  end(record: ThreadTask, to: FinalTaskState, failure: Error, reason?: string): void {
+    if (isFinished(record.state)) return;
+    // Never before a timestamp the thread set: its clock and this one may differ slightly.
+    const stamps = Object.values(record.info.ts as Record<string, number>);
+    const at = Math.max(this.#clock.now(), ...stamps);
+    const outcome = {
+      ts: { ...record.info.ts, [FINAL_TIMESTAMP_KEY[to]]: at },
+      error: toErrorData(failure),
+      ...(reason === undefined ? {} : { reason }),
+    };
+    this.#enter(record, to, buildTaskInfo(record, to, outcome, at), failure);
+  }
+
+  /** The info of a live task, its run time measured to now while it runs. */
+  liveInfo(id: string): TaskInfo | undefined {
+    const record = this.registry.live(id);
+    return record === undefined ? undefined : this.#current(record);
+  }
+
+  /** Every live task's info, in submit order. */
+  liveInfos(): TaskInfo[] {
+    return [...this.registry.liveRecords()].map((record) => this.#current(record));
+  }
+
+  #current(record: ThreadTask): TaskInfo {
+    if (record.state !== TaskState.STARTED) return record.info;
+    return buildTaskInfo(record, record.state, record.info, this.#clock.now());
+  }
+
+  #enter(record: ThreadTask, to: TaskState, info: TaskInfo, failure?: Error): void {
+    const from = record.state;
+    if (from === TaskState.STARTED) this.#running--;
+    if (from === TaskState.SCHEDULED) this.#queued--;
+    if (to === TaskState.STARTED) this.#running++;
+    if (to === TaskState.SCHEDULED) this.#queued++;
+    record.state = to;
+    record.info = info;
+    if (isFinished(to)) {
+      this.registry.finish(record, info, to === TaskState.DONE ? undefined : failure);
+    }
+    this.reporter.report({
+      id: record.id,
+      name: record.name,
+      lane: record.lane,
+      from,
+      to,
+      at: info.ts[tsKey(to)] ?? 0,
+      buildInfo: () => info,
+      callbacks: record.callbacks,
+    });
+  }
+}
+
+function tsKey(state: TaskState): keyof TaskTimestamps {
+  switch (state) {
+    case TaskState.SUBMITTED:
+      return 'submit';
+    case TaskState.SCHEDULED:
+      return 'schedule';
+    case TaskState.STARTED:
+      return 'start';
+    case TaskState.NEW:
+      return 'submit';
+    default:
+      return FINAL_TIMESTAMP_KEY[state];
+  }
+}

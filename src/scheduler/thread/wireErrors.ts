@@ -1,0 +1,63 @@
+import {
+  SchedulerError,
+  SchedulerErrorCode,
+  TaskCanceledError,
+  TaskTimeoutError,
+  WorkerCrashedError,
+} from '../../errors.js';
+import type { TaskErrorData, TaskInfo } from '../../tasks/types.js';
+
+const SCHEDULER_CODES = new Set<string>(Object.values(SchedulerErrorCode));
+
+function isSchedulerCode(code: string | undefined): code is SchedulerErrorCode {
+  return code !== undefined && SCHEDULER_CODES.has(code);
+}
+
+/**
+ * An error rebuilt on the main side from the data that crossed the thread boundary.
+ *
+ * @remarks The scheduler's own errors come back as their classes (`WorkerCrashedError`,
+ * `SchedulerError` with its code), so `instanceof` and `code` work as with AsyncScheduler. A
+ * body's own error comes back as an `Error` with the same name, message, stack and `code`: its
+ * class (and any other property) stayed in the lane thread.
+ */
+export function rebuildError(
+  data: TaskErrorData,
+  extra: { taskId?: string | undefined; exitCode?: number | undefined } = {},
+): Error {
+  let error: Error;
+  const { taskId, exitCode } = extra;
+  const options = taskId === undefined ? {} : { taskId };
+  if (data.name === 'WorkerCrashedError') {
+    error = new WorkerCrashedError(data.message, {
+      ...options,
+      ...(exitCode === undefined ? {} : { exitCode }),
+    });
+  } else if (isSchedulerCode(data.code)) {
+    error = new SchedulerError(data.code, data.message, options);
+  } else {
+    error = new Error(data.message);
+    error.name = data.name;
+    if (data.code !== undefined) Object.assign(error, { code: data.code });
+  }
+  if (data.stack !== undefined) error.stack = data.stack;
+  return error;
+}
+
+/** What `result()` rejects with for a task that ended other than DONE, from its final info. */
+export function failureOf(info: TaskInfo): Error | undefined {
+  switch (info.state) {
+    case 'TIMED_OUT':
+      return new TaskTimeoutError(info.id, info.timeoutMs ?? 0);
+    case 'CANCELED':
+      return new TaskCanceledError(info.id, info.reason ?? 'canceled');
+    case 'FAILED':
+      return info.error === undefined
+        ? new SchedulerError(SchedulerErrorCode.WORKER_CRASHED, 'Task failed', {
+            taskId: info.id,
+          })
+        : rebuildError(info.error, { taskId: info.id });
+    default:
+      return undefined;
+  }
+}

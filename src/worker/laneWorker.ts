@@ -1,0 +1,179 @@
+/**
+ * Entry point of a SchedulerThread's lane thread: builds a LaneEngine (its supervisor actor,
+ * its task actors, its own executor threads for SyncTasks) from `workerData`, forwards every
+ * transition, error and inspection event, and answers the main side's requests.
+ *
+ * @remarks Like `index.ts`, this file sits on top: it imports the engine and the wire protocol,
+ * and nothing in the library imports it (the main side starts it by URL). The lane runs on
+ * this thread's own event loop, so a body that blocks it stalls this lane only.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { InspectionEvent } from 'xstate';
+import type { TaskInfo } from '../tasks/types.js';
+import type { Execution, ExecutionJob, ExecutionSink, TaskExecutor } from '../actors/executor.js';
+import { fromLoop } from '../actors/fromLoop.js';
+import { WorkerPool } from '../actors/fromWorkerPool.js';
+import { systemClock } from '../clock.js';
+import { toErrorData } from '../errorData.js';
+import { SchedulerError, WorkerCrashedError } from '../errors.js';
+import { LaneEngine } from '../scheduler/LaneEngine.js';
+import type {
+  FromLaneThreadMessage,
+  LaneThreadInit,
+  SubmitMessage,
+  ToLaneThreadMessage,
+} from '../scheduler/thread/laneThreadMessages.js';
+import { toWireInspectionEvent } from '../scheduler/thread/wireInspection.js';
+
+if (parentPort === null) throw new Error('laneWorker must run in a worker thread');
+const port = parentPort;
+const init = workerData as LaneThreadInit;
+
+function post(message: FromLaneThreadMessage): void {
+  port.postMessage(message);
+}
+
+function postInspection(event: InspectionEvent): void {
+  try {
+    post({ type: 'inspection', event: toWireInspectionEvent(event) });
+  } catch {
+    // A payload that does not clone (a body's result that is a function): send the rest.
+    post({ type: 'inspection', event: toWireInspectionEvent(event, false) });
+  }
+}
+
+function postError(error: SchedulerError): void {
+  const data = toErrorData(error);
+  post({
+    type: 'error',
+    error: {
+      ...data,
+      ...(error.taskId === undefined ? {} : { taskId: error.taskId }),
+      ...(error instanceof WorkerCrashedError && error.exitCode !== undefined
+        ? { exitCode: error.exitCode }
+        : {}),
+    },
+  });
+}
+
+/**
+ * Runs AsyncTask bodies on this thread's loop, and fails a run whose value cannot cross back to
+ * the main thread: as a SyncTask's non-cloneable result does, rather than a DONE without it.
+ */
+function fromLoopCloneChecked(): TaskExecutor {
+  const loop = fromLoop();
+  return {
+    execute<TJob extends ExecutionJob>(job: TJob, sink: ExecutionSink<TJob>): Execution {
+      return loop.execute(job, {
+        succeed: (done, value) => {
+          try {
+            structuredClone(value);
+          } catch (error) {
+            sink.fail(
+              done,
+              new TypeError(
+                `The task's result could not be sent back to the main thread (structured clone failed): ${error instanceof Error ? error.message : String(error)}`,
+              ),
+            );
+            return;
+          }
+          sink.succeed(done, value);
+        },
+        fail: (failed, error) => {
+          sink.fail(failed, error);
+        },
+      });
+    },
+  };
+}
+
+const engine = new LaneEngine({
+  lane: init.lane,
+  concurrency: init.concurrency,
+  // The main side keeps the records: this side keeps none once a task is final.
+  retention: { maxFinished: 0, maxAgeMs: Infinity },
+  clock: systemClock,
+  executor: fromLoopCloneChecked(),
+  createSyncExecutor: (events) =>
+    new WorkerPool({
+      size: init.threads,
+      resourceLimits: init.resourceLimits,
+      restart: init.restart,
+      clock: systemClock,
+      events: {
+        slotFree: () => {
+          events.slotFree();
+        },
+        crashed: (error) => {
+          events.report(error);
+        },
+        degraded: (error) => {
+          events.report(error);
+        },
+        recovered: () => undefined,
+      },
+    }),
+  callbacks: {},
+  inspect: init.inspect ? postInspection : undefined,
+});
+
+engine.reporter.transitions$.subscribe((transition) => {
+  // The main side keeps the args: sending them back would clone them on every transition.
+  const info: Omit<TaskInfo, 'args'> & { args?: unknown } = { ...transition.info };
+  delete info.args;
+  const { id, from, to, at } = transition;
+  try {
+    post({ type: 'transition', id, from, to, at, info });
+  } catch (error) {
+    // Results are checked before DONE (fromLoopCloneChecked); should one still fail to clone,
+    // the main side must learn the task ended all the same.
+    post({
+      type: 'transition',
+      id,
+      from,
+      to,
+      at,
+      info: {
+        ...info,
+        result: `[result not transferable: ${error instanceof Error ? error.message : String(error)}]`,
+      },
+    });
+  }
+});
+engine.reporter.errors$.subscribe(postError);
+
+function submit(message: SubmitMessage): void {
+  const options =
+    message.timeoutMs === undefined
+      ? { priority: message.priority }
+      : { priority: message.priority, timeoutMs: message.timeoutMs };
+  engine.submit(
+    { name: message.name, type: message.taskType, run: message.body, options },
+    [...message.args],
+    message.id,
+  );
+}
+
+port.on('message', (message: ToLaneThreadMessage) => {
+  switch (message.type) {
+    case 'start':
+      engine.start();
+      return;
+    case 'submit':
+      submit(message);
+      return;
+    case 'cancel':
+      post({
+        type: 'cancelReply',
+        requestId: message.requestId,
+        canceled: engine.cancel(message.id, message.reason),
+      });
+      return;
+    case 'stop':
+      void engine.stop({ cancel: message.cancel, timeoutMs: message.timeoutMs }).then(() => {
+        post({ type: 'stopped', requestId: message.requestId });
+      });
+      return;
+  }
+});
+post({ type: 'ready' });
