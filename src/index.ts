@@ -1,6 +1,6 @@
 export { AsyncScheduler } from './scheduler/AsyncScheduler.js';
 export { SchedulerThread } from './scheduler/SchedulerThread.js';
-export type { SlowestOptions, StopOptions, WaitTaskOptions } from './scheduler/AsyncScheduler.js';
+export type { SlowestOptions, StopOptions, WaitTaskOptions } from './scheduler/taskQueries.js';
 export type { AsyncSchedulerOptions, InspectionObserver } from './scheduler/schedulerOptions.js';
 export { AsyncTask } from './tasks/AsyncTask.js';
 export { SyncTask } from './tasks/SyncTask.js';

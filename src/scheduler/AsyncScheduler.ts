@@ -6,65 +6,26 @@ import { SchedulerError, UnknownTaskError } from '../errors.js';
 import type { TaskState } from '../taskState.js';
 import { AsyncTask } from '../tasks/AsyncTask.js';
 import type { TaskInfo, TaskTransition } from '../tasks/types.js';
-import {
-  assertNonEmptyString,
-  assertNonNegativeNumber,
-  assertOptionsObject,
-  assertWholeNumber,
-  describeValue,
-} from '../validate.js';
+import { assertNonEmptyString } from '../validate.js';
 import { DEFAULT_CANCEL_REASON, LaneEngine } from './LaneEngine.js';
 import {
   DEFAULT_LANE_NAME,
   resolveSchedulerOptions,
   type AsyncSchedulerOptions,
 } from './schedulerOptions.js';
-import { slowestTasks } from './slowestTasks.js';
-
-/** Options of {@link AsyncScheduler.waitTask}. */
-export interface WaitTaskOptions {
-  /** Give up after this many ms with a `WaitTimeoutError`; the task is not touched. `0`: never. */
-  timeoutMs?: number;
-  /** Give up when this aborts, rejecting with its reason; the task is not touched. */
-  signal?: AbortSignal;
-}
-
-/** Options of {@link AsyncScheduler.stop}. */
-export interface StopOptions {
-  /** Cancel queued and running tasks instead of draining them. @default false */
-  cancel?: boolean;
-  /** Longest the drain may take, in ms; then the rest is canceled. `0`: no limit. @default 0 */
-  timeoutMs?: number;
-}
-
-/** Options of {@link AsyncScheduler.slowest}. */
-export interface SlowestOptions {
-  /**
-   * `true`: only running tasks (time so far); `false`: only finished ones; absent: both.
-   */
-  running?: boolean;
-}
-
-function assertTask(task: unknown): asserts task is AsyncTask | SyncTask {
-  if (!(task instanceof AsyncTask) && !(task instanceof SyncTask)) {
-    throw new TypeError(
-      `Expected \`task\` to be an AsyncTask or a SyncTask, got ${describeValue(task)}`,
-    );
-  }
-}
-
-/** A SyncTask's arguments cross to a thread by structured clone: refuse what cannot. */
-function assertCloneableArgs(task: SyncTask, args: readonly unknown[]): void {
-  args.forEach((arg, index) => {
-    try {
-      structuredClone(arg);
-    } catch (error) {
-      throw new TypeError(
-        `Argument ${index} of SyncTask "${task.name}" cannot be sent to a thread (structured clone failed: ${error instanceof Error ? error.message : String(error)}), got ${describeValue(arg)}`,
-      );
-    }
-  });
-}
+import {
+  assertCloneableArgs,
+  assertTask,
+  dumpTasks,
+  resolveStopOptions,
+  resultOf,
+  slowestOf,
+  taskInfoOf,
+  waitForTask,
+  type SlowestOptions,
+  type StopOptions,
+  type WaitTaskOptions,
+} from './taskQueries.js';
 
 /**
  * A scheduler whose lane is the caller's event loop: AsyncTask bodies run here, up to
@@ -162,7 +123,7 @@ export class AsyncScheduler {
     ...args: TArgs
   ): string {
     assertTask(task);
-    if (task instanceof SyncTask) assertCloneableArgs(task, args);
+    if (task instanceof SyncTask) assertCloneableArgs(task, args, 'a thread');
     return this.#engine.submit(task, args);
   }
 
@@ -177,9 +138,7 @@ export class AsyncScheduler {
 
   /** A frozen snapshot of the task. @throws UnknownTaskError for an unknown or evicted id. */
   taskInfo(id: string): TaskInfo {
-    const info = this.#engine.liveInfo(id) ?? this.#engine.registry.finished(id)?.info;
-    if (info === undefined) throw new UnknownTaskError(id);
-    return info;
+    return taskInfoOf(this.#engine, id);
   }
 
   /**
@@ -189,13 +148,7 @@ export class AsyncScheduler {
    * `signal.reason` when `signal` aborts first, with `UnknownTaskError` for an unknown id.
    */
   waitTask(id: string, options: WaitTaskOptions = {}): Promise<TaskInfo> {
-    assertOptionsObject(options, 'options');
-    const { timeoutMs, signal } = options;
-    if (timeoutMs !== undefined) assertNonNegativeNumber(timeoutMs, 'timeoutMs');
-    if (signal !== undefined && !(signal instanceof AbortSignal)) {
-      throw new TypeError(`Expected \`signal\` to be an AbortSignal, got ${describeValue(signal)}`);
-    }
-    return this.#engine.registry.wait(id, { timeoutMs, signal });
+    return waitForTask(this.#engine, id, options);
   }
 
   /**
@@ -206,10 +159,8 @@ export class AsyncScheduler {
    * or `UnknownTaskError`.
    * @typeParam TResult - what the body resolves to.
    */
-  async result<TResult = unknown>(id: string): Promise<TResult> {
-    const { info, failure } = await this.#engine.registry.waitRecord(id);
-    if (info.state === 'DONE') return info.result as TResult;
-    throw failure ?? new UnknownTaskError(id);
+  result<TResult = unknown>(id: string): Promise<TResult> {
+    return resultOf<TResult>(this.#engine, id);
   }
 
   /**
@@ -226,11 +177,7 @@ export class AsyncScheduler {
 
   /** Every retained task (live and finished) in submit order, or just the one. @throws UnknownTaskError for an unknown id. */
   dumpTask(id?: string): TaskInfo[] {
-    if (id !== undefined) return [this.taskInfo(id)];
-    const infos = this.#engine.liveInfos();
-    for (const record of this.#engine.registry.finishedRecords()) infos.push(record.info);
-    // Ids are UUID v7: their order is submit order.
-    return infos.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return dumpTasks(this.#engine, id);
   }
 
   /**
@@ -240,17 +187,7 @@ export class AsyncScheduler {
    * aside); running tasks count with their time so far.
    */
   slowest(n = 1, options: SlowestOptions = {}): TaskInfo[] {
-    assertWholeNumber(n, 'n', { min: 0 });
-    assertOptionsObject(options, 'options');
-    const { running } = options;
-    const registry = this.#engine.registry;
-    const live =
-      running === false ? [] : this.#engine.liveInfos().filter((i) => i.state === 'STARTED');
-    const finished =
-      running === true
-        ? []
-        : [...registry.slowestEver(), ...[...registry.finishedRecords()].map((r) => r.info)];
-    return slowestTasks([...live, ...finished], n);
+    return slowestOf(this.#engine, n, options);
   }
 
   /**
@@ -263,12 +200,6 @@ export class AsyncScheduler {
    * waiting: bound it with `timeoutMs`.
    */
   stop(options: StopOptions = {}): Promise<void> {
-    assertOptionsObject(options, 'options');
-    const { cancel = false, timeoutMs = 0 } = options;
-    if (typeof cancel !== 'boolean') {
-      throw new TypeError(`Expected \`cancel\` to be a boolean, got ${describeValue(cancel)}`);
-    }
-    assertNonNegativeNumber(timeoutMs, 'timeoutMs');
-    return this.#engine.stop({ cancel, timeoutMs });
+    return this.#engine.stop(resolveStopOptions(options));
   }
 }

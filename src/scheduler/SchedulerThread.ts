@@ -1,22 +1,27 @@
 import type { Observable } from 'rxjs';
 import { moduleHref } from '../actors/loadTaskModule.js';
-import { SchedulerError, SchedulerStoppedError, UnknownTaskError } from '../errors.js';
+import { SchedulerError, SchedulerStoppedError } from '../errors.js';
 import { createIdFactory } from '../ids.js';
 import type { TaskState } from '../taskState.js';
 import { AsyncTask } from '../tasks/AsyncTask.js';
 import { SyncTask } from '../tasks/SyncTask.js';
 import type { TaskInfo, TaskModuleRef, TaskTransition } from '../tasks/types.js';
-import {
-  assertNonEmptyString,
-  assertNonNegativeNumber,
-  assertOptionsObject,
-  assertWholeNumber,
-  describeValue,
-} from '../validate.js';
-import type { SlowestOptions, StopOptions, WaitTaskOptions } from './AsyncScheduler.js';
+import { assertNonEmptyString, assertOptionsObject } from '../validate.js';
 import { DEFAULT_CANCEL_REASON } from './LaneEngine.js';
 import { resolveSchedulerOptions, type AsyncSchedulerOptions } from './schedulerOptions.js';
-import { slowestTasks } from './slowestTasks.js';
+import {
+  assertCloneableArgs,
+  assertTask,
+  dumpTasks,
+  resolveStopOptions,
+  resultOf,
+  slowestOf,
+  taskInfoOf,
+  waitForTask,
+  type SlowestOptions,
+  type StopOptions,
+  type WaitTaskOptions,
+} from './taskQueries.js';
 import { LaneThreadHost } from './thread/LaneThreadHost.js';
 import { ThreadTaskStore } from './thread/ThreadTaskStore.js';
 
@@ -24,29 +29,12 @@ const DEFAULT_EXPORT = 'default';
 
 /** A task for a lane thread: its body must be a module reference, its args must clone. */
 function assertThreadTask(task: unknown): asserts task is AsyncTask | SyncTask {
-  if (!(task instanceof AsyncTask) && !(task instanceof SyncTask)) {
-    throw new TypeError(
-      `Expected \`task\` to be an AsyncTask or a SyncTask, got ${describeValue(task)}`,
-    );
-  }
+  assertTask(task);
   if (typeof task.run === 'function') {
     throw new TypeError(
       `Expected AsyncTask "${task.name}" to have a module reference body { module, export? } for a SchedulerThread, got a function: its body runs in the lane's own thread, and functions cannot cross threads`,
     );
   }
-}
-
-function assertCloneableArgs(task: AsyncTask | SyncTask, args: readonly unknown[]): void {
-  const kind = task instanceof SyncTask ? 'SyncTask' : 'AsyncTask';
-  args.forEach((arg, index) => {
-    try {
-      structuredClone(arg);
-    } catch (error) {
-      throw new TypeError(
-        `Argument ${index} of ${kind} "${task.name}" cannot be sent to the lane thread (structured clone failed: ${error instanceof Error ? error.message : String(error)}), got ${describeValue(arg)}`,
-      );
-    }
-  });
 }
 
 /**
@@ -155,7 +143,7 @@ export class SchedulerThread {
     ...args: TArgs
   ): string {
     assertThreadTask(task);
-    assertCloneableArgs(task, args);
+    assertCloneableArgs(task, args, 'the lane thread');
     if (this.#stopRequested) throw new SchedulerStoppedError(this.#name);
     const ref = task.run as TaskModuleRef;
     const record = this.#store.add(
@@ -182,9 +170,7 @@ export class SchedulerThread {
 
   /** A frozen snapshot of the task. @throws UnknownTaskError for an unknown or evicted id. */
   taskInfo(id: string): TaskInfo {
-    const info = this.#store.liveInfo(id) ?? this.#store.registry.finished(id)?.info;
-    if (info === undefined) throw new UnknownTaskError(id);
-    return info;
+    return taskInfoOf(this.#store, id);
   }
 
   /**
@@ -194,13 +180,7 @@ export class SchedulerThread {
    * `signal.reason` when `signal` aborts first, with `UnknownTaskError` for an unknown id.
    */
   waitTask(id: string, options: WaitTaskOptions = {}): Promise<TaskInfo> {
-    assertOptionsObject(options, 'options');
-    const { timeoutMs, signal } = options;
-    if (timeoutMs !== undefined) assertNonNegativeNumber(timeoutMs, 'timeoutMs');
-    if (signal !== undefined && !(signal instanceof AbortSignal)) {
-      throw new TypeError(`Expected \`signal\` to be an AbortSignal, got ${describeValue(signal)}`);
-    }
-    return this.#store.registry.wait(id, { timeoutMs, signal });
+    return waitForTask(this.#store, id, options);
   }
 
   /**
@@ -211,10 +191,8 @@ export class SchedulerThread {
    * (same name, message, stack and `code`; its class stayed in the thread).
    * @typeParam TResult - what the body resolves to.
    */
-  async result<TResult = unknown>(id: string): Promise<TResult> {
-    const { info, failure } = await this.#store.registry.waitRecord(id);
-    if (info.state === 'DONE') return info.result as TResult;
-    throw failure ?? new UnknownTaskError(id);
+  result<TResult = unknown>(id: string): Promise<TResult> {
+    return resultOf<TResult>(this.#store, id);
   }
 
   /**
@@ -233,25 +211,12 @@ export class SchedulerThread {
 
   /** Every retained task (live and finished) in submit order, or just the one. @throws UnknownTaskError for an unknown id. */
   dumpTask(id?: string): TaskInfo[] {
-    if (id !== undefined) return [this.taskInfo(id)];
-    const infos = this.#store.liveInfos();
-    for (const record of this.#store.registry.finishedRecords()) infos.push(record.info);
-    return infos.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return dumpTasks(this.#store, id);
   }
 
   /** The `n` tasks with the longest run time, slowest first (see `AsyncScheduler.slowest`). */
   slowest(n = 1, options: SlowestOptions = {}): TaskInfo[] {
-    assertWholeNumber(n, 'n', { min: 0 });
-    assertOptionsObject(options, 'options');
-    const { running } = options;
-    const registry = this.#store.registry;
-    const live =
-      running === false ? [] : this.#store.liveInfos().filter((i) => i.state === 'STARTED');
-    const finished =
-      running === true
-        ? []
-        : [...registry.slowestEver(), ...[...registry.finishedRecords()].map((r) => r.info)];
-    return slowestTasks([...live, ...finished], n);
+    return slowestOf(this.#store, n, options);
   }
 
   /**
@@ -262,12 +227,7 @@ export class SchedulerThread {
    * no thread (the lane's or its executors'), port or timer keeps the process alive.
    */
   stop(options: StopOptions = {}): Promise<void> {
-    assertOptionsObject(options, 'options');
-    const { cancel = false, timeoutMs = 0 } = options;
-    if (typeof cancel !== 'boolean') {
-      throw new TypeError(`Expected \`cancel\` to be a boolean, got ${describeValue(cancel)}`);
-    }
-    assertNonNegativeNumber(timeoutMs, 'timeoutMs');
+    const { cancel, timeoutMs } = resolveStopOptions(options);
     this.#stopRequested = true;
     return this.#host.stop(cancel, timeoutMs);
   }

@@ -1,0 +1,140 @@
+/**
+ * The read side shared by both facades (AsyncScheduler, SchedulerThread): looking tasks up,
+ * waiting for them, listing them, and checking the arguments of those calls at the boundary.
+ */
+import { UnknownTaskError } from '../errors.js';
+import { AsyncTask } from '../tasks/AsyncTask.js';
+import { SyncTask } from '../tasks/SyncTask.js';
+import type { TaskInfo } from '../tasks/types.js';
+import {
+  assertNonNegativeNumber,
+  assertOptionsObject,
+  assertWholeNumber,
+  describeValue,
+} from '../validate.js';
+import { slowestTasks } from './slowestTasks.js';
+import type { LiveRecord, TaskRegistry } from './TaskRegistry.js';
+
+/** Options of `waitTask()`. */
+export interface WaitTaskOptions {
+  /** Give up after this many ms with a `WaitTimeoutError`; the task is not touched. `0`: never. */
+  timeoutMs?: number;
+  /** Give up when this aborts, rejecting with its reason; the task is not touched. */
+  signal?: AbortSignal;
+}
+
+/** Options of `stop()`. */
+export interface StopOptions {
+  /** Cancel queued and running tasks instead of draining them. @default false */
+  cancel?: boolean;
+  /** Longest the drain may take, in ms; then the rest is canceled. `0`: no limit. @default 0 */
+  timeoutMs?: number;
+}
+
+/** Options of `slowest()`. */
+export interface SlowestOptions {
+  /**
+   * `true`: only running tasks (time so far); `false`: only finished ones; absent: both.
+   */
+  running?: boolean;
+}
+
+/** Where a facade's task records are: live infos and the registry of finished ones. */
+export interface TaskRecords {
+  readonly registry: TaskRegistry<LiveRecord>;
+  liveInfo(id: string): TaskInfo | undefined;
+  liveInfos(): TaskInfo[];
+}
+
+/** Asserts an AsyncTask or a SyncTask. */
+export function assertTask(task: unknown): asserts task is AsyncTask | SyncTask {
+  if (!(task instanceof AsyncTask) && !(task instanceof SyncTask)) {
+    throw new TypeError(
+      `Expected \`task\` to be an AsyncTask or a SyncTask, got ${describeValue(task)}`,
+    );
+  }
+}
+
+/**
+ * Asserts that every argument survives the structured clone that carries it to `destination`.
+ *
+ * @throws TypeError naming the argument's index.
+ */
+export function assertCloneableArgs(
+  task: AsyncTask | SyncTask,
+  args: readonly unknown[],
+  destination: string,
+): void {
+  const kind = task instanceof SyncTask ? 'SyncTask' : 'AsyncTask';
+  args.forEach((arg, index) => {
+    try {
+      structuredClone(arg);
+    } catch (error) {
+      throw new TypeError(
+        `Argument ${index} of ${kind} "${task.name}" cannot be sent to ${destination} (structured clone failed: ${error instanceof Error ? error.message : String(error)}), got ${describeValue(arg)}`,
+      );
+    }
+  });
+}
+
+/** The task's info, live or retained. @throws UnknownTaskError */
+export function taskInfoOf(records: TaskRecords, id: string): TaskInfo {
+  const info = records.liveInfo(id) ?? records.registry.finished(id)?.info;
+  if (info === undefined) throw new UnknownTaskError(id);
+  return info;
+}
+
+/** `waitTask()`: checks the options, then waits on the registry. */
+export function waitForTask(
+  records: TaskRecords,
+  id: string,
+  options: WaitTaskOptions,
+): Promise<TaskInfo> {
+  assertOptionsObject(options, 'options');
+  const { timeoutMs, signal } = options;
+  if (timeoutMs !== undefined) assertNonNegativeNumber(timeoutMs, 'timeoutMs');
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new TypeError(`Expected \`signal\` to be an AbortSignal, got ${describeValue(signal)}`);
+  }
+  return records.registry.wait(id, { timeoutMs, signal });
+}
+
+/** `result()`: the value once DONE, or the task's failure. */
+export async function resultOf<TResult>(records: TaskRecords, id: string): Promise<TResult> {
+  const { info, failure } = await records.registry.waitRecord(id);
+  if (info.state === 'DONE') return info.result as TResult;
+  throw failure ?? new UnknownTaskError(id);
+}
+
+/** `dumpTask()`: every retained task in submit order (ids are UUID v7), or just the one. */
+export function dumpTasks(records: TaskRecords, id?: string): TaskInfo[] {
+  if (id !== undefined) return [taskInfoOf(records, id)];
+  const infos = records.liveInfos();
+  for (const record of records.registry.finishedRecords()) infos.push(record.info);
+  return infos.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** `slowest()`: running (time so far) and finished tasks, evicted slowest ones included. */
+export function slowestOf(records: TaskRecords, n: number, options: SlowestOptions): TaskInfo[] {
+  assertWholeNumber(n, 'n', { min: 0 });
+  assertOptionsObject(options, 'options');
+  const { running } = options;
+  const { registry } = records;
+  const live = running === false ? [] : records.liveInfos().filter((i) => i.state === 'STARTED');
+  const finished =
+    running === true
+      ? []
+      : [...registry.slowestEver(), ...[...registry.finishedRecords()].map((r) => r.info)];
+  return slowestTasks([...live, ...finished], n);
+}
+
+/** `stop()`'s options, checked, with defaults. */
+export function resolveStopOptions(options: StopOptions): { cancel: boolean; timeoutMs: number } {
+  assertOptionsObject(options, 'options');
+  const { cancel = false, timeoutMs = 0 } = options;
+  if (typeof cancel !== 'boolean') {
+    throw new TypeError(`Expected \`cancel\` to be a boolean, got ${describeValue(cancel)}`);
+  }
+  assertNonNegativeNumber(timeoutMs, 'timeoutMs');
+  return { cancel, timeoutMs };
+}
