@@ -6,6 +6,7 @@
  * tasks by state from `transitions$`; the run ends with a report built from the scheduler's
  * own records (`slowest()`, `taskInfo()`, `formatTasks()`). CPU-bound reports run as SyncTasks on
  * executor threads, and a runaway one is stopped by its timeout: its thread is terminated.
+ * Part two (`demoLanes.ts`) runs two SchedulerThreads side by side.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { delay, filter } from 'rxjs';
@@ -17,6 +18,7 @@ import {
   formatTasks,
   type TaskInfo,
 } from '../src/index.js';
+import { runLanesDemo } from './demoLanes.js';
 
 const CONCURRENCY = 32;
 const THREADS = 2;
@@ -231,6 +233,8 @@ if (timedOut !== undefined) {
 if (schedulerErrors > 0) console.log(`\n${schedulerErrors} callback/subscriber errors on errors$`);
 
 await s.stop();
+
+await runLanesDemo();
 
 /** Each timestamp of a task as UTC clock time, with the time since the one before it. */
 function formatTimestamps(info: TaskInfo): string {
