@@ -39,6 +39,12 @@ const names = [
   'synctask-cancel-next-task-p99',
   'piscina-abort-stop-p99',
   'piscina-abort-next-task-p99',
+  'isolation-urgent-start-p99',
+  'isolation-urgent-due-start-p99',
+  'isolation-main-lateness-p99',
+  'single-loop-urgent-start-p99',
+  'single-loop-urgent-due-start-p99',
+  'single-loop-main-lateness-p99',
   'heap-per-queued-task',
   'heap-per-finished-record',
   'heap-after-1m-tasks',
@@ -81,6 +87,30 @@ ratio(
 );
 atMost('SyncTask cancel: busy loop stopped, p99', 'synctask-cancel-stop-p99', 10, 'ms');
 atMost('SyncTask cancel: next task done, p99', 'synctask-cancel-next-task-p99', 20, 'ms');
+atMost(
+  'Isolation: urgent SchedulerThread submit→start, p99 (issue #3)',
+  'isolation-urgent-start-p99',
+  2,
+  'ms',
+);
+atMost(
+  'Isolation: 1 ms main-loop timer lateness, p99 (issue #3)',
+  'isolation-main-lateness-p99',
+  2,
+  'ms',
+);
+ratio(
+  'single loop / SchedulerThreads: urgent submit→start p99 (context)',
+  'single-loop-urgent-start-p99',
+  'isolation-urgent-start-p99',
+  0,
+);
+ratio(
+  'single loop / SchedulerThreads: main-loop lateness p99 (context)',
+  'single-loop-main-lateness-p99',
+  'isolation-main-lateness-p99',
+  0,
+);
 atMost('heap per queued task', 'heap-per-queued-task', 4096, 'bytes');
 atMost('heap per retained finished record', 'heap-per-finished-record', 1024, 'bytes');
 atMost('heapUsed after 1M tasks, default retention', 'heap-after-1m-tasks', 150, 'MiB');

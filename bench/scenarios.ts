@@ -4,6 +4,7 @@
  */
 import { AsyncScheduler, AsyncTask, SyncTask } from '../dist/index.js';
 import { piscinaAbortLatency, syncTaskAbortLatency } from './abortLatency.js';
+import { singleLoopIsolation, threadIsolation } from './isolation.js';
 import {
   bareXStateLifecycles,
   INCREMENT_MODULE,
@@ -114,6 +115,30 @@ const scenarios: Record<string, Scenario> = {
   }),
   'piscina-abort-next-task-p99': async () => ({
     value: (await piscinaAbortLatency(ABORT_ROUNDS)).nextTaskP99Ms,
+    unit: 'ms',
+  }),
+  'isolation-urgent-start-p99': async () => ({
+    value: (await threadIsolation()).urgentStartP99Ms,
+    unit: 'ms',
+  }),
+  'isolation-main-lateness-p99': async () => ({
+    value: (await threadIsolation()).mainLatenessP99Ms,
+    unit: 'ms',
+  }),
+  'isolation-urgent-due-start-p99': async () => ({
+    value: (await threadIsolation()).urgentDueStartP99Ms,
+    unit: 'ms',
+  }),
+  'single-loop-urgent-start-p99': async () => ({
+    value: (await singleLoopIsolation()).urgentStartP99Ms,
+    unit: 'ms',
+  }),
+  'single-loop-main-lateness-p99': async () => ({
+    value: (await singleLoopIsolation()).mainLatenessP99Ms,
+    unit: 'ms',
+  }),
+  'single-loop-urgent-due-start-p99': async () => ({
+    value: (await singleLoopIsolation()).urgentDueStartP99Ms,
     unit: 'ms',
   }),
   'heap-per-queued-task': async () => {

@@ -15,6 +15,14 @@ export interface Clock {
   setTimeout(callback: () => void, delayMs: number): TimerHandle;
   /** Cancels a timer from {@link Clock.setTimeout}; unknown handles are ignored. */
   clearTimeout(handle: TimerHandle): void;
+  /**
+   * Runs `callback` on the next turn of the event loop, after pending timers and I/O: a lane
+   * yields this way when quick tasks have kept one turn busy too long.
+   * @remarks A simulated clock may run it on a microtask: its time never moves within a turn,
+   * so no lane driven by it ever yields.
+   * @default setImmediate
+   */
+  nextTurn?(callback: () => void): void;
 }
 
 /**
@@ -27,5 +35,8 @@ export const systemClock: Clock = {
   setTimeout: (callback, delayMs) => globalThis.setTimeout(callback, delayMs),
   clearTimeout: (handle) => {
     globalThis.clearTimeout(handle as ReturnType<typeof globalThis.setTimeout>);
+  },
+  nextTurn: (callback) => {
+    setImmediate(callback);
   },
 };

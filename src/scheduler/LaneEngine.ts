@@ -33,6 +33,7 @@ import type { RetentionLimits } from './retention/FinishedStore.js';
 import { toErrorData } from '../errorData.js';
 import { buildTaskInfo } from './taskInfo.js';
 import { stateOf, type LiveTask } from './LiveTask.js';
+import { LoopTurnBudget } from './LoopTurnBudget.js';
 import { TaskActorChannel } from './TaskActorChannel.js';
 import { TaskRegistry } from './TaskRegistry.js';
 import { TransitionReporter } from './TransitionReporter.js';
@@ -92,6 +93,10 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
   #running = 0;
   #runningSync = 0;
   readonly #channel: TaskActorChannel;
+  readonly #turnBudget: LoopTurnBudget;
+  readonly #resumePump = (): void => {
+    this.#pump();
+  };
   #seq = 0;
   #stopping: Promise<void> | undefined;
   #resolveStopped: (() => void) | undefined;
@@ -99,6 +104,7 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
 
   constructor(config: LaneConfig) {
     this.#config = config;
+    this.#turnBudget = new LoopTurnBudget(config.clock);
     this.reporter = new TransitionReporter(config.callbacks);
     this.registry = new TaskRegistry<LiveTask>(config.retention, config.clock);
     this.#channel = new TaskActorChannel({
@@ -319,10 +325,10 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
   #pump(): void {
     const { concurrency } = this.#config;
     const asyncQueue = this.#queues.async;
-    while (this.#running < concurrency) {
-      const record = asyncQueue.shift();
-      if (record === undefined) break;
-      this.#start(record, this.#config.executor);
+    while (this.#running < concurrency && asyncQueue.size > 0) {
+      // Quick bodies chain on microtasks: yield to timers and I/O once a turn runs long.
+      if (!this.#turnBudget.mayContinue(this.#resumePump)) return;
+      this.#start(asyncQueue.shift() as LiveTask, this.#config.executor);
     }
     const syncQueue = this.#queues.sync;
     if (syncQueue.size === 0) return;

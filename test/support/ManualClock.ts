@@ -39,6 +39,11 @@ export class ManualClock implements Clock {
     return handle;
   }
 
+  /** Simulated time never moves within a turn: the next turn is the next microtask. */
+  nextTurn(callback: () => void): void {
+    queueMicrotask(callback);
+  }
+
   clearTimeout(handle: TimerHandle): void {
     if (typeof handle === 'number') this.#timers.delete(handle);
   }
