@@ -28,6 +28,7 @@ export default tseslint.config(
         console: 'readonly',
         setTimeout: 'readonly',
         URL: 'readonly',
+        performance: 'readonly',
       },
     },
   },

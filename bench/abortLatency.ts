@@ -7,26 +7,14 @@ import { Piscina } from 'piscina';
 import { AsyncScheduler, SyncTask } from '../dist/index.js';
 import { INCREMENT_MODULE } from './peers.js';
 
-/** Polls a shared counter until it stops moving; resolves with when it last moved. */
-async function whenCounterStops(counter: Int32Array): Promise<number> {
-  const quietForMs = 2;
-  let last = Atomics.load(counter, 0);
-  let lastChangeAt = performance.now();
-  for (;;) {
-    await nextTurn();
-    const now = performance.now();
-    const value = Atomics.load(counter, 0);
-    if (value !== last) {
-      last = value;
-      lastChangeAt = now;
-    } else if (now - lastChangeAt >= quietForMs) {
-      return lastChangeAt;
-    }
-  }
+/** Epoch ms, comparable across threads (each thread's timeOrigin + now). */
+function wallClockMs(): number {
+  return performance.timeOrigin + performance.now();
 }
 
-async function untilCounting(counter: Int32Array): Promise<void> {
-  while (Atomics.load(counter, 0) === 0) await nextTurn();
+/** Waits until the busy loop has written its first timestamp. */
+async function untilRunning(lastRunAt: Float64Array): Promise<void> {
+  while (lastRunAt[0] === 0) await nextTurn();
 }
 
 /**
@@ -41,7 +29,7 @@ function p99(values: number[]): number {
 }
 
 export interface AbortLatency {
-  /** p99 ms from the cancel call to the loop's last count. */
+  /** p99 ms from the cancel call to the loop's last pass (as the loop itself recorded it). */
   stopP99Ms: number;
   /** p99 ms from the cancel call to the completion of a task submitted right after it. */
   nextTaskP99Ms: number;
@@ -58,15 +46,17 @@ export async function syncTaskAbortLatency(rounds: number): Promise<AbortLatency
   const nexts: number[] = [];
   for (let i = 0; i < rounds; i++) {
     await sleep(SETTLE_MS);
-    const counter = new Int32Array(new SharedArrayBuffer(4));
-    const id = scheduler.submitTask(busy, counter.buffer);
-    await untilCounting(counter);
-    const canceledAt = performance.now();
-    const stopped = whenCounterStops(counter);
+    const lastRunAt = new Float64Array(new SharedArrayBuffer(8));
+    const id = scheduler.submitTask(busy, lastRunAt.buffer);
+    await untilRunning(lastRunAt);
+    const canceledAt = wallClockMs();
     await scheduler.cancelTask(id);
-    const next = scheduler.result(scheduler.submitTask(tiny, i)).then(() => performance.now());
-    stops.push((await stopped) - canceledAt);
-    nexts.push((await next) - canceledAt);
+    const nextDoneAt = await scheduler
+      .result(scheduler.submitTask(tiny, i))
+      .then(() => wallClockMs());
+    // The thread is gone by now: its last write is when the loop really stopped.
+    stops.push((lastRunAt[0] ?? 0) - canceledAt);
+    nexts.push(nextDoneAt - canceledAt);
   }
   await scheduler.stop();
   return { stopP99Ms: p99(stops), nextTaskP99Ms: p99(nexts) };
@@ -80,19 +70,18 @@ export async function piscinaAbortLatency(rounds: number): Promise<AbortLatency>
   const nexts: number[] = [];
   for (let i = 0; i < rounds; i++) {
     await sleep(SETTLE_MS);
-    const counter = new Int32Array(new SharedArrayBuffer(4));
+    const lastRunAt = new Float64Array(new SharedArrayBuffer(8));
     const controller = new AbortController();
     const running = pool
-      .run(counter.buffer, { name: 'busyLoop', signal: controller.signal })
+      .run(lastRunAt.buffer, { name: 'busyLoop', signal: controller.signal })
       .catch(() => undefined);
-    await untilCounting(counter);
-    const canceledAt = performance.now();
-    const stopped = whenCounterStops(counter);
+    await untilRunning(lastRunAt);
+    const canceledAt = wallClockMs();
     controller.abort();
     await running;
-    const next = pool.run(i).then(() => performance.now());
-    stops.push((await stopped) - canceledAt);
-    nexts.push((await next) - canceledAt);
+    const nextDoneAt = await pool.run(i).then(() => wallClockMs());
+    stops.push((lastRunAt[0] ?? 0) - canceledAt);
+    nexts.push(nextDoneAt - canceledAt);
   }
   await pool.destroy();
   return { stopP99Ms: p99(stops), nextTaskP99Ms: p99(nexts) };
