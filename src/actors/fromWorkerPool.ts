@@ -4,7 +4,13 @@ import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { Clock, TimerHandle } from '../clock.js';
 import { SchedulerError, SchedulerErrorCode, WorkerCrashedError } from '../errors.js';
 import type { TaskModuleRef } from '../tasks/types.js';
-import type { Execution, ExecutionJob, ExecutionSink, TaskExecutor } from './executor.js';
+import type {
+  Execution,
+  ExecutionJob,
+  ExecutionSink,
+  PooledExecutorEvents,
+  TaskExecutor,
+} from './executor.js';
 import { moduleHref } from './loadTaskModule.js';
 import { RestartTracker, type RestartPolicy } from './restartPolicy.js';
 import type { FromThreadMessage, RunMessage } from './threadMessages.js';
@@ -340,4 +346,32 @@ export class WorkerPool implements TaskExecutor {
       this.#options.events.slotFree();
     }
   }
+}
+
+/** What {@link fromWorkerPool} needs besides the lane's events. */
+export type WorkerPoolSettings = Omit<WorkerPoolOptions, 'events'>;
+
+/**
+ * A lane's SyncTask executor factory: a {@link WorkerPool} whose crashes and degraded state go to
+ * the lane's `errors$` and whose free threads make the lane dispatch.
+ */
+export function fromWorkerPool(
+  settings: WorkerPoolSettings,
+): (events: PooledExecutorEvents) => WorkerPool {
+  return (events) =>
+    new WorkerPool({
+      ...settings,
+      events: {
+        slotFree: () => {
+          events.slotFree();
+        },
+        crashed: (error) => {
+          events.report(error);
+        },
+        degraded: (error) => {
+          events.report(error);
+        },
+        recovered: () => undefined,
+      },
+    });
 }

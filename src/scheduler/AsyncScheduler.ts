@@ -1,6 +1,6 @@
 import type { Observable } from 'rxjs';
 import { fromLoop } from '../actors/fromLoop.js';
-import { WorkerPool } from '../actors/fromWorkerPool.js';
+import { fromWorkerPool } from '../actors/fromWorkerPool.js';
 import { SyncTask } from '../tasks/SyncTask.js';
 import { SchedulerError, UnknownTaskError } from '../errors.js';
 import type { TaskState } from '../taskState.js';
@@ -56,25 +56,12 @@ export class AsyncScheduler {
       retention: resolved.retention,
       clock: resolved.clock,
       executor: fromLoop(),
-      createSyncExecutor: (events) =>
-        new WorkerPool({
-          size: resolved.threads,
-          resourceLimits: resolved.resourceLimits,
-          restart: resolved.restart,
-          clock: resolved.clock,
-          events: {
-            slotFree: () => {
-              events.slotFree();
-            },
-            crashed: (error) => {
-              events.report(error);
-            },
-            degraded: (error) => {
-              events.report(error);
-            },
-            recovered: () => undefined,
-          },
-        }),
+      createSyncExecutor: fromWorkerPool({
+        size: resolved.threads,
+        resourceLimits: resolved.resourceLimits,
+        restart: resolved.restart,
+        clock: resolved.clock,
+      }),
       callbacks: resolved.callbacks,
       inspect: resolved.inspect,
     });

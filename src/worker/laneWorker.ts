@@ -12,7 +12,7 @@ import type { InspectionEvent } from 'xstate';
 import type { TaskInfo } from '../tasks/types.js';
 import type { Execution, ExecutionJob, ExecutionSink, TaskExecutor } from '../actors/executor.js';
 import { fromLoop } from '../actors/fromLoop.js';
-import { WorkerPool } from '../actors/fromWorkerPool.js';
+import { fromWorkerPool } from '../actors/fromWorkerPool.js';
 import { systemClock } from '../clock.js';
 import { toErrorData } from '../errorData.js';
 import { SchedulerError, WorkerCrashedError } from '../errors.js';
@@ -94,25 +94,12 @@ const engine = new LaneEngine({
   retention: { maxFinished: 0, maxAgeMs: Infinity },
   clock: systemClock,
   executor: fromLoopCloneChecked(),
-  createSyncExecutor: (events) =>
-    new WorkerPool({
-      size: init.threads,
-      resourceLimits: init.resourceLimits,
-      restart: init.restart,
-      clock: systemClock,
-      events: {
-        slotFree: () => {
-          events.slotFree();
-        },
-        crashed: (error) => {
-          events.report(error);
-        },
-        degraded: (error) => {
-          events.report(error);
-        },
-        recovered: () => undefined,
-      },
-    }),
+  createSyncExecutor: fromWorkerPool({
+    size: init.threads,
+    resourceLimits: init.resourceLimits,
+    restart: init.restart,
+    clock: systemClock,
+  }),
   callbacks: {},
   inspect: init.inspect ? postInspection : undefined,
 });
