@@ -44,8 +44,8 @@ function assertThreadTask(task: unknown): asserts task is AsyncTask | SyncTask {
  *
  * @remarks Same options and methods as `AsyncScheduler`, called from the main thread; every
  * call crosses by message. `taskState`, `taskInfo`, `dumpTask` and `slowest` answer at once from
- * a main-side record kept current by the thread's transitions; a task just submitted is `NEW`
- * there until the thread reports it SUBMITTED (a moment later). Callbacks, `transitions$`,
+ * a main-side record kept current by the thread's transitions; `submitTask` enters SUBMITTED
+ * there at once (later states come from the thread). Callbacks, `transitions$`,
  * `errors$` and `inspect` run on the main thread. AsyncTask bodies must be module references
  * (a function cannot cross threads), and arguments must survive a structured clone. If the lane
  * thread dies, its STARTED tasks end FAILED with `WorkerCrashedError`, and a replacement thread
@@ -160,6 +160,9 @@ export class SchedulerThread {
       task.options,
     );
     this.#host.submit(record);
+    // SUBMITTED on the main side at once, as in AsyncScheduler (the thread's own SUBMITTED,
+    // arriving later, is ignored). Posted first, so a cancel from onSubmit follows the submit.
+    this.#store.submitted(record);
     return record.id;
   }
 

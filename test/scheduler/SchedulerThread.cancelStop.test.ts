@@ -82,9 +82,10 @@ describe('SchedulerThread', () => {
     });
 
     it('holds tasks SUBMITTED until start(), and drains them when stopped without a start', async () => {
-      const { scheduler, reaches } = harness('held', {}, { start: false });
+      const { scheduler } = harness('held', {}, { start: false });
       const id = scheduler.submitTask(laneTask('default'), 7);
-      await reaches(id, 'SUBMITTED');
+      expect(scheduler.taskState(id)).toBe('SUBMITTED');
+      // The thread holds it too: it reports nothing further until start() or stop().
       expect(scheduler.queuedCount).toBe(0);
       await scheduler.stop();
       expect(scheduler.taskInfo(id)).toMatchObject({ state: 'DONE', result: 7 });

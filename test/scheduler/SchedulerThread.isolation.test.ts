@@ -29,9 +29,10 @@ describe('SchedulerThread', () => {
       const normalDone = normal.transitions.filter((t) => t.to === 'DONE');
       expect(normalDone).toEqual([]);
 
-      // The normal lane cannot even take a new task while blocked; once released, it does.
+      // The normal lane cannot even schedule a new task while blocked (it stays SUBMITTED, as
+      // submitTask left it on the main side); once released, it does.
       const queuedBehind = normal.scheduler.submitTask(laneTask('default'), 1);
-      expect(normal.scheduler.taskState(queuedBehind)).toBe('NEW');
+      expect(normal.scheduler.taskState(queuedBehind)).toBe('SUBMITTED');
       signals.go();
       await expect(normal.scheduler.result(blocker)).resolves.toBe('released');
       await expect(normal.scheduler.result(queuedBehind)).resolves.toBe(1);

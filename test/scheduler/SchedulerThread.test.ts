@@ -50,10 +50,11 @@ describe('SchedulerThread', () => {
       );
     });
 
-    it('knows the task synchronously: NEW until the lane thread reports it', async () => {
+    it('knows the task synchronously: SUBMITTED when submitTask returns, as AsyncScheduler', async () => {
       const { scheduler, reaches } = harness('sync-state');
       const id = scheduler.submitTask(laneTask('default'), 1, 2);
-      expect(scheduler.taskState(id)).toBe('NEW');
+      expect(scheduler.taskState(id)).toBe('SUBMITTED');
+      expect(scheduler.taskInfo(id).ts.submit).toEqual(expect.any(Number));
       expect(scheduler.taskInfo(id)).toMatchObject({ id, name: 'default', lane: 'sync-state' });
       expect(scheduler.dumpTask().map((i) => i.id)).toEqual([id]);
       await reaches(id, 'DONE');

@@ -84,6 +84,13 @@ export class LaneThreadHost {
   #restartTimer: TimerHandle | undefined;
   #nextRequestId = 1;
   #referenced = true;
+  /**
+   * True while a crash is being handled: callbacks and `errors$` subscribers run then, and one
+   * that calls stop() must not start a thread of its own (the crash handling decides).
+   */
+  #handlingExit = false;
+  #restartDelayMs = 0;
+  #overLimit = false;
 
   constructor(options: LaneThreadHostOptions) {
     this.#options = options;
@@ -138,7 +145,9 @@ export class LaneThreadHost {
     this.#stopped = new Promise<void>((resolve) => {
       this.#resolveStopped = resolve;
     });
-    if (this.#worker === undefined) {
+    if (this.#handlingExit) {
+      // Called back from a crash being handled: it will see the stop and act on it.
+    } else if (this.#worker === undefined) {
       // A replacement was due: start it now so the queued tasks can drain.
       this.#clearRestartTimer();
       this.#spawn();
@@ -163,10 +172,14 @@ export class LaneThreadHost {
       if (this.#worker === worker) this.#onExit(exitCode);
     });
     this.#referenced = true;
-    // A replacement takes over everything not final, in submit order (FIFO holds).
-    for (const record of this.#options.store.registry.liveRecords()) this.#postSubmit(record);
-    if (this.#started) this.#post({ type: 'start' });
+    // A replacement takes over everything not started, in submit order (FIFO holds); a task
+    // that was STARTED in a dead thread has been ended already and never runs twice.
+    for (const record of this.#options.store.registry.liveRecords()) {
+      if (record.state !== TaskState.STARTED) this.#postSubmit(record);
+    }
+    // A pending stop goes first: with cancel, held tasks end CANCELED without ever starting.
     if (this.#stop !== undefined) this.#post({ type: 'stop', ...this.#stop });
+    else if (this.#started) this.#post({ type: 'start' });
     this.#updateRef();
   }
 
@@ -231,21 +244,37 @@ export class LaneThreadHost {
   #onExit(exitCode: number): void {
     this.#worker = undefined;
     if (this.#closing) return;
-    const { store, init, clock } = this.#options;
+    this.#handlingExit = true;
+    try {
+      this.#handleExit(exitCode);
+    } finally {
+      this.#handlingExit = false;
+    }
+    this.#afterExit();
+  }
+
+  /** Ends what died with the thread, then reports the crash (callbacks may call stop()). */
+  #handleExit(exitCode: number): void {
+    const { store, init } = this.#options;
     const cause = this.#lastError;
     const why = `Lane thread "${init.lane}" exited with code ${exitCode}${cause === undefined ? '' : `: ${cause.message}`}`;
     const crashOptions = { exitCode, ...(cause === undefined ? {} : { cause }) };
-    store.reporter.reportError(new WorkerCrashedError(why, crashOptions));
-    for (const record of [...store.registry.liveRecords()]) {
-      if (record.state !== TaskState.STARTED) continue;
+    // First the books: every STARTED task and every unanswered cancel ends here, so nothing a
+    // callback does next can see (or resubmit) a task that died with the thread.
+    const started = [...store.registry.liveRecords()].filter(
+      (record) => record.state === TaskState.STARTED,
+    );
+    const cancels = [...this.#cancels.values()];
+    this.#cancels.clear();
+    for (const record of started) {
       const error = new WorkerCrashedError(`${why} while running task "${record.name}"`, {
         ...crashOptions,
         taskId: record.id,
       });
       store.end(record, TaskState.FAILED, error);
     }
-    // A cancel the dead thread never answered: the task is not resubmitted, it ends here.
-    for (const pending of this.#cancels.values()) {
+    for (const pending of cancels) {
+      // A cancel the dead thread never answered: the task is not resubmitted, it ends here.
       const record = store.registry.live(pending.id);
       if (record !== undefined) {
         const error = new TaskCanceledError(record.id, pending.reason);
@@ -253,10 +282,12 @@ export class LaneThreadHost {
       }
       pending.resolve(record !== undefined);
     }
-    this.#cancels.clear();
-    const { delayMs, overLimit } = this.#restarts.recordCrash(clock.now());
+    store.reporter.reportError(new WorkerCrashedError(why, crashOptions));
+    const { delayMs, overLimit } = this.#restarts.recordCrash(this.#options.clock.now());
+    this.#restartDelayMs = overLimit ? init.restart.maxDelayMs : delayMs;
     if (overLimit) {
       const limit = `${init.restart.maxRestarts} times in ${init.restart.windowMs} ms`;
+      this.#overLimit = true;
       store.reporter.reportError(
         new SchedulerError(
           SchedulerErrorCode.EXECUTOR_DEGRADED,
@@ -264,20 +295,31 @@ export class LaneThreadHost {
           { cause: new WorkerCrashedError(why, crashOptions) },
         ),
       );
-      if (this.#stop !== undefined) {
+    }
+  }
+
+  /** After a crash: finish a pending stop, or restart the thread (at once when stopping). */
+  #afterExit(): void {
+    if (this.#closing || this.#worker !== undefined) return;
+    const { store } = this.#options;
+    if (this.#stop !== undefined) {
+      if (store.registry.liveCount === 0) {
+        void this.#finishStop();
+      } else if (this.#overLimit) {
         // Stopping and the thread keeps dying: end what is left here rather than never.
         this.#endAllLive('scheduler stopped: its lane thread keeps crashing');
         void this.#finishStop();
-        return;
+      } else {
+        this.#spawn(); // drain (or cancel) what is queued in a fresh thread
       }
+      return;
     }
-    const waitMs = overLimit ? init.restart.maxDelayMs : delayMs;
-    this.#restartTimer = clock.setTimeout(() => {
+    this.#overLimit = false;
+    this.#restartTimer = this.#options.clock.setTimeout(() => {
       this.#restartTimer = undefined;
-      if (!this.#closing) this.#spawn();
-    }, waitMs);
-    // A pending restart keeps the process alive only if tasks wait for it.
-    if (store.registry.liveCount === 0) (this.#restartTimer as { unref?: () => void }).unref?.();
+      if (!this.#closing && this.#worker === undefined) this.#spawn();
+    }, this.#restartDelayMs);
+    this.#updateRef();
   }
 
   #endAllLive(reason: string): void {
@@ -307,14 +349,22 @@ export class LaneThreadHost {
     this.#restartTimer = undefined;
   }
 
-  /** The thread keeps the process alive only while it has work or owes an answer. */
+  /**
+   * The thread (or, between threads, the pending restart) keeps the process alive only while it
+   * has work or owes an answer.
+   */
   #updateRef(): void {
-    const worker = this.#worker;
-    if (worker === undefined) return;
     const busy =
       this.#options.store.registry.liveCount > 0 ||
       this.#cancels.size > 0 ||
       this.#stop !== undefined;
+    const worker = this.#worker;
+    if (worker === undefined) {
+      const timer = this.#restartTimer as { ref?: () => void; unref?: () => void } | undefined;
+      if (busy) timer?.ref?.();
+      else timer?.unref?.();
+      return;
+    }
     if (busy === this.#referenced) return;
     this.#referenced = busy;
     if (busy) worker.ref();

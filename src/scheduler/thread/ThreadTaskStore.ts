@@ -66,7 +66,7 @@ export class ThreadTaskStore {
     return this.#queued;
   }
 
-  /** Creates the record of a task handed to the thread: NEW until the thread reports it. */
+  /** Creates the record of a task handed to the thread (NEW; see {@link ThreadTaskStore.submitted}). */
   add(identity: TaskIdentity, body: WireModuleRef, callbacks: TaskCallbacks): ThreadTask {
     const record: ThreadTask = {
       ...identity,
@@ -78,6 +78,17 @@ export class ThreadTaskStore {
     };
     this.registry.addLive(record);
     return record;
+  }
+
+  /** Enters SUBMITTED on the main side, at the main clock's now, when `submitTask` returns. */
+  submitted(record: ThreadTask): void {
+    if (record.state !== TaskState.NEW) return;
+    const at = this.#clock.now();
+    this.#enter(
+      record,
+      TaskState.SUBMITTED,
+      buildTaskInfo(record, TaskState.SUBMITTED, { ts: { submit: at } }, at),
+    );
   }
 
   /** Applies a transition the lane thread reported. */
