@@ -8,9 +8,10 @@ import {
   SchedulerError,
   SchedulerErrorCode,
   TaskCanceledError,
+  TaskTimeoutError,
   WorkerCrashedError,
 } from '../../errors.js';
-import { TaskState } from '../../taskState.js';
+import { isFinished, TaskState } from '../../taskState.js';
 import type { InspectionObserver } from '../schedulerOptions.js';
 import type {
   FromLaneThreadMessage,
@@ -19,6 +20,7 @@ import type {
   ToLaneThreadMessage,
 } from './laneThreadMessages.js';
 import type { ThreadTask, ThreadTaskStore } from './ThreadTaskStore.js';
+import { LANE_WATCHDOG_GRACE_MS, LaneWatchdog, type Overdue } from './LaneWatchdog.js';
 import { rebuildError } from './wireErrors.js';
 
 /**
@@ -89,12 +91,16 @@ export class LaneThreadHost {
    * that calls stop() must not start a thread of its own (the crash handling decides).
    */
   #handlingExit = false;
+  readonly #watchdog: LaneWatchdog;
   #restartDelayMs = 0;
   #overLimit = false;
 
   constructor(options: LaneThreadHostOptions) {
     this.#options = options;
     this.#restarts = new RestartTracker(options.init.restart);
+    this.#watchdog = new LaneWatchdog(options.clock, (overdue) => {
+      this.#onOverdue(overdue);
+    });
     this.#spawn();
   }
 
@@ -127,6 +133,7 @@ export class LaneThreadHost {
     return new Promise<boolean>((resolve) => {
       this.#cancels.set(requestId, { id: record.id, reason, resolve });
       this.#post({ type: 'cancel', requestId, id: record.id, reason });
+      this.#watchdog.cancelSent(requestId);
       this.#updateRef();
     });
   }
@@ -142,6 +149,8 @@ export class LaneThreadHost {
       return this.#stopped;
     }
     this.#stop = { requestId: this.#nextRequestId++, cancel, timeoutMs };
+    // The bound holds even if the thread's loop is blocked, or it restarts meanwhile.
+    if (timeoutMs > 0) this.#watchdog.stopSent(timeoutMs);
     this.#stopped = new Promise<void>((resolve) => {
       this.#resolveStopped = resolve;
     });
@@ -204,11 +213,20 @@ export class LaneThreadHost {
     switch (message.type) {
       case 'ready':
         return;
-      case 'transition':
-        this.#options.store.apply(message);
+      case 'transition': {
+        const { store } = this.#options;
+        store.apply(message);
+        const timeoutMs = store.registry.live(message.id)?.timeoutMs;
+        if (message.to === TaskState.STARTED && timeoutMs !== undefined && timeoutMs > 0) {
+          this.#watchdog.taskStarted(message.id, timeoutMs);
+        } else if (isFinished(message.to)) {
+          this.#watchdog.taskEnded(message.id);
+        }
         this.#updateRef();
         return;
+      }
       case 'cancelReply': {
+        this.#watchdog.cancelAnswered(message.requestId);
         const pending = this.#cancels.get(message.requestId);
         this.#cancels.delete(message.requestId);
         pending?.resolve(message.canceled);
@@ -259,30 +277,7 @@ export class LaneThreadHost {
     const cause = this.#lastError;
     const why = `Lane thread "${init.lane}" exited with code ${exitCode}${cause === undefined ? '' : `: ${cause.message}`}`;
     const crashOptions = { exitCode, ...(cause === undefined ? {} : { cause }) };
-    // First the books: every STARTED task and every unanswered cancel ends here, so nothing a
-    // callback does next can see (or resubmit) a task that died with the thread.
-    const started = [...store.registry.liveRecords()].filter(
-      (record) => record.state === TaskState.STARTED,
-    );
-    const cancels = [...this.#cancels.values()];
-    this.#cancels.clear();
-    for (const record of started) {
-      const error = new WorkerCrashedError(`${why} while running task "${record.name}"`, {
-        ...crashOptions,
-        taskId: record.id,
-      });
-      store.end(record, TaskState.FAILED, error);
-    }
-    for (const pending of cancels) {
-      // A cancel the dead thread never answered: the task is not resubmitted, it ends here.
-      const record = store.registry.live(pending.id);
-      if (record !== undefined) {
-        const error = new TaskCanceledError(record.id, pending.reason);
-        store.end(record, TaskState.CANCELED, error, pending.reason);
-      }
-      pending.resolve(record !== undefined);
-    }
-    store.reporter.reportError(new WorkerCrashedError(why, crashOptions));
+    this.#fileDeadThread(why, crashOptions);
     const { delayMs, overLimit } = this.#restarts.recordCrash(this.#options.clock.now());
     this.#restartDelayMs = overLimit ? init.restart.maxDelayMs : delayMs;
     if (overLimit) {
@@ -296,6 +291,100 @@ export class LaneThreadHost {
         ),
       );
     }
+  }
+
+  /**
+   * The books of a thread that is gone: every STARTED task and every unanswered cancel ends
+   * here first, so nothing a callback does next can see (or resubmit) a task that died with the
+   * thread; then the loss is reported.
+   */
+  #fileDeadThread(why: string, crashOptions: { exitCode?: number; cause?: Error }): void {
+    const { store } = this.#options;
+    const started = [...store.registry.liveRecords()].filter(
+      (record) => record.state === TaskState.STARTED,
+    );
+    const cancels = [...this.#cancels.values()];
+    this.#cancels.clear();
+    this.#watchdog.clearRequests();
+    for (const record of started) {
+      this.#watchdog.taskEnded(record.id);
+      const error = new WorkerCrashedError(`${why} while running task "${record.name}"`, {
+        ...crashOptions,
+        taskId: record.id,
+      });
+      store.end(record, TaskState.FAILED, error);
+    }
+    for (const pending of cancels) {
+      // A cancel the dead thread never answered: the task is not resubmitted, it ends here.
+      const record = store.registry.live(pending.id);
+      if (record !== undefined) {
+        this.#watchdog.taskEnded(record.id);
+        const error = new TaskCanceledError(record.id, pending.reason);
+        store.end(record, TaskState.CANCELED, error, pending.reason);
+      }
+      pending.resolve(record !== undefined);
+    }
+    store.reporter.reportError(new WorkerCrashedError(why, crashOptions));
+  }
+
+  /**
+   * A deadline passed without the thread's answer: its loop is blocked (a CPU-bound body), so
+   * the main side ends the overdue work itself and replaces the thread, which really stops it.
+   */
+  #onOverdue(overdue: Overdue): void {
+    if (this.#closing || this.#worker === undefined) return;
+    const { store, init } = this.#options;
+    if (overdue.kind === 'stop') {
+      const reason = `scheduler stop timed out after ${overdue.timeoutMs} ms`;
+      this.#endAllLive(reason);
+      void this.#finishStop();
+      return;
+    }
+    let culprit: string;
+    if (overdue.kind === 'timeout') {
+      const record = store.registry.live(overdue.taskId);
+      if (record?.state !== TaskState.STARTED) return;
+      const error = new TaskTimeoutError(record.id, overdue.timeoutMs);
+      store.end(record, TaskState.TIMED_OUT, error, error.message);
+      culprit = `task "${record.name}" ran past its timeoutMs of ${overdue.timeoutMs} ms`;
+    } else {
+      const pending = this.#cancels.get(overdue.requestId);
+      if (pending === undefined) return;
+      this.#cancels.delete(overdue.requestId);
+      const record = store.registry.live(pending.id);
+      if (record !== undefined) {
+        store.end(
+          record,
+          TaskState.CANCELED,
+          new TaskCanceledError(record.id, pending.reason),
+          pending.reason,
+        );
+      }
+      pending.resolve(record !== undefined);
+      culprit = 'a cancel got no answer';
+    }
+    this.#replaceThread(
+      `Lane thread "${init.lane}" was replaced: ${culprit}, and its event loop did not answer for ${LANE_WATCHDOG_GRACE_MS} ms more`,
+    );
+  }
+
+  /** Terminates the thread on purpose (not a crash: no backoff) and starts a fresh one. */
+  #replaceThread(why: string): void {
+    const worker = this.#worker;
+    this.#worker = undefined; // its late messages and its exit are ignored from now on
+    if (worker !== undefined) void worker.terminate();
+    this.#handlingExit = true;
+    try {
+      this.#fileDeadThread(why, {});
+    } finally {
+      this.#handlingExit = false;
+    }
+    if (this.#closing) return;
+    if (this.#stop !== undefined && this.#options.store.registry.liveCount === 0) {
+      void this.#finishStop();
+      return;
+    }
+    this.#spawn();
   }
 
   /** After a crash: finish a pending stop, or restart the thread (at once when stopping). */
@@ -333,6 +422,7 @@ export class LaneThreadHost {
     if (this.#closing) return;
     this.#closing = true;
     this.#clearRestartTimer();
+    this.#watchdog.clearAll();
     const worker = this.#worker;
     this.#worker = undefined;
     if (worker !== undefined) await worker.terminate();

@@ -1,0 +1,84 @@
+import type { Clock, TimerHandle } from '../../clock.js';
+
+/**
+ * How long past a deadline the main side waits for the lane thread's own answer before it
+ * decides the thread's loop is blocked.
+ */
+export const LANE_WATCHDOG_GRACE_MS = 250;
+
+/** What the watchdog found overdue. */
+export type Overdue =
+  | { kind: 'timeout'; taskId: string; timeoutMs: number }
+  | { kind: 'cancel'; requestId: number }
+  | { kind: 'stop'; timeoutMs: number };
+
+/**
+ * Deadlines the main side keeps for a lane thread: a task's timeout, a cancel's answer, a
+ * bounded stop. All of them are normally met by the thread itself; one that passes (plus
+ * {@link LANE_WATCHDOG_GRACE_MS}) means the thread's loop is blocked, for example by a CPU-bound
+ * AsyncTask, and only terminating the thread can stop that work.
+ */
+export class LaneWatchdog {
+  readonly #clock: Clock;
+  readonly #onOverdue: (overdue: Overdue) => void;
+  readonly #timers = new Map<string, TimerHandle>();
+
+  constructor(clock: Clock, onOverdue: (overdue: Overdue) => void) {
+    this.#clock = clock;
+    this.#onOverdue = onOverdue;
+  }
+
+  /** A task with a timeout STARTED: it must end by then. */
+  taskStarted(taskId: string, timeoutMs: number): void {
+    this.#arm(`task:${taskId}`, timeoutMs, { kind: 'timeout', taskId, timeoutMs });
+  }
+
+  /** A task ended: its deadline is met. */
+  taskEnded(taskId: string): void {
+    this.#clear(`task:${taskId}`);
+  }
+
+  /** A cancel was sent: the thread must answer it. */
+  cancelSent(requestId: number): void {
+    this.#arm(`cancel:${requestId}`, 0, { kind: 'cancel', requestId });
+  }
+
+  /** A cancel was answered. */
+  cancelAnswered(requestId: number): void {
+    this.#clear(`cancel:${requestId}`);
+  }
+
+  /** A stop bounded by `timeoutMs` was sent: the thread must report stopped by then. */
+  stopSent(timeoutMs: number): void {
+    this.#arm('stop', timeoutMs, { kind: 'stop', timeoutMs });
+  }
+
+  /** Drops every deadline (the thread is gone, or the scheduler stopped). */
+  clearAll(): void {
+    for (const timer of this.#timers.values()) this.#clock.clearTimeout(timer);
+    this.#timers.clear();
+  }
+
+  /** Drops the deadlines of requests a replaced thread will never answer. */
+  clearRequests(): void {
+    for (const key of [...this.#timers.keys()]) {
+      if (!key.startsWith('task:')) this.#clear(key);
+    }
+  }
+
+  #arm(key: string, dueInMs: number, overdue: Overdue): void {
+    this.#clear(key);
+    const timer = this.#clock.setTimeout(() => {
+      this.#timers.delete(key);
+      this.#onOverdue(overdue);
+    }, dueInMs + LANE_WATCHDOG_GRACE_MS);
+    this.#timers.set(key, timer);
+  }
+
+  #clear(key: string): void {
+    const timer = this.#timers.get(key);
+    if (timer === undefined) return;
+    this.#clock.clearTimeout(timer);
+    this.#timers.delete(key);
+  }
+}
