@@ -26,6 +26,8 @@ export async function runLanesDemo(): Promise<void> {
   );
   const normal = new SchedulerThread('normal', { concurrency: 1 }).start();
   const urgent = new SchedulerThread('urgent').start();
+  // A lane thread takes 50–400 ms to boot: let both come up before measuring what they do.
+  await Promise.all([normal, urgent].map((lane) => lane.result(lane.submitTask(ping, 10))));
   const loopDelay = monitorEventLoopDelay({ resolution: 1 });
   loopDelay.enable();
 
