@@ -385,10 +385,11 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
     }
     const error = new TaskTimeoutError(record.id, timeoutMs);
     record.failure = error;
-    // Read before the send: reaching a final state clears `record.execution`.
-    const execution = record.execution;
+    // The work stops first (a SyncTask's thread is terminated now, not after the bookkeeping);
+    // executors never report synchronously, so what the aborted body does next arrives after
+    // the final state below and is discarded.
+    record.execution?.abort(error);
     this.#channel.send(record, timeoutEvent(now, error.message, toErrorData(error)));
-    execution?.abort(error);
   }
 
   #cancel(record: LiveTask, reason: string): boolean {
@@ -397,9 +398,9 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
     this.#queues[record.type].remove(record);
     const error = new TaskCanceledError(record.id, reason);
     record.failure = error;
-    const execution = record.execution;
+    // Stop the work first, as in #timeOut.
+    record.execution?.abort(error);
     this.#channel.send(record, cancelEvent(this.#config.clock.now(), reason, toErrorData(error)));
-    execution?.abort(error);
     return stateOf(record) === TaskState.CANCELED;
   }
 
