@@ -137,12 +137,17 @@ export class TransitionReporter {
   }
 
   #deliver(pending: PendingTransition): void {
-    const transition = new Transition(pending);
-    if (this.#transitions.observed) this.#transitions.next(transition);
     const name = CALLBACK_FOR_STATE[pending.to];
+    const own = name === undefined ? undefined : pending.callbacks[name];
+    const shared = name === undefined ? undefined : this.#callbacks[name];
+    const observed = this.#transitions.observed;
+    // Per transition of every task: build nothing when nobody listens.
+    if (!observed && own === undefined && shared === undefined) return;
+    const transition = new Transition(pending);
+    if (observed) this.#transitions.next(transition);
     if (name === undefined) return;
-    this.#call(pending.callbacks[name], name, transition);
-    this.#call(this.#callbacks[name], name, transition);
+    this.#call(own, name, transition);
+    this.#call(shared, name, transition);
   }
 
   #call(

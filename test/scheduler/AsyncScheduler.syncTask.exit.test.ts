@@ -1,26 +1,5 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
-/** Runs a fixture in a fresh Node process; resolves with its exit code and output. */
-function runToExit(
-  fixture: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const script = fileURLToPath(new URL(`../fixtures/${fixture}`, import.meta.url));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+import { runToExit } from '../support/runToExit.js';
 
 describe('AsyncScheduler', () => {
   describe('SyncTask in a plain program', () => {

@@ -1,20 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { TaskInfo } from '../../src/index.js';
+import { doneInfo } from '../support/taskInfoFixture.js';
 import { slowestTasks } from '../../src/scheduler/slowestTasks.js';
 
-function info(id: string, runMs?: number): TaskInfo {
-  return {
-    id,
-    name: id,
-    type: 'async',
-    lane: 'main',
-    state: 'DONE',
-    args: [],
-    priority: 0,
-    ts: {},
-    ...(runMs === undefined ? {} : { runMs }),
-  };
-}
+const info = doneInfo;
 
 describe('slowestTasks()', () => {
   it('returns the n longest runs, slowest first', () => {

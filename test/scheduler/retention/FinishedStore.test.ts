@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { doneInfo } from '../../support/taskInfoFixture.js';
 import { FinishedStore, SLOWEST_KEPT } from '../../../src/scheduler/retention/FinishedStore.js';
 import type { TaskInfo } from '../../../src/index.js';
 
-function info(id: string, runMs = 1): TaskInfo {
-  return {
-    id,
-    name: id,
-    type: 'async',
-    lane: 'main',
-    state: 'DONE',
-    args: [],
-    priority: 0,
-    ts: {},
-    runMs,
-  };
-}
+const info = (id: string, runMs = 1): TaskInfo => doneInfo(id, runMs);
 
 function ids(store: FinishedStore, now = 0): string[] {
   return [...store.values(now)].map((r) => r.info.id);

@@ -1,20 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { doneInfo } from '../../support/taskInfoFixture.js';
 import { SlowestKeeper } from '../../../src/scheduler/retention/SlowestKeeper.js';
-import type { TaskInfo } from '../../../src/index.js';
 
-function info(id: string, runMs?: number): TaskInfo {
-  return {
-    id,
-    name: id,
-    type: 'async',
-    lane: 'main',
-    state: 'DONE',
-    args: [],
-    priority: 0,
-    ts: {},
-    ...(runMs === undefined ? {} : { runMs }),
-  };
-}
+const info = doneInfo;
 
 function keptIds(keeper: SlowestKeeper): string[] {
   return keeper
