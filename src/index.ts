@@ -37,3 +37,11 @@ export { taskMachine } from './machines/taskMachine.js';
 export type { TaskMachine, TaskMachineContext } from './machines/taskMachine.js';
 export type { TaskEvent } from './machines/taskEvents.js';
 export { formatTasks } from './format/formatTasks.js';
+export type {
+  BlockingTask,
+  LaneKind,
+  LaneMetrics,
+  LoopBlockedWarning,
+  Percentiles,
+  SchedulerWarning,
+} from './metrics/types.js';

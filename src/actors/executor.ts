@@ -21,6 +21,13 @@ export interface ExecutionSink<TJob extends ExecutionJob = ExecutionJob> {
   succeed(job: TJob, value: unknown): void;
   /** The body threw or rejected with `error` (any value). */
   fail(job: TJob, error: unknown): void;
+  /**
+   * A run blocks the loop it runs on at least this long, ms, before {@link ExecutionSink.blocked}
+   * hears of it; absent or Infinity: nobody listens, and an executor need not time runs.
+   */
+  readonly blockedThresholdMs?: number;
+  /** The body's synchronous run kept its event loop busy `blockedMs` (at least the threshold). */
+  blocked?(job: TJob, blockedMs: number): void;
 }
 
 /** A run in progress. */
@@ -47,6 +54,14 @@ export interface PooledExecutor extends TaskExecutor {
   readonly freeSlots: number;
   /** Ends every slot; resolves once nothing of it is left running. */
   close(): Promise<void>;
+  /** Slots restarted after a crash so far, and whether the executor is degraded now. */
+  health(): ExecutorHealth;
+}
+
+/** How a pooled executor has fared. */
+export interface ExecutorHealth {
+  readonly restarts: number;
+  readonly degraded: boolean;
 }
 
 /** What a lane tells a pooled executor's factory to call. */

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { TaskContext, TaskFn, TaskModuleRef } from '../tasks/types.js';
 import type { Execution, ExecutionJob, ExecutionSink, TaskExecutor } from './executor.js';
 import { describeModuleRef, loadTaskModule } from './loadTaskModule.js';
@@ -53,15 +54,20 @@ class LoopRun<TJob extends ExecutionJob> implements TaskContext<readonly unknown
 
   run(fn: TaskFn<readonly unknown[]>): void {
     let returned: unknown;
+    const thresholdMs = this.#sink.blockedThresholdMs;
+    const timed = thresholdMs !== undefined && thresholdMs !== Infinity;
+    const startedAt = timed ? performance.now() : 0;
     try {
       returned = fn(this);
     } catch (error) {
+      if (timed) this.#reportBlocked(startedAt, thresholdMs);
       // Report on a later microtask: a lane must never see an outcome inside execute().
       queueMicrotask(() => {
         this.fail(error);
       });
       return;
     }
+    if (timed) this.#reportBlocked(startedAt, thresholdMs);
     if (isThenable(returned)) {
       returned.then(
         (value) => {
@@ -76,6 +82,11 @@ class LoopRun<TJob extends ExecutionJob> implements TaskContext<readonly unknown
         this.succeed(returned);
       });
     }
+  }
+
+  #reportBlocked(startedAt: number, thresholdMs: number): void {
+    const blockedMs = performance.now() - startedAt;
+    if (blockedMs >= thresholdMs) this.#sink.blocked?.(this.#job, blockedMs);
   }
 
   runModule(ref: TaskModuleRef): void {

@@ -6,6 +6,7 @@ import { SchedulerError, SchedulerErrorCode, WorkerCrashedError } from '../error
 import type { TaskModuleRef } from '../tasks/types.js';
 import type {
   Execution,
+  ExecutorHealth,
   ExecutionJob,
   ExecutionSink,
   PooledExecutorEvents,
@@ -108,6 +109,8 @@ export class WorkerPool implements TaskExecutor {
   #degraded: SchedulerError | undefined;
   /** Runs being failed at once because the pool is degraded (each holds a slot meanwhile). */
   #failing = 0;
+  /** Threads that died unexpectedly (each is restarted). */
+  #crashes = 0;
   #closed = false;
 
   constructor(options: WorkerPoolOptions) {
@@ -123,6 +126,11 @@ export class WorkerPool implements TaskExecutor {
   /** The error every run fails with while degraded, or undefined when healthy. */
   get degraded(): SchedulerError | undefined {
     return this.#degraded;
+  }
+
+  /** Threads restarted after a crash so far, and whether the pool is degraded now. */
+  health(): ExecutorHealth {
+    return { restarts: this.#crashes, degraded: this.#degraded !== undefined };
   }
 
   /**
@@ -318,6 +326,7 @@ export class WorkerPool implements TaskExecutor {
         ...(run === undefined ? {} : { taskId: run.job.id }),
       },
     );
+    this.#crashes++;
     const { delayMs, overLimit } = this.#restarts.recordCrash(this.#options.clock.now());
     const becameDegraded = overLimit && this.#degraded === undefined;
     if (becameDegraded) {

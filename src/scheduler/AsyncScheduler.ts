@@ -6,6 +6,9 @@ import { SchedulerError, UnknownTaskError } from '../errors.js';
 import type { TaskState } from '../taskState.js';
 import { AsyncTask } from '../tasks/AsyncTask.js';
 import type { TaskInfo, TaskTransition } from '../tasks/types.js';
+import { createMetricsStream } from '../metrics/createMetricsStream.js';
+import { createLoopMonitor } from '../metrics/LoopMonitor.js';
+import type { LaneMetrics, SchedulerWarning } from '../metrics/types.js';
 import { assertNonEmptyString } from '../validate.js';
 import { DEFAULT_CANCEL_REASON, LaneEngine } from './LaneEngine.js';
 import {
@@ -46,6 +49,7 @@ import {
  */
 export class AsyncScheduler {
   readonly #engine: LaneEngine;
+  readonly #metrics$: Observable<LaneMetrics>;
 
   /** @throws TypeError/RangeError for a bad option. */
   constructor(options?: AsyncSchedulerOptions) {
@@ -63,8 +67,31 @@ export class AsyncScheduler {
         clock: resolved.clock,
       }),
       callbacks: resolved.callbacks,
+      slowTaskMs: resolved.slowTaskMs,
       inspect: resolved.inspect,
     });
+    const engine = this.#engine;
+    this.#metrics$ = createMetricsStream(
+      {
+        lane: engine.lane,
+        kind: 'loop',
+        transitions$: engine.reporter.transitions$,
+        warnings$: engine.warnings$,
+        now: () => resolved.clock.now(),
+        counts: () => ({
+          queued: engine.registry.liveCount - engine.runningCount,
+          running: engine.runningCount,
+          submitted: engine.counters.submitted,
+          finished: engine.counters.finished(),
+        }),
+        threads: () => {
+          const health = engine.executorHealth();
+          return { executorRestarts: health.restarts, laneRestarts: 0, degraded: health.degraded };
+        },
+        loop: createLoopMonitor(),
+      },
+      resolved.metricsIntervalMs,
+    );
   }
 
   /** The lane's name (`'main'` unless given). */
@@ -80,6 +107,34 @@ export class AsyncScheduler {
   /** Failures of callbacks and subscribers; they never change a task's outcome. */
   get errors$(): Observable<SchedulerError> {
     return this.#engine.reporter.errors$;
+  }
+
+  /**
+   * The lane's figures every `metricsIntervalMs`: queue and running sizes, totals per final
+   * state, throughput, wait and run percentiles, event-loop delay and utilization, thread
+   * restarts, blocked-loop counts.
+   *
+   * @remarks Shared and lazy: the first subscriber starts the sampling, the last one to leave
+   * stops it, and nothing is measured while nobody listens. Completes (after a last sample) when
+   * `stop()` resolves.
+   * @example
+   * ```ts
+   * s.metrics$.subscribe((m) => console.log(m.lane, m.running, m.throughputPerSec, m.runMs.p99));
+   * ```
+   */
+  get metrics$(): Observable<LaneMetrics> {
+    return this.#metrics$;
+  }
+
+  /**
+   * Warnings about the lane: a task body that blocked the event loop longer than `slowTaskMs`,
+   * with the task and a hint (make it a SyncTask, or move it to a SchedulerThread).
+   *
+   * @remarks Detection runs only while someone subscribes (here or to `metrics$`). Hot;
+   * completes when `stop()` resolves.
+   */
+  get warnings$(): Observable<SchedulerWarning> {
+    return this.#engine.warnings$;
   }
 
   /** How many tasks are STARTED now. */

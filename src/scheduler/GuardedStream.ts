@@ -2,6 +2,14 @@ import { Observable, Subject, Subscriber, type Observer, type Subscription } fro
 
 type NextHandler<T> = (value: T) => void;
 
+/** Told when a stream gains and loses each subscriber, so its producer runs only while watched. */
+export interface StreamWatch {
+  /** One more subscriber. */
+  watched(): void;
+  /** One subscriber fewer. */
+  unwatched(): void;
+}
+
 /**
  * An observable whose direct subscribers cannot hurt the producer: an error thrown by a
  * subscriber's `next` is caught and handed to `onSubscriberError`, and delivery goes on.
@@ -13,8 +21,20 @@ type NextHandler<T> = (value: T) => void;
 class GuardedObservable<T> extends Observable<T> {
   readonly #onSubscriberError: (error: unknown) => void;
 
-  constructor(subject: Subject<T>, onSubscriberError: (error: unknown) => void) {
-    super((subscriber) => subject.subscribe(subscriber));
+  constructor(
+    subject: Subject<T>,
+    onSubscriberError: (error: unknown) => void,
+    watch: StreamWatch | undefined,
+  ) {
+    super((subscriber) => {
+      if (watch === undefined) return subject.subscribe(subscriber);
+      watch.watched();
+      const subscription = subject.subscribe(subscriber);
+      return () => {
+        subscription.unsubscribe();
+        watch.unwatched();
+      };
+    });
     this.#onSubscriberError = onSubscriberError;
   }
 
@@ -75,8 +95,12 @@ export class GuardedStream<T> {
   /** The public, guarded observable. */
   readonly observable: Observable<T>;
 
-  constructor(onSubscriberError: (error: unknown) => void) {
-    this.observable = new GuardedObservable(this.#subject, onSubscriberError);
+  /**
+   * @param onSubscriberError - where an error thrown by a subscriber goes.
+   * @param watch - told of every subscribe and unsubscribe (a producer that runs only while watched).
+   */
+  constructor(onSubscriberError: (error: unknown) => void, watch?: StreamWatch) {
+    this.observable = new GuardedObservable(this.#subject, onSubscriberError, watch);
   }
 
   /** True while someone listens; lets producers skip work nobody would see. */

@@ -1,6 +1,7 @@
 import { createActor, type Actor, type InspectionEvent, type Observer } from 'xstate';
 import type {
   ExecutionSink,
+  ExecutorHealth,
   PooledExecutor,
   PooledExecutorEvents,
   TaskExecutor,
@@ -26,6 +27,10 @@ import {
 } from '../machines/taskEvents.js';
 import { taskMachine } from '../machines/taskMachine.js';
 import { describeValue } from '../validate.js';
+import { LaneCounters } from '../metrics/LaneCounters.js';
+import { LoopBlockDetector } from '../metrics/LoopBlockDetector.js';
+import type { BlockingTask, SchedulerWarning } from '../metrics/types.js';
+import { GuardedStream } from './GuardedStream.js';
 import { isFinished, TaskState } from '../taskState.js';
 import type { TaskCallbacks, TaskFn, TaskInfo, TaskModuleRef, TaskType } from '../tasks/types.js';
 import { PriorityQueue } from './queue/PriorityQueue.js';
@@ -49,6 +54,8 @@ export interface LaneConfig {
   /** Creates SyncTask's executor on the first SyncTask; absent: SyncTasks are refused. */
   readonly createSyncExecutor?: ((events: PooledExecutorEvents) => PooledExecutor) | undefined;
   readonly callbacks: TaskCallbacks;
+  /** A body that keeps the loop busy this long is reported on `warnings$`, ms; 0: never. */
+  readonly slowTaskMs: number;
   readonly inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void) | undefined;
 }
 
@@ -78,6 +85,10 @@ export const DEFAULT_CANCEL_REASON = 'canceled by caller';
 export class LaneEngine implements ExecutionSink<LiveTask> {
   readonly reporter: TransitionReporter;
   readonly registry: TaskRegistry<LiveTask>;
+  /** Totals since creation: submitted, and per final state. */
+  readonly counters = new LaneCounters();
+  readonly #warnings: GuardedStream<SchedulerWarning>;
+  readonly #blockDetector: LoopBlockDetector;
   readonly #config: LaneConfig;
   /** One queue per executor: a SyncTask waiting for a thread never blocks an AsyncTask. */
   readonly #queues: Record<TaskType, PriorityQueue<LiveTask>> = {
@@ -107,13 +118,48 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
     this.#turnBudget = new LoopTurnBudget(config.clock);
     this.reporter = new TransitionReporter(config.callbacks);
     this.registry = new TaskRegistry<LiveTask>(config.retention, config.clock);
+    this.#blockDetector = new LoopBlockDetector({
+      lane: config.lane,
+      thresholdMs: config.slowTaskMs,
+      now: () => config.clock.now(),
+      runningSince: (since) => this.#runningSince(since),
+      report: (warning) => {
+        // Delivered after the lane's current step: a listener that submits or cancels must
+        // not run inside the pump that timed the body.
+        queueMicrotask(() => {
+          this.#warnings.next(warning);
+        });
+      },
+    });
+    this.#warnings = new GuardedStream<SchedulerWarning>(
+      (error) => {
+        this.reporter.reportError(
+          new SchedulerError(SchedulerErrorCode.SUBSCRIBER_FAILED, 'A warnings$ subscriber threw', {
+            cause: error,
+          }),
+        );
+      },
+      {
+        watched: () => {
+          this.#blockDetector.activate();
+        },
+        unwatched: () => {
+          this.#blockDetector.deactivate();
+        },
+      },
+    );
     this.#channel = new TaskActorChannel({
       registry: this.registry,
       reporter: this.reporter,
       clock: config.clock,
-      leftRunning: (record) => {
-        if (record.type === 'sync') this.#runningSync--;
-        else this.#running--;
+      counters: this.counters,
+      leftRunning: (record, startedAt) => {
+        if (record.type === 'sync') {
+          this.#runningSync--;
+          return;
+        }
+        this.#running--;
+        this.#blockDetector.taskEnded(record, startedAt);
       },
     });
     const machine = createLaneMachine({
@@ -163,6 +209,19 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
     return this.#queues.async.size + this.#queues.sync.size;
   }
 
+  /**
+   * Warnings of this lane's loop (blocked longer than `slowTaskMs`); detection runs only while
+   * someone subscribes. Completes when the lane has stopped.
+   */
+  get warnings$(): GuardedStream<SchedulerWarning>['observable'] {
+    return this.#warnings.observable;
+  }
+
+  /** How the executor threads have fared (none started yet: healthy, no restarts). */
+  executorHealth(): ExecutorHealth {
+    return this.#syncExecutor?.health() ?? { restarts: 0, degraded: false };
+  }
+
   /** Starts running: held tasks are scheduled. Idempotent. */
   start(): void {
     // Only an idle supervisor takes it; a stopped actor would warn about the event.
@@ -208,6 +267,7 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
       waiters: undefined,
     };
     this.registry.addLive(record);
+    this.counters.taskSubmitted();
     actor.start();
     this.#channel.send(record, submitEvent(this.#config.clock.now()));
     // The supervisor's state decides: idle holds, running (or stopping) schedules.
@@ -295,6 +355,29 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
           );
     record.failure = failure;
     this.#channel.send(record, failEvent(this.#config.clock.now(), toErrorData(failure)));
+  }
+
+  /** @internal Timing a body is worth it only while a blocked loop would be reported. */
+  get blockedThresholdMs(): number {
+    return this.#blockDetector.active ? this.#blockDetector.thresholdMs : Infinity;
+  }
+
+  /** @internal A body's synchronous run blocked the loop. */
+  blocked(record: LiveTask, blockedMs: number): void {
+    this.#blockDetector.taskBlocked(record, blockedMs);
+  }
+
+  /** AsyncTasks on this loop STARTED at `since` or earlier, with their run time so far. */
+  #runningSince(since: number): BlockingTask[] {
+    const now = this.#config.clock.now();
+    const running: BlockingTask[] = [];
+    for (const record of this.registry.liveRecords()) {
+      if (record.state !== TaskState.STARTED || record.type !== 'async') continue;
+      const startedAt = record.actor.getSnapshot().context.ts.start ?? now;
+      if (startedAt <= since)
+        running.push({ id: record.id, name: record.name, runMs: now - startedAt });
+    }
+    return running;
   }
 
   // ── the supervisor's hooks ────────────────────────────────────────────────────
@@ -415,7 +498,7 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
     const closing = this.#syncExecutor?.close() ?? Promise.resolve();
     void closing.then(
       () => {
-        this.reporter.complete();
+        this.#closeStreams();
         this.#resolveStopped?.();
       },
       (error: unknown) => {
@@ -424,9 +507,15 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
             cause: error,
           }),
         );
-        this.reporter.complete();
+        this.#closeStreams();
         this.#resolveStopped?.();
       },
     );
+  }
+
+  #closeStreams(): void {
+    this.#blockDetector.close();
+    this.#warnings.complete();
+    this.reporter.complete();
   }
 }

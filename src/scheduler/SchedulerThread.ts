@@ -24,6 +24,9 @@ import {
 } from './taskQueries.js';
 import { LaneThreadHost } from './thread/LaneThreadHost.js';
 import { ThreadTaskStore } from './thread/ThreadTaskStore.js';
+import { ThreadObservation } from './thread/ThreadObservation.js';
+import { createMetricsStream } from '../metrics/createMetricsStream.js';
+import type { LaneMetrics, SchedulerWarning } from '../metrics/types.js';
 
 const DEFAULT_EXPORT = 'default';
 
@@ -63,6 +66,8 @@ export class SchedulerThread {
   readonly #name: string;
   readonly #store: ThreadTaskStore;
   readonly #host: LaneThreadHost;
+  readonly #observation: ThreadObservation;
+  readonly #metrics$: Observable<LaneMetrics>;
   readonly #createTaskId = createIdFactory();
   #stopRequested = false;
 
@@ -82,7 +87,15 @@ export class SchedulerThread {
     assertOptionsObject(options, 'options');
     const resolved = resolveSchedulerOptions({ ...options, name }, name);
     this.#name = resolved.name;
-    this.#store = new ThreadTaskStore(resolved.retention, resolved.clock, resolved.callbacks);
+    const store = new ThreadTaskStore(resolved.retention, resolved.clock, resolved.callbacks);
+    this.#store = store;
+    const observation = new ThreadObservation({
+      sampleIntervalMs: resolved.metricsIntervalMs,
+      reportError: (error) => {
+        store.reporter.reportError(error);
+      },
+    });
+    this.#observation = observation;
     this.#host = new LaneThreadHost({
       init: {
         lane: resolved.name,
@@ -91,11 +104,31 @@ export class SchedulerThread {
         resourceLimits: resolved.resourceLimits,
         restart: resolved.restart,
         inspect: resolved.inspect !== undefined,
+        slowTaskMs: resolved.slowTaskMs,
       },
       clock: resolved.clock,
-      store: this.#store,
+      store,
       inspect: resolved.inspect,
+      observation,
     });
+    this.#metrics$ = createMetricsStream(
+      {
+        lane: resolved.name,
+        kind: 'thread',
+        transitions$: store.reporter.transitions$,
+        warnings$: observation.warnings$,
+        now: () => resolved.clock.now(),
+        counts: () => ({
+          queued: store.registry.liveCount - store.runningCount,
+          running: store.runningCount,
+          submitted: store.counters.submitted,
+          finished: store.counters.finished(),
+        }),
+        threads: () => observation.threads(),
+        loop: observation.loop,
+      },
+      resolved.metricsIntervalMs,
+    );
   }
 
   /** The lane's name. */
@@ -111,6 +144,30 @@ export class SchedulerThread {
   /** Failures of callbacks and subscribers, and crashes of the lane thread or its executors. */
   get errors$(): Observable<SchedulerError> {
     return this.#store.reporter.errors$;
+  }
+
+  /**
+   * The lane's figures every `metricsIntervalMs`, as AsyncScheduler's; the event loop measured
+   * is the lane thread's own (its utilization read from the main side, so a blocked thread
+   * shows as busy), and `threads.laneRestarts` counts replaced lane threads.
+   *
+   * @remarks Shared and lazy: the thread measures only while someone subscribes. Completes
+   * (after a last sample) when `stop()` resolves.
+   */
+  get metrics$(): Observable<LaneMetrics> {
+    return this.#metrics$;
+  }
+
+  /**
+   * Warnings about the lane: a body that blocked the lane thread's loop longer than
+   * `slowTaskMs` (detected inside the thread), or a thread the watchdog had to replace because
+   * its loop stopped answering.
+   *
+   * @remarks Detection runs only while someone subscribes (here or to `metrics$`). Hot;
+   * completes when `stop()` resolves.
+   */
+  get warnings$(): Observable<SchedulerWarning> {
+    return this.#observation.warnings$;
   }
 
   /** How many tasks are STARTED, as last reported by the thread. */

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import type { LaneCounters } from '../metrics/LaneCounters.js';
 import type { TaskEvent } from '../machines/taskEvents.js';
 import type { TaskMachineContext } from '../machines/taskMachine.js';
 import { isFinished, TaskState } from '../taskState.js';
@@ -13,8 +14,10 @@ export interface TaskActorChannelOptions {
   readonly registry: TaskRegistry<LiveTask>;
   readonly reporter: TransitionReporter;
   readonly clock: Clock;
-  /** A STARTED task reached a final state: its executor slot is free. */
-  readonly leftRunning: (record: LiveTask) => void;
+  /** Totals per final state. */
+  readonly counters: LaneCounters;
+  /** A task STARTED at `startedAt` reached a final state: its executor slot is free. */
+  readonly leftRunning: (record: LiveTask, startedAt: number) => void;
 }
 
 /**
@@ -67,7 +70,8 @@ export class TaskActorChannel {
     const at = context.ts[ENTRY_TIMESTAMP_KEY[to as keyof typeof ENTRY_TIMESTAMP_KEY]] ?? 0;
     let buildInfo: () => TaskInfo;
     if (isFinished(to)) {
-      if (from === TaskState.STARTED) this.#options.leftRunning(record);
+      this.#options.counters.taskFinished(to);
+      if (from === TaskState.STARTED) this.#options.leftRunning(record, context.ts.start ?? at);
       if (record.timer !== undefined) this.#options.clock.clearTimeout(record.timer);
       record.timer = undefined;
       record.execution = undefined;

@@ -12,6 +12,8 @@ import {
   assertWholeNumber,
 } from '../validate.js';
 import type { RetentionLimits } from './retention/FinishedStore.js';
+import { DEFAULT_METRICS_INTERVAL_MS } from '../metrics/createMetricsStream.js';
+import { DEFAULT_SLOW_TASK_MS } from '../metrics/LoopBlockDetector.js';
 
 /** An XState inspection observer, as `createActor(…, { inspect })` takes it. */
 export type InspectionObserver = Observer<InspectionEvent> | ((event: InspectionEvent) => void);
@@ -67,6 +69,21 @@ export interface AsyncSchedulerOptions extends TaskCallbacks {
    */
   inspect?: InspectionObserver;
   /**
+   * How often `metrics$` emits, ms.
+   * @remarks Its timer runs only while someone subscribes, and never keeps the process alive.
+   * @default 1000
+   */
+  metricsIntervalMs?: number;
+  /**
+   * A task body that keeps its lane's event loop busy this long is reported on `warnings$`
+   * (and counted in `metrics$`), ms; 0 turns detection off.
+   * @remarks What asyncio's `slow_callback_duration` is to Python. Detection runs only while
+   * `warnings$` or `metrics$` has a subscriber; a body's synchronous run is timed exactly, a
+   * block after its first `await` is caught by a sentinel timer that fires late.
+   * @default 100
+   */
+  slowTaskMs?: number;
+  /**
    * The time source.
    * @remarks For tests: a simulated clock drives timeouts and timestamps by hand.
    * @default systemClock
@@ -85,6 +102,8 @@ export interface ResolvedSchedulerOptions {
   readonly inspect: InspectionObserver | undefined;
   readonly clock: Clock;
   readonly callbacks: TaskCallbacks;
+  readonly metricsIntervalMs: number;
+  readonly slowTaskMs: number;
 }
 
 function assertInspect(value: unknown): asserts value is InspectionObserver | undefined {
@@ -131,6 +150,8 @@ export function resolveSchedulerOptions(
     retention = {},
     inspect,
     clock = systemClock,
+    metricsIntervalMs = DEFAULT_METRICS_INTERVAL_MS,
+    slowTaskMs = DEFAULT_SLOW_TASK_MS,
     ...callbacks
   } = options ?? {};
   assertNonEmptyString(name, 'name');
@@ -149,6 +170,8 @@ export function resolveSchedulerOptions(
   if (maxAgeMs !== Infinity) assertNonNegativeNumber(maxAgeMs, 'retention.maxAgeMs');
   assertInspect(inspect);
   assertClock(clock);
+  assertWholeNumber(metricsIntervalMs, 'metricsIntervalMs', { min: 1 });
+  assertNonNegativeNumber(slowTaskMs, 'slowTaskMs');
   const onCallbacks: TaskCallbacks = {};
   for (const [key, value] of Object.entries(callbacks)) {
     if (!(CALLBACK_NAMES as readonly string[]).includes(key))
@@ -166,5 +189,7 @@ export function resolveSchedulerOptions(
     inspect,
     clock,
     callbacks: Object.freeze(onCallbacks),
+    metricsIntervalMs,
+    slowTaskMs,
   });
 }

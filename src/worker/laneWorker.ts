@@ -24,6 +24,7 @@ import type {
   ToLaneThreadMessage,
 } from '../scheduler/thread/laneThreadMessages.js';
 import { toWireInspectionEvent } from '../scheduler/thread/wireInspection.js';
+import { LaneObservation } from './laneObservation.js';
 
 if (parentPort === null) throw new Error('laneWorker must run in a worker thread');
 const port = parentPort;
@@ -82,6 +83,12 @@ function fromLoopCloneChecked(): TaskExecutor {
         fail: (failed, error) => {
           sink.fail(failed, error);
         },
+        ...(sink.blockedThresholdMs === undefined
+          ? {}
+          : { blockedThresholdMs: sink.blockedThresholdMs }),
+        blocked: (job, blockedMs) => {
+          sink.blocked?.(job, blockedMs);
+        },
       });
     },
   };
@@ -101,8 +108,10 @@ const engine = new LaneEngine({
     clock: systemClock,
   }),
   callbacks: {},
+  slowTaskMs: init.slowTaskMs,
   inspect: init.inspect ? postInspection : undefined,
 });
+const observation = new LaneObservation(engine, post);
 
 engine.reporter.transitions$.subscribe((transition) => {
   // The main side keeps the args: sending them back would clone them on every transition.
@@ -155,6 +164,9 @@ port.on('message', (message: ToLaneThreadMessage) => {
         requestId: message.requestId,
         canceled: engine.cancel(message.id, message.reason),
       });
+      return;
+    case 'observe':
+      observation.observe(message);
       return;
     case 'stop':
       void engine.stop({ cancel: message.cancel, timeoutMs: message.timeoutMs }).then(() => {

@@ -19,9 +19,11 @@ import type {
   LaneThreadInit,
   ToLaneThreadMessage,
 } from './laneThreadMessages.js';
+import type { ThreadObservation } from './ThreadObservation.js';
 import type { ThreadTask, ThreadTaskStore } from './ThreadTaskStore.js';
 import { LANE_WATCHDOG_GRACE_MS, LaneWatchdog, type Overdue } from './LaneWatchdog.js';
 import { rebuildError } from './wireErrors.js';
+import { createLoopBlockedWarning } from '../../metrics/loopBlockedWarning.js';
 
 /**
  * The lane thread's entry: compiled JavaScript in `dist/`. From the TypeScript sources (tests,
@@ -46,6 +48,8 @@ export interface LaneThreadHostOptions {
   readonly clock: Clock;
   readonly store: ThreadTaskStore;
   readonly inspect: InspectionObserver | undefined;
+  /** What the main side watches in the thread (warnings, loop figures, restarts). */
+  readonly observation: ThreadObservation;
 }
 
 interface PendingCancel {
@@ -171,6 +175,7 @@ export class LaneThreadHost {
     const worker = new Worker(laneWorkerEntry(), { workerData: this.#options.init });
     this.#worker = worker;
     this.#lastError = undefined;
+    this.#options.observation.attach(worker);
     worker.on('message', (message: FromLaneThreadMessage) => {
       if (this.#worker === worker) this.#onMessage(message);
     });
@@ -242,6 +247,10 @@ export class LaneThreadHost {
       case 'inspection':
         this.#inspect(message.event as unknown as InspectionEvent);
         return;
+      case 'warning':
+      case 'loopSample':
+        this.#options.observation.receive(message);
+        return;
     }
   }
 
@@ -262,6 +271,7 @@ export class LaneThreadHost {
   #onExit(exitCode: number): void {
     this.#worker = undefined;
     if (this.#closing) return;
+    this.#options.observation.detach(true);
     this.#handlingExit = true;
     try {
       this.#handleExit(exitCode);
@@ -345,6 +355,15 @@ export class LaneThreadHost {
       const record = store.registry.live(overdue.taskId);
       if (record?.state !== TaskState.STARTED) return;
       const error = new TaskTimeoutError(record.id, overdue.timeoutMs);
+      const now = this.#options.clock.now();
+      this.#options.observation.warn(
+        createLoopBlockedWarning({
+          lane: init.lane,
+          at: now,
+          blockedMs: LANE_WATCHDOG_GRACE_MS,
+          task: { id: record.id, name: record.name, runMs: now - (record.info.ts.start ?? now) },
+        }),
+      );
       store.end(record, TaskState.TIMED_OUT, error, error.message);
       culprit = `task "${record.name}" ran past its timeoutMs of ${overdue.timeoutMs} ms`;
     } else {
@@ -373,6 +392,7 @@ export class LaneThreadHost {
     const worker = this.#worker;
     this.#worker = undefined; // its late messages and its exit are ignored from now on
     if (worker !== undefined) void worker.terminate();
+    this.#options.observation.detach(true);
     this.#handlingExit = true;
     try {
       this.#fileDeadThread(why, {});
@@ -430,6 +450,8 @@ export class LaneThreadHost {
     this.#endAllLive('scheduler stopped');
     for (const pending of this.#cancels.values()) pending.resolve(false);
     this.#cancels.clear();
+    this.#options.observation.detach(false);
+    this.#options.observation.complete();
     this.#options.store.reporter.complete();
     this.#resolveStopped?.();
   }

@@ -3,6 +3,7 @@ import { toErrorData } from '../../errorData.js';
 import { isFinished, TaskState, type FinalTaskState } from '../../taskState.js';
 import type { TaskCallbacks, TaskInfo, TaskTimestamps } from '../../tasks/types.js';
 import { FINAL_TIMESTAMP_KEY } from '../../tasks/types.js';
+import { LaneCounters } from '../../metrics/LaneCounters.js';
 import type { RetentionLimits } from '../retention/FinishedStore.js';
 import { buildTaskInfo, type TaskIdentity } from '../taskInfo.js';
 import { TaskRegistry, type LiveRecord, type Waiter } from '../TaskRegistry.js';
@@ -56,6 +57,9 @@ export class ThreadTaskStore {
     this.#clock = clock;
   }
 
+  /** Totals since creation: submitted, and per final state. */
+  readonly counters = new LaneCounters();
+
   /** How many tasks are STARTED, as last reported. */
   get runningCount(): number {
     return this.#running;
@@ -83,6 +87,7 @@ export class ThreadTaskStore {
   /** Enters SUBMITTED on the main side, at the main clock's now, when `submitTask` returns. */
   submitted(record: ThreadTask): void {
     if (record.state !== TaskState.NEW) return;
+    this.counters.taskSubmitted();
     const at = this.#clock.now();
     this.#enter(
       record,
@@ -150,6 +155,7 @@ export class ThreadTaskStore {
     record.state = to;
     record.info = info;
     if (isFinished(to)) {
+      this.counters.taskFinished(to);
       this.registry.finish(record, info, to === TaskState.DONE ? undefined : failure);
     }
     this.reporter.report({

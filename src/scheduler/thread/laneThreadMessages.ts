@@ -7,6 +7,8 @@ import type { ResourceLimits } from 'node:worker_threads';
 import type { RestartPolicy } from '../../actors/restartPolicy.js';
 import type { TaskState } from '../../taskState.js';
 import type { TaskErrorData, TaskInfo, TaskType } from '../../tasks/types.js';
+import type { ExecutorHealth } from '../../actors/executor.js';
+import type { Percentiles, SchedulerWarning } from '../../metrics/types.js';
 
 /** What the lane thread is built from (its `workerData`): the options minus every function. */
 export interface LaneThreadInit {
@@ -18,6 +20,8 @@ export interface LaneThreadInit {
   readonly restart: RestartPolicy;
   /** Forward inspection events: true iff an `inspect` observer was given on the main side. */
   readonly inspect: boolean;
+  /** The lane's `slowTaskMs`: its loop is watched for blocks this long. */
+  readonly slowTaskMs: number;
 }
 
 /** A task body as it crosses: a resolved module URL and the export to call. */
@@ -61,8 +65,21 @@ export interface StopMessage {
   readonly timeoutMs: number;
 }
 
+/**
+ * What the main side watches now: sent whenever it changes, and to every new thread. Nothing is
+ * measured in the thread while nobody watches.
+ */
+export interface ObserveMessage {
+  readonly type: 'observe';
+  /** Detect blocks of the lane's loop and send each as a {@link WarningMessage}. */
+  readonly warnings: boolean;
+  /** Send a {@link LoopSampleMessage} this often, ms; 0: none. */
+  readonly sampleIntervalMs: number;
+}
+
 /** Everything the main side sends. */
-export type ToLaneThreadMessage = StartMessage | SubmitMessage | CancelMessage | StopMessage;
+export type ToLaneThreadMessage =
+  StartMessage | SubmitMessage | CancelMessage | StopMessage | ObserveMessage;
 
 // ── thread → main ──────────────────────────────────────────────────────────────
 
@@ -103,6 +120,21 @@ export interface LaneErrorMessage {
   readonly error: TaskErrorData & { readonly taskId?: string; readonly exitCode?: number };
 }
 
+/** The lane's loop was blocked (a frozen, plain warning). */
+export interface WarningMessage {
+  readonly type: 'warning';
+  readonly warning: SchedulerWarning;
+}
+
+/** The lane thread's own figures over the last window. */
+export interface LoopSampleMessage {
+  readonly type: 'loopSample';
+  /** The lane thread's event-loop delay over the window. */
+  readonly delayMs: Percentiles;
+  /** The lane's executor threads (its SyncTasks). */
+  readonly executor: ExecutorHealth;
+}
+
 /** A reference to an actor, as data. */
 export interface WireActorRef {
   readonly id: string;
@@ -137,4 +169,6 @@ export type FromLaneThreadMessage =
   | CancelReplyMessage
   | StoppedMessage
   | LaneErrorMessage
-  | InspectionMessage;
+  | InspectionMessage
+  | WarningMessage
+  | LoopSampleMessage;

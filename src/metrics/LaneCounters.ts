@@ -1,0 +1,37 @@
+import type { FinalTaskState } from '../taskState.js';
+
+/**
+ * Totals of a lane since it was created: tasks submitted and tasks per final state.
+ *
+ * @remarks Always on: one integer increment per submit and per final state, so `metrics$`
+ * reports true totals whenever it is first subscribed.
+ */
+export class LaneCounters {
+  #submitted = 0;
+  readonly #finished: Record<FinalTaskState, number> = {
+    DONE: 0,
+    FAILED: 0,
+    TIMED_OUT: 0,
+    CANCELED: 0,
+  };
+
+  /** Tasks submitted so far. */
+  get submitted(): number {
+    return this.#submitted;
+  }
+
+  /** A copy of the totals per final state. */
+  finished(): Record<FinalTaskState, number> {
+    return { ...this.#finished };
+  }
+
+  /** Counts one submit. */
+  taskSubmitted(): void {
+    this.#submitted++;
+  }
+
+  /** Counts one task entering `state`. */
+  taskFinished(state: FinalTaskState): void {
+    this.#finished[state]++;
+  }
+}

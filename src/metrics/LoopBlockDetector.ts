@@ -1,0 +1,143 @@
+import { performance } from 'node:perf_hooks';
+import { createLoopBlockedWarning } from './loopBlockedWarning.js';
+import type { BlockingTask, LoopBlockedWarning } from './types.js';
+
+/** The blocked-loop threshold when none is given, ms (asyncio's `slow_callback_duration`). */
+export const DEFAULT_SLOW_TASK_MS = 100;
+/** The sentinel timer never ticks more often than this, ms. */
+const MIN_CHECK_MS = 10;
+/** …nor less often than this, ms: a block is seen at most this long after it ends. */
+const MAX_CHECK_MS = 100;
+
+/** Tasks that ended between two sentinel ticks are remembered, up to this many. */
+const MAX_RECENT_ENDS = 32;
+
+/** A task that left STARTED, remembered until the next sentinel tick. */
+interface RecentEnd {
+  readonly task: BlockingTask;
+  readonly startedAt: number;
+}
+
+/** What a {@link LoopBlockDetector} works with. */
+export interface LoopBlockDetectorOptions {
+  readonly lane: string;
+  /** A block at least this long is reported, ms; 0 turns detection off. */
+  readonly thresholdMs: number;
+  /** The lane's wall-clock time, epoch ms (the lane's clock). */
+  readonly now: () => number;
+  /** The tasks STARTED on this loop since `since` (epoch ms) or earlier. */
+  readonly runningSince: (since: number) => BlockingTask[];
+  /** Where a warning goes. */
+  readonly report: (warning: LoopBlockedWarning) => void;
+}
+
+/**
+ * Detects a blocked event loop, as asyncio's debug mode does with `slow_callback_duration`.
+ *
+ * @remarks Two ways, both in real time (not the lane's clock, which may be simulated):
+ * a body's synchronous run is timed by its executor and reported through
+ * {@link LoopBlockDetector.taskBlocked}, naming the task exactly; and, while active, a sentinel
+ * timer notices when it fires late, which catches blocks after a body's first `await` and in
+ * callbacks, naming the tasks that were running as suspects. A block the first way already
+ * reported is not reported again. The sentinel runs only while someone watches (see
+ * {@link LoopBlockDetector.activate}) and never keeps the process alive.
+ */
+export class LoopBlockDetector {
+  readonly #options: LoopBlockDetectorOptions;
+  readonly #checkMs: number;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #lastTickAt = 0;
+  /** When the last exactly attributed block ended (performance time). */
+  #lastTaskBlockAt = -Infinity;
+  #watchers = 0;
+  /** Tasks that ended since the last tick: a block that ended with its task names it too. */
+  #recentEnds: RecentEnd[] = [];
+
+  constructor(options: LoopBlockDetectorOptions) {
+    this.#options = options;
+    this.#checkMs = Math.min(MAX_CHECK_MS, Math.max(MIN_CHECK_MS, options.thresholdMs / 2));
+  }
+
+  /** The threshold, ms; 0 when detection is off. */
+  get thresholdMs(): number {
+    return this.#options.thresholdMs;
+  }
+
+  /** True while someone watches and the threshold is set. */
+  get active(): boolean {
+    return this.#timer !== undefined;
+  }
+
+  /** One more watcher; the first starts the sentinel. */
+  activate(): void {
+    this.#watchers++;
+    if (this.#watchers > 1 || this.#options.thresholdMs <= 0) return;
+    this.#lastTickAt = performance.now();
+    this.#timer = setInterval(() => {
+      this.#tick();
+    }, this.#checkMs);
+    this.#timer.unref();
+  }
+
+  /** One watcher fewer; the last stops the sentinel. */
+  deactivate(): void {
+    if (this.#watchers === 0) return;
+    this.#watchers--;
+    if (this.#watchers > 0 || this.#timer === undefined) return;
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** Stops the sentinel for good (the lane stopped). */
+  close(): void {
+    this.#watchers = 0;
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /**
+   * A task body ran `blockedMs` without yielding (its executor timed its synchronous run).
+   * Reported when active and at or past the threshold.
+   */
+  taskBlocked(task: { readonly id: string; readonly name: string }, blockedMs: number): void {
+    if (this.#timer === undefined || blockedMs < this.#options.thresholdMs) return;
+    this.#lastTaskBlockAt = performance.now();
+    this.#options.report(
+      createLoopBlockedWarning({
+        lane: this.#options.lane,
+        at: this.#options.now(),
+        blockedMs,
+        task: { id: task.id, name: task.name, runMs: blockedMs },
+      }),
+    );
+  }
+
+  /**
+   * A task left STARTED: a block it caused after its first `await` may end just before it
+   * does, so the next tick still counts it among the suspects.
+   */
+  taskEnded(task: { readonly id: string; readonly name: string }, startedAt: number): void {
+    if (this.#timer === undefined || this.#recentEnds.length >= MAX_RECENT_ENDS) return;
+    const runMs = this.#options.now() - startedAt;
+    this.#recentEnds.push({ task: { id: task.id, name: task.name, runMs }, startedAt });
+  }
+
+  #tick(): void {
+    const now = performance.now();
+    const lateMs = now - this.#lastTickAt - this.#checkMs;
+    const previousTickAt = this.#lastTickAt;
+    this.#lastTickAt = now;
+    const recentEnds = this.#recentEnds;
+    if (recentEnds.length > 0) this.#recentEnds = [];
+    if (lateMs < this.#options.thresholdMs) return;
+    // The body that blocked was already named exactly.
+    if (this.#lastTaskBlockAt > previousTickAt) return;
+    const at = this.#options.now();
+    const since = at - lateMs;
+    const suspects = this.#options.runningSince(since);
+    for (const end of recentEnds) if (end.startedAt <= since) suspects.push(end.task);
+    this.#options.report(
+      createLoopBlockedWarning({ lane: this.#options.lane, at, blockedMs: lateMs, suspects }),
+    );
+  }
+}

@@ -1,0 +1,123 @@
+import { performance } from 'node:perf_hooks';
+import { Observable, share } from 'rxjs';
+import { isFinished, TaskState, type FinalTaskState } from '../taskState.js';
+import type { TaskTransition } from '../tasks/types.js';
+import type { LoopMonitor } from './LoopMonitor.js';
+import { DurationWindow } from './percentiles.js';
+import type { LaneKind, LaneMetrics, SchedulerWarning } from './types.js';
+
+/** How often `metrics$` emits when not told, ms. */
+export const DEFAULT_METRICS_INTERVAL_MS = 1_000;
+const MS_PER_SECOND = 1_000;
+
+/** What one lane offers its `metrics$` stream. */
+export interface LaneMetricsSource {
+  readonly lane: string;
+  readonly kind: LaneKind;
+  readonly transitions$: Observable<TaskTransition>;
+  readonly warnings$: Observable<SchedulerWarning>;
+  /** The lane's clock, epoch ms. */
+  now(): number;
+  /** Live sizes and totals. */
+  counts(): {
+    readonly queued: number;
+    readonly running: number;
+    readonly submitted: number;
+    readonly finished: Readonly<Record<FinalTaskState, number>>;
+  };
+  threads(): LaneMetrics['threads'];
+  readonly loop: LoopMonitor;
+}
+
+/** Gathers one window of task and warning figures. */
+class MetricsWindow {
+  readonly waits = new DurationWindow();
+  readonly runs = new DurationWindow();
+  finished = 0;
+  blockedCount = 0;
+  blockedMaxMs = 0;
+  startedAt = performance.now();
+
+  onTransition(transition: TaskTransition): void {
+    if (transition.to === TaskState.STARTED) {
+      this.waits.record(transition.info.waitMs ?? 0);
+    } else if (isFinished(transition.to)) {
+      this.finished++;
+      if (transition.from === TaskState.STARTED) this.runs.record(transition.info.runMs ?? 0);
+    }
+  }
+
+  onWarning(warning: SchedulerWarning): void {
+    this.blockedCount++;
+    this.blockedMaxMs = Math.max(this.blockedMaxMs, warning.blockedMs);
+  }
+
+  /** The window's figures; a new window starts. */
+  close(source: LaneMetricsSource): LaneMetrics {
+    const now = performance.now();
+    const windowMs = now - this.startedAt;
+    const counts = source.counts();
+    const loop = source.loop.sample();
+    const metrics: LaneMetrics = {
+      lane: source.lane,
+      kind: source.kind,
+      at: source.now(),
+      windowMs,
+      queued: counts.queued,
+      running: counts.running,
+      submitted: counts.submitted,
+      finished: Object.freeze({ ...counts.finished }),
+      throughputPerSec: windowMs > 0 ? (this.finished * MS_PER_SECOND) / windowMs : 0,
+      waitMs: this.waits.take(),
+      runMs: this.runs.take(),
+      eventLoop: Object.freeze({ delayMs: loop.delayMs, utilization: loop.utilization }),
+      threads: Object.freeze({ ...source.threads() }),
+      blocked: Object.freeze({ count: this.blockedCount, maxMs: this.blockedMaxMs }),
+    };
+    this.finished = 0;
+    this.blockedCount = 0;
+    this.blockedMaxMs = 0;
+    this.startedAt = now;
+    return Object.freeze(metrics);
+  }
+}
+
+/**
+ * A lane's `metrics$`: one {@link LaneMetrics} every `intervalMs`, shared by every subscriber.
+ *
+ * @remarks Nothing runs while nobody subscribes: the first subscriber starts the timer (which
+ * never keeps the process alive), the loop monitor and the transition feed; the last one to
+ * leave stops them. When the lane stops, a last sample is emitted and the stream completes.
+ */
+export function createMetricsStream(
+  source: LaneMetricsSource,
+  intervalMs: number,
+): Observable<LaneMetrics> {
+  return new Observable<LaneMetrics>((subscriber) => {
+    const window = new MetricsWindow();
+    source.loop.start();
+    const emit = (): void => {
+      subscriber.next(window.close(source));
+    };
+    const timer = setInterval(emit, intervalMs);
+    timer.unref();
+    const warnings = source.warnings$.subscribe((warning) => {
+      window.onWarning(warning);
+    });
+    const transitions = source.transitions$.subscribe({
+      next: (transition) => {
+        window.onTransition(transition);
+      },
+      complete: () => {
+        emit();
+        subscriber.complete();
+      },
+    });
+    return () => {
+      clearInterval(timer);
+      transitions.unsubscribe();
+      warnings.unsubscribe();
+      source.loop.stop();
+    };
+  }).pipe(share());
+}

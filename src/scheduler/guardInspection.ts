@@ -1,0 +1,58 @@
+import type { InspectionEvent } from 'xstate';
+import { SchedulerError, SchedulerErrorCode } from '../errors.js';
+import { toInspectionNext } from './inspectionObserver.js';
+import type { InspectionObserver } from './schedulerOptions.js';
+
+/** The observer {@link guardInspection} returns: it never throws. */
+export type GuardedInspection = (event: InspectionEvent) => void;
+
+/**
+ * Wraps an `inspect` observer so that a throw is reported instead of thrown.
+ *
+ * @remarks XState 5 calls the observer inside the actor's own processing, and does not catch
+ * what it throws: a throw on `@xstate.event` escapes from `send()` and loses the event, one on
+ * `@xstate.snapshot` leaves the actor's mailbox busy forever (every later event is queued and
+ * never processed), one on `@xstate.microstep` puts the actor in its `error` status. In a lane
+ * that means a `submitTask()` that throws, tasks that never finish and a `stop()` that never
+ * resolves. Guarded, the observer's throw is an error report and the actors go on.
+ *
+ * An observer that defers its work (`@statelyai/inspect` runs each event in a timer) cannot be
+ * guarded here: what it throws later is the process's uncaught exception.
+ *
+ * @param observer - the user's observer; `undefined` stays `undefined`, so a lane without an
+ * observer keeps XState's path without inspection, which costs nothing.
+ * @param report - receives a `SchedulerError` with code `ERR_CALLBACK_FAILED` and the thrown
+ * value as `cause`; it must not throw.
+ *
+ * @example
+ * ```ts
+ * const inspect = guardInspection(options.inspect, (error) => reporter.reportError(error));
+ * createActor(machine, inspect === undefined ? {} : { inspect });
+ * ```
+ */
+export function guardInspection(
+  observer: InspectionObserver,
+  report: (error: SchedulerError) => void,
+): GuardedInspection;
+export function guardInspection(
+  observer: InspectionObserver | undefined,
+  report: (error: SchedulerError) => void,
+): GuardedInspection | undefined;
+export function guardInspection(
+  observer: InspectionObserver | undefined,
+  report: (error: SchedulerError) => void,
+): GuardedInspection | undefined {
+  if (observer === undefined) return undefined;
+  const next = toInspectionNext(observer);
+  return (event) => {
+    try {
+      next(event);
+    } catch (error) {
+      report(
+        new SchedulerError(SchedulerErrorCode.CALLBACK_FAILED, 'The inspect observer threw', {
+          cause: error,
+        }),
+      );
+    }
+  };
+}
