@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: runs every scenario in its own process, side by side with the peers in one
- * run, and checks the targets of issue #2 as ratios against baselines measured in this run.
+ * run, and checks the targets of issues #2–#4 as ratios against baselines measured in this run.
  * Prints a Markdown table (paste it into docs/benchmarks.md) and exits 1 if a target is missed.
  */
 import { execFileSync } from 'node:child_process';
@@ -30,6 +30,7 @@ const names = [
   'xstate-bare',
   'xstate-task-floor-10k',
   'scheduler-10k',
+  'scheduler-10k-metrics',
   'scheduler-100k',
   'p-queue-10k',
   'p-queue-100k',
@@ -76,6 +77,12 @@ const atMost = (what: string, name: string, max: number, unit: string): void => 
 };
 ratio('scheduler 10k / bare XState lifecycle', 'scheduler-10k', 'xstate-bare', 0.6);
 ratio('scheduler 100k queued / 10k queued', 'scheduler-100k', 'scheduler-10k', 0.9);
+ratio(
+  'scheduler 10k with a metrics$ subscriber / without (issue #4)',
+  'scheduler-10k-metrics',
+  'scheduler-10k',
+  0.9,
+);
 ratio('XState task floor / bare lifecycle (context)', 'xstate-task-floor-10k', 'xstate-bare', 0);
 ratio('scheduler 10k / XState task floor (context)', 'scheduler-10k', 'xstate-task-floor-10k', 0);
 ratio('p-queue 8: 100k queued / 10k queued (peer)', 'p-queue-100k', 'p-queue-10k', 0);

@@ -27,13 +27,30 @@ function gc(): void {
 
 const noop = new AsyncTask('noop', () => undefined);
 
-/** Submits `count` no-op tasks at once to a started scheduler and waits for all. */
-async function schedulerThroughput(count: number): Promise<number> {
-  const scheduler = new AsyncScheduler({ concurrency: CONCURRENCY });
+/** How often the metered scenario samples: ten times as often as the default, to show the cost. */
+const METRICS_INTERVAL_MS = 100;
+
+/**
+ * Submits `count` no-op tasks at once to a started scheduler and waits for all.
+ *
+ * @param metered - with an active `metrics$` subscriber (which also turns on blocked-loop
+ * detection, so every body's synchronous run is timed).
+ */
+async function schedulerThroughput(count: number, metered = false): Promise<number> {
+  const scheduler = new AsyncScheduler({
+    concurrency: CONCURRENCY,
+    metricsIntervalMs: METRICS_INTERVAL_MS,
+  });
   let transitions = 0;
   scheduler.transitions$.subscribe(() => {
     transitions++;
   });
+  let samples = 0;
+  if (metered) {
+    scheduler.metrics$.subscribe(() => {
+      samples++;
+    });
+  }
   scheduler.start();
   const startedAt = performance.now();
   for (let i = 0; i < count; i++) scheduler.submitTask(noop);
@@ -41,6 +58,8 @@ async function schedulerThroughput(count: number): Promise<number> {
   const elapsedMs = performance.now() - startedAt;
   // 4 per task: NEW→SUBMITTED→SCHEDULED→STARTED→DONE.
   if (transitions !== count * 4) throw new Error(`lost transitions: ${transitions}`);
+  // stop() completes metrics$ after a last sample.
+  if (metered && samples === 0) throw new Error('metrics$ never emitted');
   return (count / elapsedMs) * 1000;
 }
 
@@ -69,6 +88,11 @@ const scenarios: Record<string, Scenario> = {
   'scheduler-10k': async () => {
     await warmScheduler();
     return { value: await best(3, () => schedulerThroughput(10_000)), unit: 'tasks/s' };
+  },
+  'scheduler-10k-metrics': async () => {
+    await warmScheduler();
+    await schedulerThroughput(WARMUP_TASKS, true);
+    return { value: await best(3, () => schedulerThroughput(10_000, true)), unit: 'tasks/s' };
   },
   'scheduler-100k': async () => {
     await warmScheduler();

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { createLoopBlockedWarning } from './loopBlockedWarning.js';
-import type { BlockingTask, LoopBlockedWarning } from './types.js';
+import type { BlockingTask, LaneKind, LoopBlockedWarning } from './types.js';
 
 /** The blocked-loop threshold when none is given, ms (asyncio's `slow_callback_duration`). */
 export const DEFAULT_SLOW_TASK_MS = 100;
@@ -21,6 +21,7 @@ interface RecentEnd {
 /** What a {@link LoopBlockDetector} works with. */
 export interface LoopBlockDetectorOptions {
   readonly lane: string;
+  readonly kind: LaneKind;
   /** A block at least this long is reported, ms; 0 turns detection off. */
   readonly thresholdMs: number;
   /** The lane's wall-clock time, epoch ms (the lane's clock). */
@@ -105,6 +106,7 @@ export class LoopBlockDetector {
     this.#options.report(
       createLoopBlockedWarning({
         lane: this.#options.lane,
+        kind: this.#options.kind,
         at: this.#options.now(),
         blockedMs,
         task: { id: task.id, name: task.name, runMs: blockedMs },
@@ -137,7 +139,13 @@ export class LoopBlockDetector {
     const suspects = this.#options.runningSince(since);
     for (const end of recentEnds) if (end.startedAt <= since) suspects.push(end.task);
     this.#options.report(
-      createLoopBlockedWarning({ lane: this.#options.lane, at, blockedMs: lateMs, suspects }),
+      createLoopBlockedWarning({
+        lane: this.#options.lane,
+        kind: this.#options.kind,
+        at,
+        blockedMs: lateMs,
+        suspects,
+      }),
     );
   }
 }

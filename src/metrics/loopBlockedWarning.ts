@@ -1,8 +1,10 @@
-import type { BlockingTask, LoopBlockedWarning } from './types.js';
+import type { BlockingTask, LaneKind, LoopBlockedWarning } from './types.js';
 
 /** What a block report knows. */
 export interface LoopBlock {
   readonly lane: string;
+  /** Where the lane's loop is: the caller's, or a SchedulerThread's own. */
+  readonly kind: LaneKind;
   readonly at: number;
   readonly blockedMs: number;
   readonly task?: BlockingTask | undefined;
@@ -13,20 +15,23 @@ function roundMs(ms: number): number {
   return Math.round(ms * 10) / 10;
 }
 
+/** Where CPU-bound work should go instead, from a lane of this kind. */
+const REMEDY: Record<LaneKind, string> = {
+  loop: 'make it a SyncTask (it then runs on an executor thread) or submit it to a SchedulerThread',
+  thread:
+    "make it a SyncTask (it then runs on this lane's executor threads) or give it a SchedulerThread of its own: every task of this lane waits behind it",
+};
+
 function hintFor(block: LoopBlock, suspects: readonly BlockingTask[]): string {
   const culprit = block.task ?? (suspects.length === 1 ? suspects[0] : undefined);
   if (culprit !== undefined) {
     return (
-      `Task "${culprit.name}" ran ${roundMs(block.blockedMs)} ms without yielding: make it a ` +
-      'SyncTask (it then runs on an executor thread) or submit it to a SchedulerThread, or ' +
-      'split its work with `await` between chunks.'
+      `Task "${culprit.name}" ran ${roundMs(block.blockedMs)} ms without yielding: ` +
+      `${REMEDY[block.kind]}, or split its work with \`await\` between chunks.`
     );
   }
   if (suspects.length > 0) {
-    return (
-      'One of the running tasks (or a callback) did not yield: move CPU-bound work to a ' +
-      'SyncTask or a SchedulerThread.'
-    );
+    return `One of the running tasks (or a callback) did not yield: ${REMEDY[block.kind]}.`;
   }
   return (
     'No task of this lane was running: code outside the scheduler (or its callbacks) blocked ' +

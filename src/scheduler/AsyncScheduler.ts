@@ -68,6 +68,7 @@ export class AsyncScheduler {
       }),
       callbacks: resolved.callbacks,
       slowTaskMs: resolved.slowTaskMs,
+      kind: 'loop',
       inspect: resolved.inspect,
     });
     const engine = this.#engine;

@@ -29,7 +29,7 @@ import { taskMachine } from '../machines/taskMachine.js';
 import { describeValue } from '../validate.js';
 import { LaneCounters } from '../metrics/LaneCounters.js';
 import { LoopBlockDetector } from '../metrics/LoopBlockDetector.js';
-import type { BlockingTask, SchedulerWarning } from '../metrics/types.js';
+import type { BlockingTask, LaneKind, SchedulerWarning } from '../metrics/types.js';
 import { GuardedStream } from './GuardedStream.js';
 import { isFinished, TaskState } from '../taskState.js';
 import type { TaskCallbacks, TaskFn, TaskInfo, TaskModuleRef, TaskType } from '../tasks/types.js';
@@ -56,6 +56,8 @@ export interface LaneConfig {
   readonly callbacks: TaskCallbacks;
   /** A body that keeps the loop busy this long is reported on `warnings$`, ms; 0: never. */
   readonly slowTaskMs: number;
+  /** Whose loop the lane runs on: the caller's, or a SchedulerThread's own thread. */
+  readonly kind: LaneKind;
   readonly inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void) | undefined;
 }
 
@@ -120,6 +122,7 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
     this.registry = new TaskRegistry<LiveTask>(config.retention, config.clock);
     this.#blockDetector = new LoopBlockDetector({
       lane: config.lane,
+      kind: config.kind,
       thresholdMs: config.slowTaskMs,
       now: () => config.clock.now(),
       runningSince: (since) => this.#runningSince(since),

@@ -109,6 +109,7 @@ const engine = new LaneEngine({
   }),
   callbacks: {},
   slowTaskMs: init.slowTaskMs,
+  kind: 'thread',
   inspect: init.inspect ? postInspection : undefined,
 });
 const observation = new LaneObservation(engine, post);

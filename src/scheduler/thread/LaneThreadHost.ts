@@ -359,6 +359,7 @@ export class LaneThreadHost {
       this.#options.observation.warn(
         createLoopBlockedWarning({
           lane: init.lane,
+          kind: 'thread',
           at: now,
           blockedMs: LANE_WATCHDOG_GRACE_MS,
           task: { id: record.id, name: record.name, runMs: now - (record.info.ts.start ?? now) },
