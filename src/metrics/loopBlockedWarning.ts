@@ -23,7 +23,8 @@ const REMEDY: Record<LaneKind, string> = {
 };
 
 function hintFor(block: LoopBlock, suspects: readonly BlockingTask[]): string {
-  const culprit = block.task ?? (suspects.length === 1 ? suspects[0] : undefined);
+  // Only a timed body is named outright: a suspect was merely running when the loop stalled.
+  const culprit = block.task;
   if (culprit !== undefined) {
     return (
       `Task "${culprit.name}" ran ${roundMs(block.blockedMs)} ms without yielding: ` +
@@ -31,7 +32,10 @@ function hintFor(block: LoopBlock, suspects: readonly BlockingTask[]): string {
     );
   }
   if (suspects.length > 0) {
-    return `One of the running tasks (or a callback) did not yield: ${REMEDY[block.kind]}.`;
+    return (
+      'Something did not yield while these tasks ran: one of them (after an `await`), a ' +
+      `callback, or code outside the scheduler. If it is a task, ${REMEDY[block.kind]}.`
+    );
   }
   return (
     'No task of this lane was running: code outside the scheduler (or its callbacks) blocked ' +
