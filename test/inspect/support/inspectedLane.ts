@@ -1,0 +1,86 @@
+import { createActor, createMachine, type InspectionEvent } from 'xstate';
+import { TASK_ACTOR_ID, TASK_DONE_EVENT } from '../../../src/machines/laneMachine.js';
+import {
+  doneEvent,
+  scheduleEvent,
+  startEvent,
+  submitEvent,
+} from '../../../src/machines/taskEvents.js';
+import { taskMachine } from '../../../src/machines/taskMachine.js';
+import type { InspectionObserver } from '../../../src/scheduler/schedulerOptions.js';
+import { toWireInspectionEvent } from '../../../src/scheduler/thread/wireInspection.js';
+
+/** The time every event of these tasks carries (what a test checks is the order, not time). */
+const AT = 0;
+
+/** A task actor made by {@link createInspectedLane}. */
+export type LaneTaskActor = ReturnType<typeof createTaskActor>;
+
+function createTaskActor(
+  parent: ReturnType<typeof createSupervisor>,
+  systemId: string,
+  name: string | undefined,
+) {
+  return createActor(taskMachine, {
+    id: TASK_ACTOR_ID,
+    systemId,
+    parent,
+    ...(name === undefined ? {} : { input: { name } }),
+  });
+}
+
+function createSupervisor(lane: string, inspect: InspectionObserver) {
+  const machine = createMachine({ id: 'lane', on: { [TASK_DONE_EVENT]: {} } });
+  return createActor(machine, { id: `lane:${lane}`, inspect });
+}
+
+/**
+ * A lane supervisor and its task actors, made as LaneEngine makes them (the task's name as the
+ * actor's input), so a test drives each task's lifecycle by hand.
+ */
+export function createInspectedLane(inspect: InspectionObserver, lane = 'test') {
+  const supervisor = createSupervisor(lane, inspect);
+  supervisor.start();
+  let created = 0;
+  return {
+    supervisor,
+    /** Creates and starts a task actor, NEW → SUBMITTED; `name` undefined: no input. */
+    submit(name: string | undefined): LaneTaskActor {
+      const actor = createTaskActor(supervisor, `task-${created++}`, name);
+      actor.start();
+      actor.send(submitEvent(AT));
+      return actor;
+    },
+    /** Runs a submitted task to DONE with `result`. */
+    finish(actor: LaneTaskActor, result: unknown = null): void {
+      actor.send(scheduleEvent(AT));
+      actor.send(startEvent(AT));
+      actor.send(doneEvent(AT, result));
+    },
+    /** A whole lifecycle: created, submitted … DONE. */
+    run(name: string | undefined, result: unknown = null): LaneTaskActor {
+      const actor = this.submit(name);
+      this.finish(actor, result);
+      return actor;
+    },
+  };
+}
+
+/** An observer that sends every event on as the lane thread does: as wire data. */
+export function asWireData(
+  observer: (event: InspectionEvent) => void,
+): (event: InspectionEvent) => void {
+  return (event) => {
+    observer(toWireInspectionEvent(event) as unknown as InspectionEvent);
+  };
+}
+
+/** The session id of the actor an event is about. */
+export function sessionOf(event: InspectionEvent): string {
+  return event.actorRef.sessionId;
+}
+
+/** Whether an event is about a task actor. */
+export function isTaskEvent(event: InspectionEvent): boolean {
+  return (event.actorRef as { id?: string }).id === TASK_ACTOR_ID;
+}
