@@ -102,14 +102,14 @@ export class ThreadTaskStore {
     if (record === undefined || RANK[message.to] <= RANK[record.state]) return;
     const { info } = message;
     // Timestamps the main side holds were set first: keep them (each is set once).
-    const ts: TaskTimestamps = { ...info.ts, ...record.info.ts };
+    const ts = inLifecycleOrder({ ...info.ts, ...record.info.ts });
     const outcome = {
       ts,
       ...(info.result === undefined ? {} : { result: info.result }),
       ...(info.error === undefined ? {} : { error: info.error }),
       ...(info.reason === undefined ? {} : { reason: info.reason }),
     };
-    const next = buildTaskInfo(record, message.to, outcome, message.at);
+    const next = buildTaskInfo(record, message.to, outcome, ts[tsKey(message.to)] ?? message.at);
     this.#enter(record, message.to, next, failureOf(next));
   }
 
@@ -169,6 +169,35 @@ export class ThreadTaskStore {
       callbacks: record.callbacks,
     });
   }
+}
+
+/** The timestamps in the order their states are entered; a task has at most one final one. */
+const LIFECYCLE_ORDER = [
+  'submit',
+  'schedule',
+  'start',
+  'done',
+  'error',
+  'timeout',
+  'cancel',
+] as const;
+
+/**
+ * Timestamps that never go back: the main side stamps SUBMITTED with its clock, the lane thread
+ * stamps the rest with its own, and a worker's `performance.timeOrigin` can differ from the
+ * main thread's by a few milliseconds. A thread stamp earlier than the one before it is raised
+ * to it (invariant 2: submit ≤ schedule ≤ start ≤ end), so `waitMs` is never negative.
+ */
+function inLifecycleOrder(ts: TaskTimestamps): TaskTimestamps {
+  const ordered: Record<string, number> = {};
+  let floor = -Infinity;
+  for (const key of LIFECYCLE_ORDER) {
+    const at = ts[key];
+    if (at === undefined) continue;
+    floor = Math.max(floor, at);
+    ordered[key] = floor;
+  }
+  return ordered;
 }
 
 function tsKey(state: TaskState): keyof TaskTimestamps {
