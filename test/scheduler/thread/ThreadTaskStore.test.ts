@@ -22,7 +22,8 @@ function fromThread(
   ts: TaskInfo['ts'],
   at: number,
 ): TransitionMessage {
-  const info: Omit<TaskInfo, 'args'> = { ...identity, state: to, ts };
+  const { id, name, type, lane, priority } = identity;
+  const info: Omit<TaskInfo, 'args'> = { id, name, type, lane, priority, state: to, ts };
   return { type: 'transition', id: identity.id, from, to, at, info };
 }
 
