@@ -12,10 +12,13 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createWebSocketInspector, createWebSocketReceiver } from '@statelyai/inspect';
 import { createInspectorServer } from '@statelyai/inspect/server';
-import { AsyncScheduler, AsyncTask } from '../src/index.js';
-import { createInspectionRecorder } from '../src/inspect/createInspectionRecorder.js';
-import { filterInspection } from '../src/inspect/filterInspection.js';
-import { replayInspection } from '../src/inspect/readInspectionRecording.js';
+import {
+  AsyncScheduler,
+  AsyncTask,
+  createInspectionRecorder,
+  filterInspection,
+  replayInspection,
+} from '../src/index.js';
 
 const TASKS = 200;
 const SHOW_ONE_TASK_IN = 20;

@@ -45,3 +45,13 @@ export type {
   Percentiles,
   SchedulerWarning,
 } from './metrics/types.js';
+export { filterInspection } from './inspect/filterInspection.js';
+export type { FilterInspectionOptions } from './inspect/filterInspection.js';
+export type { TaskNameFilter } from './inspect/taskNameFilter.js';
+export { createInspectionRecorder } from './inspect/createInspectionRecorder.js';
+export type {
+  InspectionRecorder,
+  InspectionRecorderOptions,
+} from './inspect/createInspectionRecorder.js';
+export { readInspectionRecording, replayInspection } from './inspect/readInspectionRecording.js';
+export type { RecordedInspectionEvent } from './inspect/serializeInspectionEvent.js';

@@ -31,6 +31,7 @@ import { LaneCounters } from '../metrics/LaneCounters.js';
 import { LoopBlockDetector } from '../metrics/LoopBlockDetector.js';
 import type { BlockingTask, LaneKind, SchedulerWarning } from '../metrics/types.js';
 import { GuardedStream } from './GuardedStream.js';
+import { guardInspection } from './guardInspection.js';
 import { isFinished, TaskState } from '../taskState.js';
 import type { TaskCallbacks, TaskFn, TaskInfo, TaskModuleRef, TaskType } from '../tasks/types.js';
 import { PriorityQueue } from './queue/PriorityQueue.js';
@@ -91,6 +92,8 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
   readonly counters = new LaneCounters();
   readonly #warnings: GuardedStream<SchedulerWarning>;
   readonly #blockDetector: LoopBlockDetector;
+  /** True when an `inspect` observer watches this lane's actors. */
+  readonly #inspected: boolean;
   readonly #config: LaneConfig;
   /** One queue per executor: a SyncTask waiting for a thread never blocks an AsyncTask. */
   readonly #queues: Record<TaskType, PriorityQueue<LiveTask>> = {
@@ -184,10 +187,15 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
         this.#onStopped();
       },
     });
+    // A throwing observer must not break the lane: XState does not catch what it throws.
+    const inspect = guardInspection(config.inspect, (error) => {
+      this.reporter.reportError(error);
+    });
+    this.#inspected = inspect !== undefined;
     this.#supervisor = createActor(machine, {
       id: `lane:${config.lane}`,
       input: { lane: config.lane, concurrency: config.concurrency },
-      ...(config.inspect === undefined ? {} : { inspect: config.inspect }),
+      ...(inspect === undefined ? {} : { inspect }),
     });
     this.#supervisor.start();
   }
@@ -249,6 +257,8 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
       id: TASK_ACTOR_ID,
       systemId: id,
       parent: this.#supervisor,
+      // Only for the inspector: its `xstate.init` event then names the task (filters use it).
+      ...(this.#inspected ? { input: { name: task.name } } : {}),
     });
     const record: LiveTask = {
       id,

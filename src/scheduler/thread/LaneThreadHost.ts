@@ -23,6 +23,8 @@ import type { ThreadObservation } from './ThreadObservation.js';
 import type { ThreadTask, ThreadTaskStore } from './ThreadTaskStore.js';
 import { LANE_WATCHDOG_GRACE_MS, LaneWatchdog, type Overdue } from './LaneWatchdog.js';
 import { rebuildError } from './wireErrors.js';
+import { guardInspection } from '../guardInspection.js';
+import { fromWireInspectionEvent } from './fromWireInspectionEvent.js';
 import { createLoopBlockedWarning } from '../../metrics/loopBlockedWarning.js';
 
 /**
@@ -79,6 +81,10 @@ interface StopRequest {
 export class LaneThreadHost {
   readonly #options: LaneThreadHostOptions;
   readonly #restarts: RestartTracker;
+  /** The main side's `inspect` observer, guarded: what it throws goes to `errors$`. */
+  readonly #inspect: ((event: InspectionEvent) => void) | undefined;
+  /** How many lane threads were started: names each one's inspection sessions. */
+  #generation = 0;
   readonly #cancels = new Map<number, PendingCancel>();
   #worker: Worker | undefined;
   #lastError: Error | undefined;
@@ -102,6 +108,9 @@ export class LaneThreadHost {
   constructor(options: LaneThreadHostOptions) {
     this.#options = options;
     this.#restarts = new RestartTracker(options.init.restart);
+    this.#inspect = guardInspection(options.inspect, (error) => {
+      options.store.reporter.reportError(error);
+    });
     this.#watchdog = new LaneWatchdog(options.clock, (overdue) => {
       this.#onOverdue(overdue);
     });
@@ -173,6 +182,7 @@ export class LaneThreadHost {
 
   #spawn(): void {
     const worker = new Worker(laneWorkerEntry(), { workerData: this.#options.init });
+    this.#generation++;
     this.#worker = worker;
     this.#lastError = undefined;
     this.#options.observation.attach(worker);
@@ -245,26 +255,18 @@ export class LaneThreadHost {
         this.#options.store.reporter.reportError(toSchedulerError(message));
         return;
       case 'inspection':
-        this.#inspect(message.event as unknown as InspectionEvent);
+        // Rebuilt as actor refs an inspector can read; XState numbers sessions per thread, so
+        // the lane and thread generation keep them apart from the main thread's and each other's.
+        this.#inspect?.(
+          fromWireInspectionEvent(message.event, {
+            sessionPrefix: `${this.#options.init.lane}#${this.#generation}/`,
+          }),
+        );
         return;
       case 'warning':
       case 'loopSample':
         this.#options.observation.receive(message);
         return;
-    }
-  }
-
-  #inspect(event: InspectionEvent): void {
-    const observer = this.#options.inspect;
-    try {
-      if (typeof observer === 'function') observer(event);
-      else observer?.next?.(event);
-    } catch (error) {
-      this.#options.store.reporter.reportError(
-        new SchedulerError(SchedulerErrorCode.CALLBACK_FAILED, 'The inspect observer threw', {
-          cause: error,
-        }),
-      );
     }
   }
 
