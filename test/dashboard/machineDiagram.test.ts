@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import {
+  machineEdges,
+  machineStates,
+  renderMachineDiagram,
+} from '../../src/dashboard/page/machineDiagram.js';
+import { transition } from 'xstate';
+import {
+  cancelEvent,
+  doneEvent,
+  failEvent,
+  scheduleEvent,
+  startEvent,
+  submitEvent,
+  timeoutEvent,
+  type TaskEvent,
+} from '../../src/machines/taskEvents.js';
+import { taskMachine } from '../../src/machines/taskMachine.js';
+import { TaskState } from '../../src/taskState.js';
+
+describe('renderMachineDiagram', () => {
+  it('reads every state and edge from the task machine', () => {
+    expect(machineStates().sort()).toEqual(Object.values(TaskState).sort());
+    // The same edges found another way: send every event in every state and see where it goes.
+    const error = { name: 'Error', message: 'x' };
+    const events: TaskEvent[] = [
+      submitEvent(0),
+      scheduleEvent(0),
+      startEvent(0),
+      doneEvent(0, 1),
+      failEvent(0, error),
+      timeoutEvent(0, 'late', error),
+      cancelEvent(0, 'no', error),
+    ];
+    const stepped = new Set<string>();
+    for (const state of machineStates()) {
+      const snapshot = taskMachine.resolveState({ value: state, context: { ts: {} } });
+      for (const event of events) {
+        const next = transition(taskMachine, snapshot, event)[0].value as string;
+        if (next !== state) stepped.add(`${state}→${next}`);
+      }
+    }
+    expect(new Set(machineEdges().map((e) => `${e.from}→${e.to}`))).toEqual(stepped);
+    expect(stepped.size).toBe(10);
+    expect(machineEdges().find((e) => e.to === 'TIMED_OUT')?.events).toEqual(['task.timeout']);
+  });
+
+  it('draws one box with a count slot per state and one arrow per edge', () => {
+    const svg = renderMachineDiagram();
+    for (const state of Object.values(TaskState)) {
+      expect(svg).toContain(`data-state="${state}"`);
+      expect(svg).toContain(`data-testid="state-count-${state}"`);
+    }
+    expect(svg.match(/<path class="edge/g)).toHaveLength(machineEdges().length);
+    expect(svg).not.toMatch(/NaN|undefined/);
+  });
+});
