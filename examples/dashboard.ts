@@ -12,9 +12,14 @@
  */
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DashboardListenError } from '../src/dashboard/DashboardListenError.js';
-import { serveDashboard } from '../src/dashboard/serveDashboard.js';
-import { AsyncScheduler, AsyncTask, SchedulerThread, type TaskModuleRef } from '../src/index.js';
+import {
+  AsyncScheduler,
+  AsyncTask,
+  DashboardListenError,
+  SchedulerThread,
+  serveDashboard,
+  type TaskModuleRef,
+} from '../src/index.js';
 
 const DEFAULT_PORT = 7878;
 const ONCE_MS = 5_000;

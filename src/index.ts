@@ -55,3 +55,6 @@ export type {
 } from './inspect/createInspectionRecorder.js';
 export { readInspectionRecording, replayInspection } from './inspect/readInspectionRecording.js';
 export type { RecordedInspectionEvent } from './inspect/serializeInspectionEvent.js';
+export { serveDashboard } from './dashboard/serveDashboard.js';
+export { DashboardListenError } from './dashboard/DashboardListenError.js';
+export type { Dashboard, DashboardLane, DashboardOptions } from './dashboard/types.js';

@@ -16,6 +16,12 @@ describe('index', () => {
       'formatTasks',
       'isRunning',
       'isFinished',
+      'serveDashboard',
+      'DashboardListenError',
+      'filterInspection',
+      'createInspectionRecorder',
+      'readInspectionRecording',
+      'replayInspection',
     ] as const) {
       expect(typeof api[name], name).toBe('function');
     }
@@ -46,6 +52,9 @@ describe('index', () => {
       'GuardedStream',
       'fromLoop',
       'createIdFactory',
+      'LoopBlockDetector',
+      'createMetricsStream',
+      'guardInspection',
     ]) {
       expect(names).not.toContain(internal);
     }

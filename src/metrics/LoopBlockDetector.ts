@@ -1,4 +1,4 @@
-import { performance } from 'node:perf_hooks';
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { createLoopBlockedWarning } from './loopBlockedWarning.js';
 import type { BlockingTask, LaneKind, LoopBlockedWarning } from './types.js';
 
@@ -48,6 +48,8 @@ export class LoopBlockDetector {
   readonly #checkMs: number;
   #timer: ReturnType<typeof setInterval> | undefined;
   #lastTickAt = 0;
+  /** The loop's busy time at the last tick: a late timer is a block only if the loop was busy. */
+  #lastUtilization: EventLoopUtilization | undefined;
   /** When the last exactly attributed block ended (performance time). */
   #lastTaskBlockAt = -Infinity;
   #watchers = 0;
@@ -74,6 +76,7 @@ export class LoopBlockDetector {
     this.#watchers++;
     if (this.#watchers > 1 || this.#options.thresholdMs <= 0) return;
     this.#lastTickAt = performance.now();
+    this.#lastUtilization = performance.eventLoopUtilization();
     this.#timer = setInterval(() => {
       this.#tick();
     }, this.#checkMs);
@@ -131,7 +134,14 @@ export class LoopBlockDetector {
     this.#lastTickAt = now;
     const recentEnds = this.#recentEnds;
     if (recentEnds.length > 0) this.#recentEnds = [];
-    if (lateMs < this.#options.thresholdMs) return;
+    const utilization = performance.eventLoopUtilization();
+    const busyMs = this.#lastUtilization
+      ? performance.eventLoopUtilization(utilization, this.#lastUtilization).active
+      : lateMs;
+    this.#lastUtilization = utilization;
+    // A timer can also be late because the OS gave this thread no CPU (a loaded machine) while
+    // its loop sat idle: that is not a block any task could have avoided.
+    if (lateMs < this.#options.thresholdMs || busyMs < this.#options.thresholdMs) return;
     // The body that blocked was already named exactly.
     if (this.#lastTaskBlockAt > previousTickAt) return;
     const at = this.#options.now();

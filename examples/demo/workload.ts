@@ -1,0 +1,92 @@
+/**
+ * What the demo submits, and when: a burst at the start, a steady trickle of requests and
+ * pings, one task that blocks the main loop on purpose, and urgent alerts mid-run.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { AsyncScheduler, SchedulerThread } from '../../src/index.js';
+import {
+  callLegacyApi,
+  chargeCard,
+  cpuReport,
+  exportCsv,
+  fetchProfile,
+  parseConfigSync,
+  ping,
+  renderReport,
+  resizeImage,
+  runawayParser,
+  sendAlert,
+} from './tasks.js';
+
+/** The three lanes of the demo. */
+export interface DemoLanes {
+  readonly main: AsyncScheduler;
+  readonly urgent: SchedulerThread;
+  readonly normal: SchedulerThread;
+}
+
+/** How long the trickle of new work goes on, ms. */
+const TRICKLE_MS = 6_000;
+const TICK_MS = 50;
+const BLOCK_AT_MS = 1_500;
+const ALERTS_AT_MS = 2_500;
+/** ~200–400 ms of CPU per report on this kind of machine. */
+const REPORT_LIMIT = 2_500_000;
+const PING_LIMIT = 1_000;
+
+/** Every submitted task's id, per lane name. */
+export type SubmittedIds = Map<string, string[]>;
+
+function shuffled<T>(items: T[]): T[] {
+  return items
+    .map((item) => ({ item, key: Math.random() }))
+    .sort((a, b) => a.key - b.key)
+    .map(({ item }) => item);
+}
+
+/** Submits the whole workload over about six seconds; resolves with every id once all are in. */
+export async function submitWorkload(lanes: DemoLanes): Promise<SubmittedIds> {
+  const { main, urgent, normal } = lanes;
+  const ids: SubmittedIds = new Map([main, urgent, normal].map((lane) => [lane.name, []]));
+  const track = (lane: AsyncScheduler | SchedulerThread, id: string): void => {
+    ids.get(lane.name)?.push(id);
+  };
+
+  // The opening burst arrives in no particular order: priorities, not arrival, decide.
+  const burst: (() => string)[] = [
+    ...Array.from({ length: 120 }, (_, i) => () => main.submitTask(fetchProfile, `user-${i}`)),
+    ...Array.from({ length: 42 }, (_, i) => {
+      const cents = i % 3 === 0 ? 250_000 : 1_000 + i * 10; // every third order is declined
+      return () => main.submitTask(chargeCard, `order-${i}`, cents);
+    }),
+    ...Array.from({ length: 30 }, () => () => main.submitTask(resizeImage)),
+    ...Array.from({ length: 15 }, () => () => main.submitTask(callLegacyApi)),
+    ...Array.from({ length: 10 }, () => () => main.submitTask(exportCsv)),
+    ...Array.from(
+      { length: 12 },
+      (_, i) => () => main.submitTask(renderReport, 200_000 + i * 10_000),
+    ),
+    ...Array.from({ length: 2 }, () => () => main.submitTask(runawayParser)),
+  ];
+  for (const submit of shuffled(burst)) track(main, submit());
+  for (let i = 0; i < 14; i++) track(normal, normal.submitTask(cpuReport, REPORT_LIMIT));
+
+  const startedAt = performance.now();
+  let blocked = false;
+  let alerted = false;
+  for (let tick = 0; performance.now() - startedAt < TRICKLE_MS; tick++) {
+    track(urgent, urgent.submitTask(ping, PING_LIMIT));
+    if (tick % 2 === 0) track(main, main.submitTask(fetchProfile, `user-late-${tick}`));
+    const elapsedMs = performance.now() - startedAt;
+    if (!blocked && elapsedMs >= BLOCK_AT_MS) {
+      blocked = true;
+      track(main, main.submitTask(parseConfigSync));
+    }
+    if (!alerted && elapsedMs >= ALERTS_AT_MS) {
+      alerted = true;
+      for (let i = 0; i < 12; i++) track(main, main.submitTask(sendAlert));
+    }
+    await sleep(TICK_MS);
+  }
+  return ids;
+}
