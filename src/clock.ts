@@ -25,6 +25,9 @@ export interface Clock {
   nextTurn?(callback: () => void): void;
 }
 
+/** The longest delay a Node timer holds (2^31 - 1 ms); a longer one fires after 1 ms. */
+export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
 /**
  * The clock a scheduler uses when none is given.
  *
@@ -32,7 +35,10 @@ export interface Clock {
  */
 export const systemClock: Clock = {
   now: () => performance.timeOrigin + performance.now(),
-  setTimeout: (callback, delayMs) => globalThis.setTimeout(callback, delayMs),
+  // Node fires a longer delay after 1 ms: cap it (the lane re-arms a task timeout that fires
+  // early, and a wait of 24.8 days is as good as forever).
+  setTimeout: (callback, delayMs) =>
+    globalThis.setTimeout(callback, Math.min(delayMs, MAX_TIMER_DELAY_MS)),
   clearTimeout: (handle) => {
     globalThis.clearTimeout(handle as ReturnType<typeof globalThis.setTimeout>);
   },

@@ -42,16 +42,23 @@ export function assertNonNegativeNumber(value: unknown, name: string): asserts v
   if (!Number.isFinite(value) || value < 0) throw new RangeError(expected(what, name, value));
 }
 
-/** Asserts a whole number >= `min`, or `Infinity` when `allowInfinity`. */
+/** Asserts a whole number from `min` to `max` (when given), or `Infinity` when `allowInfinity`. */
 export function assertWholeNumber(
   value: unknown,
   name: string,
-  { min, allowInfinity = false }: { min: number; allowInfinity?: boolean },
+  {
+    min,
+    max = Infinity,
+    allowInfinity = false,
+  }: { min: number; max?: number; allowInfinity?: boolean },
 ): asserts value is number {
-  const what = `a whole number >= ${min}${allowInfinity ? ' (or Infinity)' : ''}`;
+  const range = max === Infinity ? `>= ${min}` : `from ${min} to ${max}`;
+  const what = `a whole number ${range}${allowInfinity ? ' (or Infinity)' : ''}`;
   if (typeof value !== 'number') throw new TypeError(expected(what, name, value));
   if (allowInfinity && value === Infinity) return;
-  if (!Number.isInteger(value) || value < min) throw new RangeError(expected(what, name, value));
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(expected(what, name, value));
+  }
 }
 
 /** Asserts a function, when given. */

@@ -19,6 +19,14 @@ describe('systemClock', () => {
   });
 
   describe('.setTimeout() and .clearTimeout()', () => {
+    it('caps a delay past 2^31 - 1 ms, which Node would fire after 1 ms', () => {
+      const setTimeoutSpy = vi.spyOn(globalThis, 'setTimeout');
+      const handle = systemClock.setTimeout(() => undefined, 3 * 2 ** 31);
+      systemClock.clearTimeout(handle);
+      expect(setTimeoutSpy).toHaveBeenCalledWith(expect.any(Function), 2 ** 31 - 1);
+      setTimeoutSpy.mockRestore();
+    });
+
     it('use the global timers at call time, so fake timers drive them', () => {
       vi.useFakeTimers();
       const fired: string[] = [];

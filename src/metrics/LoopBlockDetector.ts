@@ -15,6 +15,7 @@ const MAX_RECENT_ENDS = 32;
 /** A task that left STARTED, remembered until the next sentinel tick. */
 interface RecentEnd {
   readonly task: BlockingTask;
+  /** `performance.now()` time. */
   readonly startedAt: number;
 }
 
@@ -26,7 +27,7 @@ export interface LoopBlockDetectorOptions {
   readonly thresholdMs: number;
   /** The lane's wall-clock time, epoch ms (the lane's clock). */
   readonly now: () => number;
-  /** The tasks STARTED on this loop since `since` (epoch ms) or earlier. */
+  /** The tasks STARTED on this loop at `since` (`performance.now()` time) or earlier. */
   readonly runningSince: (since: number) => BlockingTask[];
   /** Where a warning goes. */
   readonly report: (warning: LoopBlockedWarning) => void;
@@ -120,11 +121,13 @@ export class LoopBlockDetector {
   /**
    * A task left STARTED: a block it caused after its first `await` may end just before it
    * does, so the next tick still counts it among the suspects.
+   *
+   * @param startedAtReal - when it STARTED, `performance.now()` time (-Infinity: before
+   * detection began).
    */
-  taskEnded(task: { readonly id: string; readonly name: string }, startedAt: number): void {
+  taskEnded(task: BlockingTask, startedAtReal: number): void {
     if (this.#timer === undefined || this.#recentEnds.length >= MAX_RECENT_ENDS) return;
-    const runMs = this.#options.now() - startedAt;
-    this.#recentEnds.push({ task: { id: task.id, name: task.name, runMs }, startedAt });
+    this.#recentEnds.push({ task, startedAt: startedAtReal });
   }
 
   #tick(): void {
@@ -145,7 +148,8 @@ export class LoopBlockDetector {
     // The body that blocked was already named exactly.
     if (this.#lastTaskBlockAt > previousTickAt) return;
     const at = this.#options.now();
-    const since = at - lateMs;
+    // Real time, as the block was measured: the lane's clock may be simulated.
+    const since = now - lateMs;
     const suspects = this.#options.runningSince(since);
     for (const end of recentEnds) if (end.startedAt <= since) suspects.push(end.task);
     this.#options.report(

@@ -33,14 +33,16 @@ export const EMPTY_LOOP_SAMPLE: LoopSample = Object.freeze({
   utilization: 0,
 });
 
-/** The utilization between two readings of `eventLoopUtilization` (0 when none passed). */
+/** The utilization between two readings of `eventLoopUtilization`, within 0–1 (0 when none passed). */
 export function utilizationSince(
   read: (a?: EventLoopUtilization, b?: EventLoopUtilization) => EventLoopUtilization,
   since: EventLoopUtilization,
 ): { utilization: number; reading: EventLoopUtilization } {
   const reading = read();
-  const delta = read(reading, since);
-  return { utilization: Number.isFinite(delta.utilization) ? delta.utilization : 0, reading };
+  const { utilization } = read(reading, since);
+  // An exiting worker reports `idle: -1`, which would put the share outside 0–1.
+  const share = Number.isFinite(utilization) ? Math.min(1, Math.max(0, utilization)) : 0;
+  return { utilization: share, reading };
 }
 
 /**

@@ -7,6 +7,7 @@ import type { TaskState } from '../taskState.js';
 import { AsyncTask } from '../tasks/AsyncTask.js';
 import type { TaskInfo, TaskTransition } from '../tasks/types.js';
 import { createMetricsStream } from '../metrics/createMetricsStream.js';
+import { guardedMetrics } from './guardedMetrics.js';
 import { createLoopMonitor } from '../metrics/LoopMonitor.js';
 import type { LaneMetrics, SchedulerWarning } from '../metrics/types.js';
 import { assertNonEmptyString } from '../validate.js';
@@ -72,26 +73,33 @@ export class AsyncScheduler {
       inspect: resolved.inspect,
     });
     const engine = this.#engine;
-    this.#metrics$ = createMetricsStream(
-      {
-        lane: engine.lane,
-        kind: 'loop',
-        transitions$: engine.reporter.transitions$,
-        warnings$: engine.warnings$,
-        now: () => resolved.clock.now(),
-        counts: () => ({
-          queued: engine.registry.liveCount - engine.runningCount,
-          running: engine.runningCount,
-          submitted: engine.counters.submitted,
-          finished: engine.counters.finished(),
-        }),
-        threads: () => {
-          const health = engine.executorHealth();
-          return { executorRestarts: health.restarts, laneRestarts: 0, degraded: health.degraded };
+    this.#metrics$ = guardedMetrics(
+      createMetricsStream(
+        {
+          lane: engine.lane,
+          kind: 'loop',
+          transitions$: engine.reporter.transitions$,
+          warnings$: engine.warnings$,
+          now: () => resolved.clock.now(),
+          counts: () => ({
+            queued: engine.registry.liveCount - engine.runningCount,
+            running: engine.runningCount,
+            submitted: engine.counters.submitted,
+            finished: engine.counters.finished(),
+          }),
+          threads: () => {
+            const health = engine.executorHealth();
+            return {
+              executorRestarts: health.restarts,
+              laneRestarts: 0,
+              degraded: health.degraded,
+            };
+          },
+          loop: createLoopMonitor(),
         },
-        loop: createLoopMonitor(),
-      },
-      resolved.metricsIntervalMs,
+        resolved.metricsIntervalMs,
+      ),
+      engine.reporter,
     );
   }
 

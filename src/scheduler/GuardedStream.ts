@@ -22,14 +22,14 @@ class GuardedObservable<T> extends Observable<T> {
   readonly #onSubscriberError: (error: unknown) => void;
 
   constructor(
-    subject: Subject<T>,
+    upstream: Observable<T>,
     onSubscriberError: (error: unknown) => void,
     watch: StreamWatch | undefined,
   ) {
     super((subscriber) => {
-      if (watch === undefined) return subject.subscribe(subscriber);
+      if (watch === undefined) return upstream.subscribe(subscriber);
       watch.watched();
-      const subscription = subject.subscribe(subscriber);
+      const subscription = upstream.subscribe(subscriber);
       return () => {
         subscription.unsubscribe();
         watch.unwatched();
@@ -83,6 +83,17 @@ class GuardedObservable<T> extends Observable<T> {
     }
     return super.subscribe(guarded);
   }
+}
+
+/**
+ * `source` with guarded subscribers: what a subscriber's `next`, `error` or `complete` throws
+ * goes to `onSubscriberError` instead of crashing the process.
+ */
+export function guardObservable<T>(
+  source: Observable<T>,
+  onSubscriberError: (error: unknown) => void,
+): Observable<T> {
+  return new GuardedObservable(source, onSubscriberError, undefined);
 }
 
 /**

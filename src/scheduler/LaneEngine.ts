@@ -165,7 +165,13 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
           return;
         }
         this.#running--;
-        this.#blockDetector.taskEnded(record, startedAt);
+        if (this.#blockDetector.active) {
+          const runMs = config.clock.now() - startedAt;
+          this.#blockDetector.taskEnded(
+            { id: record.id, name: record.name, runMs },
+            record.startedAtReal ?? -Infinity,
+          );
+        }
       },
     });
     const machine = createLaneMachine({
@@ -276,6 +282,7 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
       state: TaskState.NEW,
       execution: undefined,
       timer: undefined,
+      startedAtReal: undefined,
       failure: undefined,
       waiters: undefined,
     };
@@ -380,15 +387,18 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
     this.#blockDetector.taskBlocked(record, blockedMs);
   }
 
-  /** AsyncTasks on this loop STARTED at `since` or earlier, with their run time so far. */
+  /**
+   * AsyncTasks on this loop STARTED at `since` (performance time) or earlier, with their run
+   * time so far; one started before detection began counts as running since long before.
+   */
   #runningSince(since: number): BlockingTask[] {
     const now = this.#config.clock.now();
     const running: BlockingTask[] = [];
     for (const record of this.registry.liveRecords()) {
       if (record.state !== TaskState.STARTED || record.type !== 'async') continue;
+      if ((record.startedAtReal ?? -Infinity) > since) continue;
       const startedAt = record.actor.getSnapshot().context.ts.start ?? now;
-      if (startedAt <= since)
-        running.push({ id: record.id, name: record.name, runMs: now - startedAt });
+      running.push({ id: record.id, name: record.name, runMs: now - startedAt });
     }
     return running;
   }
@@ -453,6 +463,7 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
   #start(record: LiveTask, executor: TaskExecutor): void {
     if (record.type === 'sync') this.#runningSync++;
     else this.#running++;
+    if (this.#blockDetector.active) record.startedAtReal = performance.now();
     this.#channel.send(record, startEvent(this.#config.clock.now()));
     // An onStart callback may have canceled it: then its slot is already given back.
     if (stateOf(record) !== TaskState.STARTED) return;

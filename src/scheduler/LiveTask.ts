@@ -17,6 +17,11 @@ export interface LiveTask extends TaskIdentity, QueueEntry, ExecutionJob, LiveRe
   state: TaskState;
   execution: Execution | undefined;
   timer: TimerHandle | undefined;
+  /**
+   * `performance.now()` when it STARTED, kept only while blocked-loop detection runs: blocks are
+   * measured in real time, and the lane's clock may be simulated.
+   */
+  startedAtReal: number | undefined;
   /** What `result()` rejects with once the task ends other than DONE. */
   failure: Error | undefined;
   waiters: Waiter[] | undefined;

@@ -26,6 +26,7 @@ import { LaneThreadHost } from './thread/LaneThreadHost.js';
 import { ThreadTaskStore } from './thread/ThreadTaskStore.js';
 import { ThreadObservation } from './thread/ThreadObservation.js';
 import { createMetricsStream } from '../metrics/createMetricsStream.js';
+import { guardedMetrics } from './guardedMetrics.js';
 import type { LaneMetrics, SchedulerWarning } from '../metrics/types.js';
 
 const DEFAULT_EXPORT = 'default';
@@ -111,23 +112,26 @@ export class SchedulerThread {
       inspect: resolved.inspect,
       observation,
     });
-    this.#metrics$ = createMetricsStream(
-      {
-        lane: resolved.name,
-        kind: 'thread',
-        transitions$: store.reporter.transitions$,
-        warnings$: observation.warnings$,
-        now: () => resolved.clock.now(),
-        counts: () => ({
-          queued: store.registry.liveCount - store.runningCount,
-          running: store.runningCount,
-          submitted: store.counters.submitted,
-          finished: store.counters.finished(),
-        }),
-        threads: () => observation.threads(),
-        loop: observation.loop,
-      },
-      resolved.metricsIntervalMs,
+    this.#metrics$ = guardedMetrics(
+      createMetricsStream(
+        {
+          lane: resolved.name,
+          kind: 'thread',
+          transitions$: store.reporter.transitions$,
+          warnings$: observation.warnings$,
+          now: () => resolved.clock.now(),
+          counts: () => ({
+            queued: store.registry.liveCount - store.runningCount,
+            running: store.runningCount,
+            submitted: store.counters.submitted,
+            finished: store.counters.finished(),
+          }),
+          threads: () => observation.threads(),
+          loop: observation.loop,
+        },
+        resolved.metricsIntervalMs,
+      ),
+      store.reporter,
     );
   }
 

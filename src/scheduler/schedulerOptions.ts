@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { ResourceLimits } from 'node:worker_threads';
 import { DEFAULT_RESTART_POLICY, type RestartPolicy } from '../actors/restartPolicy.js';
 import type { InspectionEvent, Observer } from 'xstate';
-import { systemClock, type Clock } from '../clock.js';
+import { MAX_TIMER_DELAY_MS, systemClock, type Clock } from '../clock.js';
 import type { TaskCallbacks } from '../tasks/types.js';
 import { assertCallbacks, CALLBACK_NAMES } from '../tasks/validateTaskOptions.js';
 import {
@@ -170,7 +170,7 @@ export function resolveSchedulerOptions(
   if (maxAgeMs !== Infinity) assertNonNegativeNumber(maxAgeMs, 'retention.maxAgeMs');
   assertInspect(inspect);
   assertClock(clock);
-  assertWholeNumber(metricsIntervalMs, 'metricsIntervalMs', { min: 1 });
+  assertWholeNumber(metricsIntervalMs, 'metricsIntervalMs', { min: 1, max: MAX_TIMER_DELAY_MS });
   assertNonNegativeNumber(slowTaskMs, 'slowTaskMs');
   const onCallbacks: TaskCallbacks = {};
   for (const [key, value] of Object.entries(callbacks)) {

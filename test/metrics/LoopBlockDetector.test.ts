@@ -242,7 +242,8 @@ describe('LoopBlockDetector', () => {
       expect(warning.at).toBe(EPOCH + lastTick + checkMs + THRESHOLD_MS);
       // The suspects are the tasks already running when the tick was due.
       expect(runningSince).toHaveBeenCalledOnce();
-      expect(runningSince).toHaveBeenCalledWith(warning.at - warning.blockedMs);
+      // In performance time, as the block was measured (the lane's clock may be simulated).
+      expect(runningSince).toHaveBeenCalledWith(warning.at - EPOCH - warning.blockedMs);
       detector.close();
     });
 
@@ -263,8 +264,8 @@ describe('LoopBlockDetector', () => {
       const blockEndsAt = checkMs + SPIN_MS;
       const since = checkMs; // when the late tick was due
       atPerformanceTime(blockEndsAt, () => {
-        detector.taskEnded({ id: 'early', name: 'early' }, EPOCH + since);
-        detector.taskEnded({ id: 'late', name: 'late' }, EPOCH + since + 1);
+        detector.taskEnded({ id: 'early', name: 'early', runMs: SPIN_MS }, since);
+        detector.taskEnded({ id: 'late', name: 'late', runMs: SPIN_MS - 1 }, since + 1);
       });
       tickAt(blockEndsAt);
       expect(warnings).toHaveLength(1);
@@ -274,10 +275,10 @@ describe('LoopBlockDetector', () => {
 
     it('forgets the ended tasks at each tick, and remembers none while inactive', () => {
       const { detector, warnings } = createDetector();
-      detector.taskEnded({ id: 'before', name: 'before' }, EPOCH - 1_000);
+      detector.taskEnded({ id: 'before', name: 'before', runMs: 0 }, -1_000);
       activateAtZero(detector);
       atPerformanceTime(1, () => {
-        detector.taskEnded({ id: 'ended', name: 'ended' }, EPOCH - 1_000);
+        detector.taskEnded({ id: 'ended', name: 'ended', runMs: 0 }, -1_000);
       });
       tickAt(checkMs); // on time: nothing to report, and `ended` is forgotten
       tickAt(2 * checkMs + SPIN_MS);
@@ -290,7 +291,9 @@ describe('LoopBlockDetector', () => {
       const { detector, warnings } = createDetector();
       activateAtZero(detector);
       atPerformanceTime(SPIN_MS, () => {
-        for (let i = 0; i < 40; i++) detector.taskEnded({ id: `t${i}`, name: 'quick' }, EPOCH);
+        for (let i = 0; i < 40; i++) {
+          detector.taskEnded({ id: `t${i}`, name: 'quick', runMs: SPIN_MS }, 0);
+        }
       });
       tickAt(checkMs + SPIN_MS);
       expect(warnings[0]!.suspects).toHaveLength(32);
@@ -334,9 +337,10 @@ describe('LoopBlockDetector', () => {
       });
       const intervals = trackIntervals();
       detector.activate();
-      const endedStartedAt = EPOCH + performance.now();
+      const endedStartedAt = performance.now();
       spin(SPIN_MS);
-      detector.taskEnded({ id: 'ended', name: 'ended' }, endedStartedAt);
+      const endedRunMs = performance.now() - endedStartedAt;
+      detector.taskEnded({ id: 'ended', name: 'ended', runMs: endedRunMs }, endedStartedAt);
       // The first tick after the block is the late one: nothing can tick during the spin.
       const warning = await reported.promise;
       detector.deactivate();
@@ -344,7 +348,8 @@ describe('LoopBlockDetector', () => {
       expect(warning.blockedMs).toBeGreaterThanOrEqual(THRESHOLD_MS);
       expect(warning.suspects.map((task) => task.id)).toEqual(['id-long', 'ended']);
       expect(warning.suspects[1]!.runMs).toBeGreaterThanOrEqual(SPIN_MS);
-      expect(runningSince.mock.calls[0]![0]).toBe(warning.at - warning.blockedMs);
+      // Performance time; `at` is read a moment after the tick measured the block.
+      expect(runningSince.mock.calls[0]![0]).toBeCloseTo(warning.at - EPOCH - warning.blockedMs, 0);
       expect(warning.message).toContain('while 2 task(s) ran: "long", "ended"');
       expect(detector.active).toBe(false);
       expect(intervals.live()).toBe(0);

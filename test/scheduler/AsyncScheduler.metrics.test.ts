@@ -325,7 +325,7 @@ describe('AsyncScheduler', () => {
       (value) => {
         expect(() => construct({ metricsIntervalMs: value })).toThrow(RangeError);
         expect(() => construct({ metricsIntervalMs: value })).toThrow(
-          `Expected \`metricsIntervalMs\` to be a whole number >= 1`,
+          `Expected \`metricsIntervalMs\` to be a whole number from 1 to 2147483647`,
         );
       },
     );

@@ -448,12 +448,13 @@ export class LaneThreadHost {
     this.#watchdog.clearAll();
     const worker = this.#worker;
     this.#worker = undefined;
+    // Before terminate(): an exiting worker's loop readings are meaningless.
+    this.#options.observation.detach(false);
     if (worker !== undefined) await worker.terminate();
     // The thread answered `stopped` after its last transition: nothing should be left.
     this.#endAllLive('scheduler stopped');
     for (const pending of this.#cancels.values()) pending.resolve(false);
     this.#cancels.clear();
-    this.#options.observation.detach(false);
     this.#options.observation.complete();
     this.#options.store.reporter.complete();
     this.#resolveStopped?.();

@@ -127,6 +127,11 @@ export class ThreadObservation {
   /** A message of the observation protocol from the thread. */
   receive(message: WarningMessage | LoopSampleMessage): void {
     if (message.type === 'warning') {
+      // A structured clone is a fresh object: frozen all the way down, as on the main loop.
+      const { task, suspects } = message.warning;
+      if (task !== undefined) Object.freeze(task);
+      for (const suspect of suspects) Object.freeze(suspect);
+      Object.freeze(suspects);
       this.#warnings.next(Object.freeze(message.warning));
       return;
     }
