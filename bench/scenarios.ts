@@ -94,6 +94,18 @@ const scenarios: Record<string, Scenario> = {
     await schedulerThroughput(WARMUP_TASKS, true);
     return { value: await best(3, () => schedulerThroughput(10_000, true)), unit: 'tasks/s' };
   },
+  'metrics-overhead-ratio': async () => {
+    // Both in one process, alternated, best of each: the noise of a shared machine hits both.
+    await warmScheduler();
+    await schedulerThroughput(WARMUP_TASKS, true);
+    let plain = 0;
+    let metered = 0;
+    for (let round = 0; round < 6; round++) {
+      plain = Math.max(plain, await schedulerThroughput(10_000));
+      metered = Math.max(metered, await schedulerThroughput(10_000, true));
+    }
+    return { value: metered / plain, unit: 'x' };
+  },
   'scheduler-100k': async () => {
     await warmScheduler();
     return { value: await best(2, () => schedulerThroughput(100_000)), unit: 'tasks/s' };
