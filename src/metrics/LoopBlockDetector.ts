@@ -19,6 +19,25 @@ interface RecentEnd {
   readonly startedAt: number;
 }
 
+/** What every detector on one event loop knows of its blocks. */
+export interface LoopLedger {
+  /** When the last exactly attributed block ended, `performance.now()` time. */
+  lastTaskBlockAt: number;
+}
+
+/** A ledger of its own (tests; a loop nobody else shares). */
+export function createLoopLedger(): LoopLedger {
+  return { lastTaskBlockAt: -Infinity };
+}
+
+/**
+ * This thread's event loop. There is one loop per thread, and each scheduler on it has its own
+ * detector: a block one lane named exactly must not be reported again by another lane's
+ * sentinel, blaming that lane's idle tasks. (Module state on purpose: a worker thread has its
+ * own module instances, and its own loop.)
+ */
+const THIS_THREAD_LOOP: LoopLedger = createLoopLedger();
+
 /** What a {@link LoopBlockDetector} works with. */
 export interface LoopBlockDetectorOptions {
   readonly lane: string;
@@ -31,6 +50,11 @@ export interface LoopBlockDetectorOptions {
   readonly runningSince: (since: number) => BlockingTask[];
   /** Where a warning goes. */
   readonly report: (warning: LoopBlockedWarning) => void;
+  /**
+   * What the detectors of the same loop share.
+   * @default this thread's loop
+   */
+  readonly ledger?: LoopLedger;
 }
 
 /**
@@ -46,19 +70,19 @@ export interface LoopBlockDetectorOptions {
  */
 export class LoopBlockDetector {
   readonly #options: LoopBlockDetectorOptions;
+  readonly #ledger: LoopLedger;
   readonly #checkMs: number;
   #timer: ReturnType<typeof setInterval> | undefined;
   #lastTickAt = 0;
   /** The loop's busy time at the last tick: a late timer is a block only if the loop was busy. */
   #lastUtilization: EventLoopUtilization | undefined;
-  /** When the last exactly attributed block ended (performance time). */
-  #lastTaskBlockAt = -Infinity;
   #watchers = 0;
   /** Tasks that ended since the last tick: a block that ended with its task names it too. */
   #recentEnds: RecentEnd[] = [];
 
   constructor(options: LoopBlockDetectorOptions) {
     this.#options = options;
+    this.#ledger = options.ledger ?? THIS_THREAD_LOOP;
     this.#checkMs = Math.min(MAX_CHECK_MS, Math.max(MIN_CHECK_MS, options.thresholdMs / 2));
   }
 
@@ -106,7 +130,7 @@ export class LoopBlockDetector {
    */
   taskBlocked(task: { readonly id: string; readonly name: string }, blockedMs: number): void {
     if (this.#timer === undefined || blockedMs < this.#options.thresholdMs) return;
-    this.#lastTaskBlockAt = performance.now();
+    this.#ledger.lastTaskBlockAt = performance.now();
     this.#options.report(
       createLoopBlockedWarning({
         lane: this.#options.lane,
@@ -145,8 +169,8 @@ export class LoopBlockDetector {
     // A timer can also be late because the OS gave this thread no CPU (a loaded machine) while
     // its loop sat idle: that is not a block any task could have avoided.
     if (lateMs < this.#options.thresholdMs || busyMs < this.#options.thresholdMs) return;
-    // The body that blocked was already named exactly.
-    if (this.#lastTaskBlockAt > previousTickAt) return;
+    // The body that blocked was already named exactly, by this lane or another on this loop.
+    if (this.#ledger.lastTaskBlockAt > previousTickAt) return;
     const at = this.#options.now();
     // Real time, as the block was measured: the lane's clock may be simulated.
     const since = now - lateMs;

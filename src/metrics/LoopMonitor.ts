@@ -69,7 +69,10 @@ export function createLoopMonitor(): LoopMonitor {
       if (histogram === undefined || lastReading === undefined) return EMPTY_LOOP_SAMPLE;
       const { utilization, reading } = utilizationSince(read, lastReading);
       lastReading = reading;
-      return Object.freeze({ delayMs: takeLoopDelayPercentiles(histogram), utilization });
+      return Object.freeze({
+        delayMs: takeLoopDelayPercentiles(histogram, LOOP_DELAY_RESOLUTION_MS),
+        utilization,
+      });
     },
     stop() {
       if (starts === 0) return;

@@ -38,9 +38,26 @@ export function takePercentiles(histogram: HistogramLike, unitsPerMs: number): P
   return summary;
 }
 
-/** Summarizes a `monitorEventLoopDelay` histogram (nanoseconds) in ms, then resets it. */
-export function takeLoopDelayPercentiles(histogram: HistogramLike): Percentiles {
-  return takePercentiles(histogram, NANOS_PER_MS);
+/**
+ * Summarizes a `monitorEventLoopDelay` histogram (nanoseconds) in ms as lateness, then resets it.
+ *
+ * @param resolutionMs - the monitor's sampling interval: Node records the whole time between
+ * two samples, so an idle loop reads as the resolution itself; it is taken off (never below 0).
+ */
+export function takeLoopDelayPercentiles(
+  histogram: HistogramLike,
+  resolutionMs: number,
+): Percentiles {
+  const raw = takePercentiles(histogram, NANOS_PER_MS);
+  if (raw.count === 0) return raw;
+  const late = (ms: number): number => Math.max(0, ms - resolutionMs);
+  return Object.freeze({
+    count: raw.count,
+    p50: late(raw.p50),
+    p90: late(raw.p90),
+    p99: late(raw.p99),
+    max: late(raw.max),
+  });
 }
 
 /**

@@ -82,7 +82,7 @@ export class AsyncScheduler {
           warnings$: engine.warnings$,
           now: () => resolved.clock.now(),
           counts: () => ({
-            queued: engine.registry.liveCount - engine.runningCount,
+            queued: engine.queuedCount,
             running: engine.runningCount,
             submitted: engine.counters.submitted,
             finished: engine.counters.finished(),
@@ -151,7 +151,7 @@ export class AsyncScheduler {
     return this.#engine.runningCount;
   }
 
-  /** How many tasks wait SCHEDULED for a slot. */
+  /** How many tasks wait to start: SUBMITTED before `start()`, or SCHEDULED for a slot. */
   get queuedCount(): number {
     return this.#engine.queuedCount;
   }

@@ -105,6 +105,8 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
   readonly #held = new Set<LiveTask>();
   readonly #supervisor: Actor<LaneMachine>;
   readonly #createTaskId = createIdFactory();
+  /** Every STARTED task: `slowest({ running })` reads these without touching the queue. */
+  readonly #started = new Set<LiveTask>();
   /** STARTED AsyncTasks (bounded by concurrency); SyncTasks are bounded by free threads. */
   #running = 0;
   #runningSync = 0;
@@ -160,6 +162,7 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
       clock: config.clock,
       counters: this.counters,
       leftRunning: (record, startedAt) => {
+        this.#started.delete(record);
         if (record.type === 'sync') {
           this.#runningSync--;
           return;
@@ -221,9 +224,9 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
     return this.#running + this.#runningSync;
   }
 
-  /** How many tasks are SCHEDULED and waiting for a slot. */
+  /** How many tasks wait to start: SUBMITTED before `start()`, or SCHEDULED for a slot. */
   get queuedCount(): number {
-    return this.#queues.async.size + this.#queues.sync.size;
+    return this.#held.size + this.#queues.async.size + this.#queues.sync.size;
   }
 
   /**
@@ -342,6 +345,16 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
     if (record === undefined) return undefined;
     const snapshot = record.actor.getSnapshot();
     return buildTaskInfo(record, record.state, snapshot.context, this.#config.clock.now());
+  }
+
+  /** Every STARTED task's info, its run time to now. */
+  runningInfos(): TaskInfo[] {
+    const now = this.#config.clock.now();
+    const infos: TaskInfo[] = [];
+    for (const record of this.#started) {
+      infos.push(buildTaskInfo(record, record.state, record.actor.getSnapshot().context, now));
+    }
+    return infos;
   }
 
   /** Every live task's info, in submit order. */
@@ -464,6 +477,7 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
     if (record.type === 'sync') this.#runningSync++;
     else this.#running++;
     if (this.#blockDetector.active) record.startedAtReal = performance.now();
+    this.#started.add(record);
     this.#channel.send(record, startEvent(this.#config.clock.now()));
     // An onStart callback may have canceled it: then its slot is already given back.
     if (stateOf(record) !== TaskState.STARTED) return;

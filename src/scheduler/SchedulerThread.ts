@@ -121,7 +121,7 @@ export class SchedulerThread {
           warnings$: observation.warnings$,
           now: () => resolved.clock.now(),
           counts: () => ({
-            queued: store.registry.liveCount - store.runningCount,
+            queued: store.queuedCount,
             running: store.runningCount,
             submitted: store.counters.submitted,
             finished: store.counters.finished(),
@@ -179,7 +179,7 @@ export class SchedulerThread {
     return this.#store.runningCount;
   }
 
-  /** How many tasks wait SCHEDULED for a slot, as last reported by the thread. */
+  /** How many tasks wait to start (SUBMITTED or SCHEDULED), as last reported by the thread. */
   get queuedCount(): number {
     return this.#store.queuedCount;
   }

@@ -12,6 +12,7 @@ import {
   assertWholeNumber,
   describeValue,
 } from '../validate.js';
+import { SLOWEST_KEPT } from './retention/FinishedStore.js';
 import { slowestTasks } from './slowestTasks.js';
 import type { LiveRecord, TaskRegistry } from './TaskRegistry.js';
 
@@ -44,6 +45,8 @@ export interface TaskRecords {
   readonly registry: TaskRegistry<LiveRecord>;
   liveInfo(id: string): TaskInfo | undefined;
   liveInfos(): TaskInfo[];
+  /** The STARTED tasks' info, run time to now: without touching the queued ones. */
+  runningInfos(): TaskInfo[];
 }
 
 /** Asserts an AsyncTask or a SyncTask. */
@@ -120,11 +123,17 @@ export function slowestOf(records: TaskRecords, n: number, options: SlowestOptio
   assertOptionsObject(options, 'options');
   const { running } = options;
   const { registry } = records;
-  const live = running === false ? [] : records.liveInfos().filter((i) => i.state === 'STARTED');
-  const finished =
-    running === true
-      ? []
-      : [...registry.slowestEver(), ...[...registry.finishedRecords()].map((r) => r.info)];
+  // Called often (a dashboard asks 10 times a second): it must not scale with the queue.
+  const live = running === false ? [] : records.runningInfos();
+  let finished: readonly TaskInfo[] = [];
+  if (running !== true) {
+    // The keeper holds the slowest SLOWEST_KEPT finished tasks ever (all of them while fewer
+    // finished): for n up to that it alone is exact, without sorting the retained records.
+    finished =
+      n <= SLOWEST_KEPT
+        ? registry.slowestEver()
+        : [...registry.slowestEver(), ...[...registry.finishedRecords()].map((r) => r.info)];
+  }
   return slowestTasks([...live, ...finished], n);
 }
 

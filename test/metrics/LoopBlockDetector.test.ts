@@ -1,6 +1,7 @@
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
+  createLoopLedger,
   LoopBlockDetector,
   type LoopBlockDetectorOptions,
 } from '../../src/metrics/LoopBlockDetector.js';
@@ -31,6 +32,7 @@ function createDetector(overrides: Partial<LoopBlockDetectorOptions> = {}) {
       return [];
     },
     report: (warning) => warnings.push(warning),
+    ledger: createLoopLedger(),
     ...overrides,
   });
   return { detector, warnings, sinces };

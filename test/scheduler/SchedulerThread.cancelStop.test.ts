@@ -85,8 +85,8 @@ describe('SchedulerThread', () => {
       const { scheduler } = harness('held', {}, { start: false });
       const id = scheduler.submitTask(laneTask('default'), 7);
       expect(scheduler.taskState(id)).toBe('SUBMITTED');
-      // The thread holds it too: it reports nothing further until start() or stop().
-      expect(scheduler.queuedCount).toBe(0);
+      // Held, it waits to start: queued (the thread reports nothing further until start()).
+      expect(scheduler.queuedCount).toBe(1);
       await scheduler.stop();
       expect(scheduler.taskInfo(id)).toMatchObject({ state: 'DONE', result: 7 });
     });

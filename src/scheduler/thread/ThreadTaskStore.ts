@@ -59,13 +59,15 @@ export class ThreadTaskStore {
 
   /** Totals since creation: submitted, and per final state. */
   readonly counters = new LaneCounters();
+  /** Every STARTED task: `slowest({ running })` reads these without touching the queue. */
+  readonly #started = new Set<ThreadTask>();
 
   /** How many tasks are STARTED, as last reported. */
   get runningCount(): number {
     return this.#running;
   }
 
-  /** How many tasks are SCHEDULED, as last reported. */
+  /** How many tasks wait to start (SUBMITTED or SCHEDULED), as last reported. */
   get queuedCount(): number {
     return this.#queued;
   }
@@ -136,6 +138,11 @@ export class ThreadTaskStore {
     return record === undefined ? undefined : this.#current(record);
   }
 
+  /** Every STARTED task's info, its run time to now. */
+  runningInfos(): TaskInfo[] {
+    return [...this.#started].map((record) => this.#current(record));
+  }
+
   /** Every live task's info, in submit order. */
   liveInfos(): TaskInfo[] {
     return [...this.registry.liveRecords()].map((record) => this.#current(record));
@@ -148,10 +155,16 @@ export class ThreadTaskStore {
 
   #enter(record: ThreadTask, to: TaskState, info: TaskInfo, failure?: Error): void {
     const from = record.state;
-    if (from === TaskState.STARTED) this.#running--;
-    if (from === TaskState.SCHEDULED) this.#queued--;
-    if (to === TaskState.STARTED) this.#running++;
-    if (to === TaskState.SCHEDULED) this.#queued++;
+    if (from === TaskState.STARTED) {
+      this.#running--;
+      this.#started.delete(record);
+    }
+    if (from === TaskState.SUBMITTED || from === TaskState.SCHEDULED) this.#queued--;
+    if (to === TaskState.STARTED) {
+      this.#running++;
+      this.#started.add(record);
+    }
+    if (to === TaskState.SUBMITTED || to === TaskState.SCHEDULED) this.#queued++;
     record.state = to;
     record.info = info;
     if (isFinished(to)) {
