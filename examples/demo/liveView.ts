@@ -107,7 +107,7 @@ export class LiveView {
     const lines = this.#lines();
     if (!this.#isTty) {
       const seconds = ((performance.now() - this.#startedAt) / 1000).toFixed(1);
-      for (const line of lines.slice(0, -1)) console.log(`[${seconds}s] ${line}`);
+      for (const line of lines) console.log(`[${seconds}s] ${line}`);
       return;
     }
     const columns = process.stdout.columns > 0 ? process.stdout.columns : Infinity;

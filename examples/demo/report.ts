@@ -53,10 +53,8 @@ export function warningSummary(warnings: readonly SchedulerWarning[]): string {
   if (warnings.length === 0) return '  none';
   const groups = new Map<string, { count: number; longestMs: number; first: SchedulerWarning }>();
   for (const warning of warnings) {
-    const suspects = [...new Set(warning.suspects.map((task) => task.name))];
-    const culprit =
-      warning.task?.name ?? (suspects.length > 0 ? `one of ${suspects.join(', ')}?` : 'no task');
-    const key = `${warning.lane}: ${culprit}`;
+    // Only a timed body is named; a sentinel-only block is not pinned on the tasks it saw.
+    const key = `${warning.lane}: ${warning.task?.name ?? 'not attributed to a task'}`;
     const group = groups.get(key);
     if (group === undefined)
       groups.set(key, { count: 1, longestMs: warning.blockedMs, first: warning });

@@ -33,6 +33,8 @@ const ALERTS_AT_MS = 2_500;
 /** ~200–400 ms of CPU per report on this kind of machine. */
 const REPORT_LIMIT = 2_500_000;
 const PING_LIMIT = 1_000;
+/** Back to back on 'normal': about 4 s of CPU, so the demo ends well within 20 s. */
+const NORMAL_REPORTS = 10;
 
 /** Every submitted task's id, per lane name. */
 export type SubmittedIds = Map<string, string[]>;
@@ -69,7 +71,8 @@ export async function submitWorkload(lanes: DemoLanes): Promise<SubmittedIds> {
     ...Array.from({ length: 2 }, () => () => main.submitTask(runawayParser)),
   ];
   for (const submit of shuffled(burst)) track(main, submit());
-  for (let i = 0; i < 14; i++) track(normal, normal.submitTask(cpuReport, REPORT_LIMIT));
+  for (let i = 0; i < NORMAL_REPORTS; i++)
+    track(normal, normal.submitTask(cpuReport, REPORT_LIMIT));
 
   const startedAt = performance.now();
   let blocked = false;
