@@ -1,16 +1,19 @@
 /**
- * The XState inspector on a scheduler: a local relay, a live view filtered to a sample of the
- * task actors, and a recording of every event, replayed at the end.
+ * The XState inspector on two schedulers, an AsyncScheduler and a SchedulerThread: a local
+ * relay, a live view filtered to a sample of the task actors, and a recording of every event,
+ * replayed at the end (then deleted).
  *
  * Run with `npx tsx examples/inspector.ts`. To watch in the Stately viewer (online), open the
  * relay's page (printed below) while it runs; here a local receiver stands in for that page.
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { rm } from 'node:fs/promises';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createWebSocketInspector, createWebSocketReceiver } from '@statelyai/inspect';
+import type { InspectionEvent } from 'xstate';
 import { createInspectorServer } from '@statelyai/inspect/server';
 import {
   AsyncScheduler,
@@ -18,10 +21,15 @@ import {
   createInspectionRecorder,
   filterInspection,
   replayInspection,
+  SchedulerThread,
 } from '../src/index.js';
 
 const TASKS = 200;
+const THREAD_TASKS = 100;
 const SHOW_ONE_TASK_IN = 20;
+const LANES = 2;
+/** Module with the SchedulerThread's task bodies: they run in its thread, so by reference. */
+const CPU_MODULE = new URL('./tasks/cpu.mjs', import.meta.url);
 /** A pseudo-actor the inspector announces, to know when the receiver gets events. */
 const CONNECTION_CHECK = 'connection-check';
 
@@ -47,8 +55,9 @@ console.log(`relay on ${url} (viewer page: http://localhost:${port}, needs state
 // ── A receiver: what the viewer page would get, counted per kind of actor ─────────────────
 const kindOf = new Map<string, string>(); // session id → kind
 const eventsPerKind = new Map<string, number>();
-let laneStopped: () => void = () => undefined;
-const allReceived = new Promise<void>((resolve) => (laneStopped = resolve));
+let lanesStopped = 0;
+let allLanesStopped: () => void = () => undefined;
+const allReceived = new Promise<void>((resolve) => (allLanesStopped = resolve));
 let connected: () => void = () => undefined;
 const receiverConnected = new Promise<void>((resolve) => (connected = resolve));
 createWebSocketReceiver({ server: url }).subscribe((event) => {
@@ -62,7 +71,9 @@ createWebSocketReceiver({ server: url }).subscribe((event) => {
   const kind = kindOf.get(event.sessionId) ?? 'other';
   eventsPerKind.set(kind, (eventsPerKind.get(kind) ?? 0) + 1);
   const value = (event as { snapshot?: { value?: unknown } }).snapshot?.value;
-  if (kind === 'lane supervisor' && value === 'stopped') laneStopped();
+  if (kind === 'lane supervisor' && value === 'stopped' && ++lanesStopped === LANES) {
+    allLanesStopped();
+  }
 });
 
 // ── The inspector, a filter for the live view, and a recorder for everything ──────────────
@@ -71,29 +82,43 @@ inspector.actor(CONNECTION_CHECK); // the relay passes it on once both ends are 
 await receiverConnected;
 const recordingPath = join(tmpdir(), `inspection-${process.pid}.jsonl`);
 const recorder = createInspectionRecorder(recordingPath);
-const live = filterInspection((event) => inspector.inspect.next?.(event), {
-  sampleEvery: SHOW_ONE_TASK_IN, // 1 task actor in 20, each with its whole history
-  filter: (event) => event.type !== '@xstate.microstep', // the viewer ignores these anyway
-});
-
-const scheduler = new AsyncScheduler({
-  name: 'inspected',
-  concurrency: 8,
-  inspect: (event) => {
+/** One filter per scheduler (its sample count is its own), and the recorder for all. */
+const inspectLive = () => {
+  const live = filterInspection(inspector.inspect, {
+    sampleEvery: SHOW_ONE_TASK_IN, // 1 task actor in 20, each with its whole history
+    // and the supervisor's events about those 20 only (the default: supervisorEvents 'selected')
+    filter: (event) => event.type !== '@xstate.microstep', // the viewer ignores these anyway
+  });
+  return (event: InspectionEvent) => {
     live(event);
     recorder.inspect(event);
-  },
-});
+  };
+};
+
+const scheduler = new AsyncScheduler({ name: 'inspected', concurrency: 8, inspect: inspectLive() });
+// A lane in its own thread: its events come to the main thread, session ids under `primes#1/`.
+const primes = new SchedulerThread('primes', { concurrency: 2, inspect: inspectLive() });
 scheduler.start();
+primes.start();
 
 const resize = new AsyncTask('resize', async ({ args: [ms], signal }) => {
   await sleep(ms as number, undefined, { signal });
   return ms;
 });
+const countPrimes = new AsyncTask<[limit: number], number>('count-primes', {
+  module: CPU_MODULE,
+  export: 'countPrimes',
+});
 const ids = Array.from({ length: TASKS }, (_, i) => scheduler.submitTask(resize, 1 + (i % 5)));
-await Promise.all(ids.map((id) => scheduler.waitTask(id)));
-await scheduler.stop();
-await allReceived; // the lane's last snapshot: everything before it has arrived too
+const threadIds = Array.from({ length: THREAD_TASKS }, (_, i) =>
+  primes.submitTask(countPrimes, 1_000 + i * 100),
+);
+await Promise.all([
+  ...ids.map((id) => scheduler.waitTask(id)),
+  ...threadIds.map((id) => primes.waitTask(id)),
+]);
+await Promise.all([scheduler.stop(), primes.stop()]);
+await allReceived; // the lanes' last snapshots: everything before them has arrived too
 await recorder.close();
 
 // ── Offline: replay the recording (into a counter here; an inspector's `inspect` works too) ──
@@ -104,11 +129,11 @@ const replayed = await replayInspection(recordingPath, (event) => {
 });
 
 console.log(`live, through the relay: events per actor kind`, Object.fromEntries(eventsPerKind));
-console.log(
-  `live task actors shown: ${[...kindOf.values()].filter((k) => k === 'task').length} of ${TASKS}`,
-);
+const shown = [...kindOf.values()].filter((kind) => kind === 'task').length;
+console.log(`live task actors shown: ${shown} of ${TASKS + THREAD_TASKS}`);
 console.log(`recorded ${recorder.count} events to ${recordingPath}`);
 console.log(`replayed ${replayed} events, of ${replayedTasks.size} task actors`);
+await rm(recordingPath); // about 5 KB a task: do not leave it behind
 
 // ── Close everything, so the process exits by itself ──────────────────────────────────────
 inspector.stop();

@@ -7,10 +7,22 @@ import {
   type InspectionNext,
 } from '../scheduler/inspectionObserver.js';
 import type { InspectionObserver } from '../scheduler/schedulerOptions.js';
-import { assertOptionalFunction, assertOptionsObject, assertWholeNumber } from '../validate.js';
-import { ActorSelections } from './ActorSelections.js';
-import { toNameMatcher, type NameMatcher, type TaskNameFilter } from './taskNameFilter.js';
+import {
+  assertOptionalFunction,
+  assertOptionsObject,
+  assertWholeNumber,
+  describeValue,
+} from '../validate.js';
+import { ActorTable, isLive } from './ActorTable.js';
 import { reportOncePerMessage } from './reportOncePerMessage.js';
+import { SupervisorMacrosteps } from './SupervisorMacrosteps.js';
+import { toNameMatcher, type NameMatcher, type TaskNameFilter } from './taskNameFilter.js';
+import { ThreadGenerations } from './ThreadGenerations.js';
+
+/** Which of a lane supervisor's events {@link filterInspection} forwards. */
+export type SupervisorEvents = 'selected' | 'all';
+
+const SUPERVISOR_EVENTS: readonly SupervisorEvents[] = ['selected', 'all'];
 
 /** Which inspection events {@link filterInspection} forwards. */
 export interface FilterInspectionOptions {
@@ -29,6 +41,17 @@ export interface FilterInspectionOptions {
    */
   taskName?: TaskNameFilter;
   /**
+   * Which events of the lane supervisors pass: `'selected'`, all but those about the task
+   * actors that `sampleEvery` and `taskName` dropped; `'all'`, every one.
+   * @remarks A supervisor hears of each task that ends (`xstate.done.actor.task`) and reports
+   * that as about 4 events of its own (the event, its action, microstep and snapshot): more
+   * than the task actors kept when few are. With `'selected'` the whole macrostep caused by a
+   * dropped task's event is dropped; the supervisor's other events (its creation, `lane.start`,
+   * `lane.stop`, …) pass. With `'all'` its snapshots count every task that ended.
+   * @default 'selected'
+   */
+  supervisorEvents?: SupervisorEvents;
+  /**
    * A last say on every event that the other options kept, task actor or not.
    * @remarks If it throws, the event is dropped and the error goes to `onError`.
    * @default keep every event
@@ -43,12 +66,27 @@ export interface FilterInspectionOptions {
   onError?: (error: SchedulerError) => void;
 }
 
-const OPTION_NAMES: ReadonlySet<string> = new Set(['sampleEvery', 'taskName', 'filter', 'onError']);
+const OPTION_NAMES: ReadonlySet<string> = new Set([
+  'sampleEvery',
+  'taskName',
+  'supervisorEvents',
+  'filter',
+  'onError',
+]);
+
+/** What a filter decided about one task actor. */
+interface ActorSelection {
+  /** Whether its events pass; `undefined` while the filter waits for the task's name. */
+  selected: boolean | undefined;
+  /** Its creation event, held while `selected` is undecided. */
+  held: InspectionEvent | undefined;
+}
 
 /** The fields of an inspection event the filter reads (live actors and wire data alike). */
 interface EventFields {
   readonly type: string;
-  readonly actorRef?: { readonly id?: unknown } | null;
+  readonly actorRef?: { readonly id?: unknown; readonly sessionId?: unknown } | null;
+  readonly sourceRef?: { readonly id?: unknown } | null;
   readonly event?: { readonly type?: unknown; readonly input?: { readonly name?: unknown } };
   readonly snapshot?: { readonly status?: unknown } | null;
 }
@@ -76,7 +114,10 @@ export class InspectionFilter {
   readonly #matchName: NameMatcher | undefined;
   readonly #filter: ((event: InspectionEvent) => boolean) | undefined;
   readonly #report: (error: SchedulerError) => void;
-  readonly #selections = new ActorSelections();
+  /** Undefined with `supervisorEvents: 'all'`. */
+  readonly #macrosteps: SupervisorMacrosteps | undefined;
+  readonly #selections = new ActorTable<ActorSelection>();
+  readonly #generations = new ThreadGenerations();
   /** Task actors counted for sampling so far. */
   #counted = 0;
 
@@ -92,8 +133,13 @@ export class InspectionFilter {
     for (const key of Object.keys(given)) {
       if (!OPTION_NAMES.has(key)) throw new TypeError(`Unknown filterInspection option \`${key}\``);
     }
-    const { sampleEvery = 1, taskName, filter, onError } = given;
+    const { sampleEvery = 1, taskName, supervisorEvents = 'selected', filter, onError } = given;
     assertWholeNumber(sampleEvery, 'sampleEvery', { min: 1 });
+    if (!SUPERVISOR_EVENTS.includes(supervisorEvents)) {
+      throw new TypeError(
+        `Expected \`supervisorEvents\` to be "selected" or "all", got ${describeValue(supervisorEvents)}`,
+      );
+    }
     assertOptionalFunction(filter, 'filter');
     assertOptionalFunction(onError, 'onError');
     this.#forward = toInspectionNext(observer);
@@ -101,6 +147,7 @@ export class InspectionFilter {
     this.#matchName = toNameMatcher(taskName);
     this.#filter = filter;
     this.#report = guardReport(onError);
+    this.#macrosteps = supervisorEvents === 'all' ? undefined : new SupervisorMacrosteps();
   }
 
   /** Task actors whose selection is held (0 once all that were seen have finished). */
@@ -108,13 +155,44 @@ export class InspectionFilter {
     return this.#selections.size;
   }
 
+  /** Supervisors whose pending macrosteps are held (0 once all that were seen have stopped). */
+  get trackedSupervisors(): number {
+    return this.#macrosteps?.size ?? 0;
+  }
+
   #next(event: InspectionEvent): void {
     const fields = event as unknown as EventFields;
     const ref = fields.actorRef;
-    if (typeof ref !== 'object' || ref === null || ref.id !== TASK_ACTOR_ID) {
+    if (typeof ref !== 'object' || ref === null) {
       this.#pass(event);
       return;
     }
+    if (!isLive(ref) && typeof ref.sessionId === 'string') {
+      this.#forgetReplacedThread(ref.sessionId);
+    }
+    if (ref.id === TASK_ACTOR_ID) this.#nextOfTask(event, fields, ref);
+    else if (this.#macrosteps === undefined || this.#macrosteps.keeps(ref, fields, this.#dropped)) {
+      this.#pass(event);
+    }
+  }
+
+  /** Whether an event from `source` is about a task actor that is not shown. */
+  readonly #dropped = (source: object): boolean =>
+    (source as { id?: unknown }).id === TASK_ACTOR_ID &&
+    this.#selections.get(source)?.selected !== true;
+
+  /**
+   * Forgets what is held about the actors of a lane thread that was replaced: a crashed one
+   * never sends their last events.
+   */
+  #forgetReplacedThread(sessionId: string): void {
+    const replaced = this.#generations.replaced(sessionId);
+    if (replaced === undefined) return;
+    this.#selections.deleteSessions(replaced);
+    this.#macrosteps?.deleteSessions(replaced);
+  }
+
+  #nextOfTask(event: InspectionEvent, fields: EventFields, ref: object): void {
     let selection = this.#selections.get(ref);
     if (selection === undefined) {
       selection = { selected: undefined, held: undefined };
@@ -199,18 +277,22 @@ function guardReport(
  *
  * @remarks An inspector needs about 9 events per task; with thousands of tasks a viewer
  * drowns, and each event costs throughput. Whole actors are kept or dropped, chosen when each
- * is created, so a kept actor's history is complete. Events of other actors (the lane
- * supervisors) always pass `sampleEvery` and `taskName`; only `filter` may drop them.
+ * is created, so a kept actor's history is complete. A lane supervisor's events about a
+ * dropped task (the macrostep its `xstate.done.actor.task` causes) are dropped with it, unless
+ * `supervisorEvents` is `'all'`; the supervisor's other events pass, and only `filter` may
+ * drop them.
  *
  * It works on live events and on those of a SchedulerThread, whose actor references are data.
  * A predicate or the observer that throws is reported to `onError`, and inspection goes on.
- * Memory is bounded: an actor is forgotten once its final snapshot passes.
+ * Memory is bounded: an actor is forgotten once its final snapshot passes; the actors of a
+ * lane thread that crashed, once the events of its replacement (session prefix `<lane>#<n>/`,
+ * n greater) arrive; and past 100,000 actors known as data, the oldest.
  *
  * @param observer - where kept events go: a function or an observer with `next`, e.g.
  * `createWebSocketInspector(…).inspect`.
  * @returns an observer (a function) for a scheduler's `inspect` option. Give each scheduler its own: the
  * count behind `sampleEvery` is per filter.
- * @throws TypeError/RangeError for a bad observer or option.
+ * @throws TypeError/RangeError for a bad observer or option (an unknown one included).
  *
  * @example
  * ```ts

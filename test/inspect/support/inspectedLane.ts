@@ -1,4 +1,4 @@
-import { createActor, createMachine, type InspectionEvent } from 'xstate';
+import { createActor, setup, type InspectionEvent } from 'xstate';
 import { TASK_ACTOR_ID, TASK_DONE_EVENT } from '../../../src/machines/laneMachine.js';
 import {
   doneEvent,
@@ -29,8 +29,29 @@ function createTaskActor(
   });
 }
 
+/** Sent to the supervisor: runs `finish` inside its macrostep (as a lane starts a task). */
+interface SupervisorRunEvent {
+  readonly type: 'test.run';
+  readonly run: () => void;
+}
+
+/**
+ * A supervisor as the lane's: an action on each task's done event. `test.run` runs a function
+ * inside its own macrostep, so a task can end while it is busy (the done event then waits).
+ */
 function createSupervisor(lane: string, inspect: InspectionObserver) {
-  const machine = createMachine({ id: 'lane', on: { [TASK_DONE_EVENT]: {} } });
+  const machine = setup({
+    types: { events: {} as SupervisorRunEvent | { type: typeof TASK_DONE_EVENT } },
+    actions: {
+      releaseSlot: () => undefined,
+      run: ({ event }) => {
+        if (event.type === 'test.run') event.run();
+      },
+    },
+  }).createMachine({
+    id: 'lane',
+    on: { [TASK_DONE_EVENT]: { actions: 'releaseSlot' }, 'test.run': { actions: 'run' } },
+  });
   return createActor(machine, { id: `lane:${lane}`, inspect });
 }
 
@@ -57,6 +78,10 @@ export function createInspectedLane(inspect: InspectionObserver, lane = 'test') 
       actor.send(startEvent(AT));
       actor.send(doneEvent(AT, result));
     },
+    /** Runs `run` inside a macrostep of the supervisor. */
+    insideSupervisor(run: () => void): void {
+      supervisor.send({ type: 'test.run', run });
+    },
     /** A whole lifecycle: created, submitted … DONE. */
     run(name: string | undefined, result: unknown = null): LaneTaskActor {
       const actor = this.submit(name);
@@ -78,6 +103,11 @@ export function asWireData(
 /** The session id of the actor an event is about. */
 export function sessionOf(event: InspectionEvent): string {
   return event.actorRef.sessionId;
+}
+
+/** Whether an event is about a lane supervisor. */
+export function isSupervisorEvent(event: InspectionEvent): boolean {
+  return (event.actorRef as { id?: string }).id?.startsWith('lane:') === true;
 }
 
 /** Whether an event is about a task actor. */
