@@ -14,9 +14,13 @@ import type {
 } from './executor.js';
 import { moduleHref } from './loadTaskModule.js';
 import { RestartTracker, type RestartPolicy } from './restartPolicy.js';
-import type { FromThreadMessage, RunMessage } from './threadMessages.js';
+import { RecentModules } from './RecentModules.js';
+import type { FromThreadMessage, RunMessage, ToThreadMessage } from './threadMessages.js';
 
 const DEFAULT_EXPORT = 'default';
+
+/** How many recently run task modules a fresh thread loads before its first task. */
+const PRELOADED_MODULES = 16;
 
 /**
  * The executor thread's entry: compiled JavaScript beside this file in `dist/`. Running from
@@ -111,6 +115,8 @@ export class WorkerPool implements TaskExecutor {
   #failing = 0;
   /** Threads that died unexpectedly (each is restarted). */
   #crashes = 0;
+  /** What a fresh thread loads before its first task. */
+  readonly #recentModules = new RecentModules(PRELOADED_MODULES);
   #closed = false;
 
   constructor(options: WorkerPoolOptions) {
@@ -183,6 +189,10 @@ export class WorkerPool implements TaskExecutor {
       args: job.args,
     };
     slot.worker.postMessage(message);
+    // The spare takes over when this run is stopped: it should not start it cold.
+    if (this.#recentModules.note(message.moduleHref)) {
+      this.#preload(this.#spare, [message.moduleHref]);
+    }
     return {
       abort: () => {
         if (slot.run === run) this.#replace(slot);
@@ -243,6 +253,7 @@ export class WorkerPool implements TaskExecutor {
   #onMessage(slot: Slot, message: FromThreadMessage): void {
     if (message.type === 'ready') {
       slot.state = 'idle';
+      this.#preload(slot, this.#recentModules.list());
       if (this.#degraded !== undefined) {
         this.#degraded = undefined;
         this.#options.events.recovered();
@@ -308,6 +319,12 @@ export class WorkerPool implements TaskExecutor {
     queueMicrotask(() => {
       this.#options.events.slotFree();
     });
+  }
+
+  #preload(slot: Slot, moduleHrefs: string[]): void {
+    if (moduleHrefs.length === 0 || slot.worker === undefined) return;
+    const message: ToThreadMessage = { type: 'preload', moduleHrefs };
+    slot.worker.postMessage(message);
   }
 
   #onExit(slot: Slot, exitCode: number): void {

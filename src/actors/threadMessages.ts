@@ -18,6 +18,15 @@ export interface RunMessage {
   readonly args: readonly unknown[];
 }
 
+/**
+ * Main → thread: load these task modules now, before a task needs them (a spare thread warms up
+ * with what the pool ran lately). A module that fails to load fails the task that runs it later.
+ */
+export interface PreloadMessage {
+  readonly type: 'preload';
+  readonly moduleHrefs: readonly string[];
+}
+
 /** Thread → main: the thread has loaded and takes work. */
 export interface ReadyMessage {
   readonly type: 'ready';
@@ -42,6 +51,6 @@ export interface FailMessage {
 }
 
 /** Everything the main side sends. */
-export type ToThreadMessage = RunMessage;
+export type ToThreadMessage = RunMessage | PreloadMessage;
 /** Everything a thread sends. */
 export type FromThreadMessage = ReadyMessage | DoneMessage | FailMessage;

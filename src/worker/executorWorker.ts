@@ -91,7 +91,17 @@ async function run(message: RunMessage): Promise<void> {
   }
 }
 
+/** A module that fails to preload is not an error yet: the task that runs it reports it. */
+function leaveForTheRun(): void {
+  // The import is tried again (and its error reported) when a task needs the module.
+}
+
 port.on('message', (message: ToThreadMessage) => {
+  if (message.type === 'preload') {
+    // Node's module cache keeps them: the first run's `import()` then resolves at once.
+    for (const href of message.moduleHrefs) import(href).catch(leaveForTheRun);
+    return;
+  }
   void run(message);
 });
 post({ type: 'ready' });
