@@ -62,6 +62,10 @@ export interface PooledExecutor extends TaskExecutor {
 export interface ExecutorHealth {
   readonly restarts: number;
   readonly degraded: boolean;
+  /** Event-loop busy time of its working threads since it started, ms (summed over threads). */
+  readonly activeMs: number;
+  /** Event-loop idle time of its working threads since it started, ms. */
+  readonly idleMs: number;
 }
 
 /** What a lane tells a pooled executor's factory to call. */
@@ -71,3 +75,11 @@ export interface PooledExecutorEvents {
   /** Something the lane's `errors$` should carry (a crash, degraded, recovered). */
   report(error: import('../errors.js').SchedulerError): void;
 }
+
+/** The health of an executor that has not started a thread yet. */
+export const UNSTARTED_EXECUTOR_HEALTH: ExecutorHealth = Object.freeze({
+  restarts: 0,
+  degraded: false,
+  activeMs: 0,
+  idleMs: 0,
+});

@@ -15,6 +15,7 @@ import type {
 import { moduleHref } from './loadTaskModule.js';
 import { RestartTracker, type RestartPolicy } from './restartPolicy.js';
 import { RecentModules } from './RecentModules.js';
+import { ThreadBusyTime } from './ThreadBusyTime.js';
 import type { FromThreadMessage, RunMessage, ToThreadMessage } from './threadMessages.js';
 
 const DEFAULT_EXPORT = 'default';
@@ -115,6 +116,8 @@ export class WorkerPool implements TaskExecutor {
   #failing = 0;
   /** Threads that died unexpectedly (each is restarted). */
   #crashes = 0;
+  /** How busy the working threads (not the spare) have been. */
+  readonly #busyTime = new ThreadBusyTime();
   /** What a fresh thread loads before its first task. */
   readonly #recentModules = new RecentModules(PRELOADED_MODULES);
   #closed = false;
@@ -136,7 +139,11 @@ export class WorkerPool implements TaskExecutor {
 
   /** Threads restarted after a crash so far, and whether the pool is degraded now. */
   health(): ExecutorHealth {
-    return { restarts: this.#crashes, degraded: this.#degraded !== undefined };
+    return {
+      restarts: this.#crashes,
+      degraded: this.#degraded !== undefined,
+      ...this.#busyTime.total(),
+    };
   }
 
   /**
@@ -209,7 +216,10 @@ export class WorkerPool implements TaskExecutor {
       slot.restartTimer = undefined;
       slot.state = 'closed';
       slot.run = undefined;
-      if (slot.worker !== undefined) exits.push(slot.worker.terminate());
+      if (slot.worker !== undefined) {
+        this.#busyTime.retire(slot.worker);
+        exits.push(slot.worker.terminate());
+      }
       slot.worker = undefined;
     }
     await Promise.all([...exits, ...this.#terminating]);
@@ -235,6 +245,7 @@ export class WorkerPool implements TaskExecutor {
     slot.state = 'starting';
     slot.lastError = undefined;
     this.#owner.set(worker, slot);
+    if (slot !== this.#spare) this.#busyTime.join(worker);
     worker.on('message', (message: FromThreadMessage) => {
       const owner = this.#owner.get(worker);
       if (owner !== undefined) this.#onMessage(owner, message);
@@ -291,6 +302,7 @@ export class WorkerPool implements TaskExecutor {
     const worker = slot.worker;
     slot.run = undefined;
     slot.worker = undefined;
+    if (worker !== undefined) this.#busyTime.retire(worker);
     const terminated = worker === undefined ? Promise.resolve(0) : worker.terminate();
     if (worker !== undefined) {
       this.#owner.delete(worker);
@@ -308,6 +320,7 @@ export class WorkerPool implements TaskExecutor {
     slot.state = 'idle';
     slot.lastError = undefined;
     this.#owner.set(spareWorker, slot);
+    this.#busyTime.join(spareWorker);
     spare.worker = undefined;
     spare.state = 'starting';
     void terminated.then(() => {
@@ -328,6 +341,7 @@ export class WorkerPool implements TaskExecutor {
   }
 
   #onExit(slot: Slot, exitCode: number): void {
+    if (slot.worker !== undefined) this.#busyTime.retire(slot.worker);
     slot.worker = undefined;
     if (this.#closed) return;
     const run = slot.run;

@@ -106,6 +106,12 @@ const METRICS: readonly MetricSpec[] = [
     read: fromSample((m) => m.eventLoop.utilization),
   },
   {
+    name: 'executor_utilization_ratio',
+    help: 'Share of the last window the SyncTask executor threads were busy (0-1, averaged).',
+    type: 'gauge',
+    read: fromSample((m) => m.threads.executorUtilization),
+  },
+  {
     name: 'executor_restarts_total',
     help: 'Executor threads (SyncTask) restarted after a crash, since the scheduler was created.',
     type: 'counter',

@@ -10,6 +10,17 @@ import type { LaneKind, LaneMetrics, SchedulerWarning } from './types.js';
 export const DEFAULT_METRICS_INTERVAL_MS = 1_000;
 const MS_PER_SECOND = 1_000;
 
+/** A lane's threads as its source reads them: totals since the lane was created. */
+export interface LaneThreadsSample {
+  readonly executorRestarts: number;
+  readonly laneRestarts: number;
+  readonly degraded: boolean;
+  /** Event-loop busy time of the executor threads, ms, summed over threads. */
+  readonly executorActiveMs: number;
+  /** Event-loop idle time of the executor threads, ms. */
+  readonly executorIdleMs: number;
+}
+
 /** What one lane offers its `metrics$` stream. */
 export interface LaneMetricsSource {
   readonly lane: string;
@@ -25,7 +36,7 @@ export interface LaneMetricsSource {
     readonly submitted: number;
     readonly finished: Readonly<Record<FinalTaskState, number>>;
   };
-  threads(): LaneMetrics['threads'];
+  threads(): LaneThreadsSample;
   readonly loop: LoopMonitor;
 }
 
@@ -37,6 +48,9 @@ class MetricsWindow {
   blockedCount = 0;
   blockedMaxMs = 0;
   startedAt = performance.now();
+  /** The executor threads' busy and idle totals at the window's start. */
+  executorActiveMs = 0;
+  executorIdleMs = 0;
 
   onTransition(transition: TaskTransition): void {
     if (transition.to === TaskState.STARTED) {
@@ -50,6 +64,22 @@ class MetricsWindow {
   onWarning(warning: SchedulerWarning): void {
     this.blockedCount++;
     this.blockedMaxMs = Math.max(this.blockedMaxMs, warning.blockedMs);
+  }
+
+  /** The threads' figures; the executors' utilization is over the window (0 when idle time is unknown). */
+  #threads(sample: LaneThreadsSample): LaneMetrics['threads'] {
+    const activeMs = sample.executorActiveMs - this.executorActiveMs;
+    const idleMs = sample.executorIdleMs - this.executorIdleMs;
+    this.executorActiveMs = sample.executorActiveMs;
+    this.executorIdleMs = sample.executorIdleMs;
+    // A crashed thread's share is lost from the totals: a sum that went down means no reading.
+    const busy = activeMs > 0 && idleMs >= 0 ? activeMs / (activeMs + idleMs) : 0;
+    return Object.freeze({
+      executorRestarts: sample.executorRestarts,
+      laneRestarts: sample.laneRestarts,
+      degraded: sample.degraded,
+      executorUtilization: Math.min(1, busy),
+    });
   }
 
   /** The window's figures; a new window starts. */
@@ -71,7 +101,7 @@ class MetricsWindow {
       waitMs: this.waits.take(),
       runMs: this.runs.take(),
       eventLoop: Object.freeze({ delayMs: loop.delayMs, utilization: loop.utilization }),
-      threads: Object.freeze({ ...source.threads() }),
+      threads: this.#threads(source.threads()),
       blocked: Object.freeze({ count: this.blockedCount, maxMs: this.blockedMaxMs }),
     };
     this.finished = 0;

@@ -58,6 +58,11 @@ export interface LaneMetrics {
     readonly laneRestarts: number;
     /** True while the executor is degraded (past its restart limit). */
     readonly degraded: boolean;
+    /**
+     * Share of the window the executor threads (SyncTask) were busy, 0–1, averaged over them
+     * (`worker.performance.eventLoopUtilization()`); 0 before the first SyncTask.
+     */
+    readonly executorUtilization: number;
   };
   /** Loop-blocked warnings in the window, and the longest block, ms. */
   readonly blocked: { readonly count: number; readonly maxMs: number };

@@ -93,6 +93,8 @@ export class AsyncScheduler {
               executorRestarts: health.restarts,
               laneRestarts: 0,
               degraded: health.degraded,
+              executorActiveMs: health.activeMs,
+              executorIdleMs: health.idleMs,
             };
           },
           loop: createLoopMonitor(),

@@ -1,10 +1,11 @@
 import { createActor, type Actor, type InspectionEvent, type Observer } from 'xstate';
-import type {
-  ExecutionSink,
-  ExecutorHealth,
-  PooledExecutor,
-  PooledExecutorEvents,
-  TaskExecutor,
+import {
+  UNSTARTED_EXECUTOR_HEALTH,
+  type ExecutionSink,
+  type ExecutorHealth,
+  type PooledExecutor,
+  type PooledExecutorEvents,
+  type TaskExecutor,
 } from '../actors/executor.js';
 import type { Clock, TimerHandle } from '../clock.js';
 import {
@@ -239,7 +240,7 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
 
   /** How the executor threads have fared (none started yet: healthy, no restarts). */
   executorHealth(): ExecutorHealth {
-    return this.#syncExecutor?.health() ?? { restarts: 0, degraded: false };
+    return this.#syncExecutor?.health() ?? UNSTARTED_EXECUTOR_HEALTH;
   }
 
   /** Starts running: held tasks are scheduled. Idempotent. */

@@ -62,6 +62,7 @@ describe('serveDashboard', () => {
           'async_scheduler_event_loop_delay_seconds',
           'async_scheduler_event_loop_utilization_ratio',
           'async_scheduler_executor_restarts_total',
+          'async_scheduler_executor_utilization_ratio',
           'async_scheduler_lane_restarts_total',
           'async_scheduler_executor_degraded',
           'async_scheduler_warnings_total',

@@ -15,7 +15,7 @@ import {
   enabledLoopDelayMonitors,
 } from '../support/loopDelayRecorder.js';
 import { runToExit } from '../support/runToExit.js';
-import { useSyncHarness, workTask } from '../support/syncTasks.js';
+import { Signals, useSyncHarness, workTask } from '../support/syncTasks.js';
 
 vi.mock('node:perf_hooks', async (importOriginal) =>
   (await import('../support/loopDelayRecorder.js')).recordingPerfHooks(await importOriginal()),
@@ -70,7 +70,7 @@ describe('AsyncScheduler', () => {
         throughputPerSec: 0,
         waitMs: EMPTY_PERCENTILES,
         runMs: EMPTY_PERCENTILES,
-        threads: { executorRestarts: 0, laneRestarts: 0, degraded: false },
+        threads: { executorRestarts: 0, laneRestarts: 0, degraded: false, executorUtilization: 0 },
         blocked: { count: 0, maxMs: 0 },
       });
       expect(sample.windowMs).toBeGreaterThan(0);
@@ -298,8 +298,31 @@ describe('AsyncScheduler', () => {
         const degraded = firstValueFrom(scheduler.metrics$.pipe(filter((m) => m.threads.degraded)));
         const crashes = [0, 1].map(() => scheduler.submitTask(workTask('exitProcess')));
         const sample = await degraded;
-        expect(sample.threads).toEqual({ executorRestarts: 2, laneRestarts: 0, degraded: true });
+        expect(sample.threads).toMatchObject({
+          executorRestarts: 2,
+          laneRestarts: 0,
+          degraded: true,
+        });
         for (const id of crashes) expect((await scheduler.waitTask(id)).state).toBe('FAILED');
+      });
+    });
+
+    describe('executor utilization', () => {
+      const syncHarness = useSyncHarness();
+
+      it('shows the SyncTask threads busy while they spin, and idle before any SyncTask', async () => {
+        const { scheduler } = syncHarness({ threads: 1, metricsIntervalMs: 50 });
+        const before = await firstValueFrom(scheduler.metrics$);
+        expect(before.threads.executorUtilization).toBe(0);
+        const signals = new Signals();
+        const busy = firstValueFrom(
+          scheduler.metrics$.pipe(filter((m) => m.threads.executorUtilization > 0.5)),
+        );
+        // 600 ms of spinning on the one thread: several windows of 50 ms are almost all busy.
+        const id = scheduler.submitTask(workTask('spin'), signals.buffer, 600);
+        const sample = await busy;
+        expect(sample.threads.executorUtilization).toBeLessThanOrEqual(1);
+        expect((await scheduler.waitTask(id)).state).toBe('DONE');
       });
     });
 

@@ -63,7 +63,7 @@ describe('SchedulerThread', () => {
         queued: 0,
         running: 0,
         finished: { DONE: 3, FAILED: 1, TIMED_OUT: 0, CANCELED: 0 },
-        threads: { executorRestarts: 0, laneRestarts: 0, degraded: false },
+        threads: { executorRestarts: 0, laneRestarts: 0, degraded: false, executorUtilization: 0 },
       });
       expect(Object.isFrozen(sample)).toBe(true);
       expect(Object.isFrozen(sample.eventLoop)).toBe(true);

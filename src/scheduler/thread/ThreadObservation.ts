@@ -1,6 +1,6 @@
 import type { EventLoopUtilization } from 'node:perf_hooks';
 import type { Worker } from 'node:worker_threads';
-import type { ExecutorHealth } from '../../actors/executor.js';
+import { UNSTARTED_EXECUTOR_HEALTH, type ExecutorHealth } from '../../actors/executor.js';
 import { SchedulerError, SchedulerErrorCode } from '../../errors.js';
 import {
   EMPTY_LOOP_SAMPLE,
@@ -9,6 +9,7 @@ import {
 } from '../../metrics/LoopMonitor.js';
 import { EMPTY_PERCENTILES } from '../../metrics/percentiles.js';
 import type { Percentiles, SchedulerWarning } from '../../metrics/types.js';
+import type { LaneThreadsSample } from '../../metrics/createMetricsStream.js';
 import { GuardedStream } from '../GuardedStream.js';
 import type {
   LoopSampleMessage,
@@ -41,9 +42,9 @@ export class ThreadObservation {
   #worker: Worker | undefined;
   #lastReading: EventLoopUtilization | undefined;
   #delayMs: Percentiles = EMPTY_PERCENTILES;
-  #executor: ExecutorHealth = { restarts: 0, degraded: false };
-  /** Executor restarts of threads that died with earlier lane threads. */
-  #pastExecutorRestarts = 0;
+  #executor: ExecutorHealth = UNSTARTED_EXECUTOR_HEALTH;
+  /** What the executors of earlier lane threads did before those threads went. */
+  #past = { restarts: 0, activeMs: 0, idleMs: 0 };
   #laneRestarts = 0;
 
   constructor(options: ThreadObservationOptions) {
@@ -98,11 +99,14 @@ export class ThreadObservation {
   };
 
   /** Thread restarts: the lane thread's own, and its executor threads' across lane threads. */
-  threads(): { executorRestarts: number; laneRestarts: number; degraded: boolean } {
+  threads(): LaneThreadsSample {
+    const executor = this.#executor;
     return {
-      executorRestarts: this.#pastExecutorRestarts + this.#executor.restarts,
+      executorRestarts: this.#past.restarts + executor.restarts,
       laneRestarts: this.#laneRestarts,
-      degraded: this.#executor.degraded,
+      degraded: executor.degraded,
+      executorActiveMs: this.#past.activeMs + executor.activeMs,
+      executorIdleMs: this.#past.idleMs + executor.idleMs,
     };
   }
 
@@ -118,8 +122,13 @@ export class ThreadObservation {
   detach(crashed: boolean): void {
     this.#worker = undefined;
     this.#lastReading = undefined;
-    this.#pastExecutorRestarts += this.#executor.restarts;
-    this.#executor = { restarts: 0, degraded: false };
+    const executor = this.#executor;
+    this.#past = {
+      restarts: this.#past.restarts + executor.restarts,
+      activeMs: this.#past.activeMs + executor.activeMs,
+      idleMs: this.#past.idleMs + executor.idleMs,
+    };
+    this.#executor = UNSTARTED_EXECUTOR_HEALTH;
     this.#delayMs = EMPTY_PERCENTILES;
     if (crashed) this.#laneRestarts++;
   }
