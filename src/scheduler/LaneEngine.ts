@@ -29,9 +29,8 @@ import {
 import { taskMachine } from '../machines/taskMachine.js';
 import { describeValue } from '../validate.js';
 import { LaneCounters } from '../metrics/LaneCounters.js';
-import { LoopBlockDetector } from '../metrics/LoopBlockDetector.js';
-import type { BlockingTask, LaneKind, SchedulerWarning } from '../metrics/types.js';
-import { GuardedStream } from './GuardedStream.js';
+import type { LaneKind } from '../metrics/types.js';
+import { LaneLoopWatch } from './LaneLoopWatch.js';
 import { guardInspection } from './guardInspection.js';
 import { isFinished, TaskState } from '../taskState.js';
 import type { TaskCallbacks, TaskFn, TaskInfo, TaskModuleRef, TaskType } from '../tasks/types.js';
@@ -91,8 +90,8 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
   readonly registry: TaskRegistry<LiveTask>;
   /** Totals since creation: submitted, and per final state. */
   readonly counters = new LaneCounters();
-  readonly #warnings: GuardedStream<SchedulerWarning>;
-  readonly #blockDetector: LoopBlockDetector;
+  /** `warnings$` and the blocked-loop detector behind it. */
+  readonly #loopWatch: LaneLoopWatch;
   /** True when an `inspect` observer watches this lane's actors. */
   readonly #inspected: boolean;
   readonly #config: LaneConfig;
@@ -126,37 +125,16 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
     this.#turnBudget = new LoopTurnBudget(config.clock);
     this.reporter = new TransitionReporter(config.callbacks);
     this.registry = new TaskRegistry<LiveTask>(config.retention, config.clock);
-    this.#blockDetector = new LoopBlockDetector({
+    this.#loopWatch = new LaneLoopWatch({
       lane: config.lane,
       kind: config.kind,
-      thresholdMs: config.slowTaskMs,
-      now: () => config.clock.now(),
-      runningSince: (since) => this.#runningSince(since),
-      report: (warning) => {
-        // Delivered after the lane's current step: a listener that submits or cancels must
-        // not run inside the pump that timed the body.
-        queueMicrotask(() => {
-          this.#warnings.next(warning);
-        });
+      slowTaskMs: config.slowTaskMs,
+      clock: config.clock,
+      started: this.#started,
+      reportError: (error) => {
+        this.reporter.reportError(error);
       },
     });
-    this.#warnings = new GuardedStream<SchedulerWarning>(
-      (error) => {
-        this.reporter.reportError(
-          new SchedulerError(SchedulerErrorCode.SUBSCRIBER_FAILED, 'A warnings$ subscriber threw', {
-            cause: error,
-          }),
-        );
-      },
-      {
-        watched: () => {
-          this.#blockDetector.activate();
-        },
-        unwatched: () => {
-          this.#blockDetector.deactivate();
-        },
-      },
-    );
     this.#channel = new TaskActorChannel({
       registry: this.registry,
       reporter: this.reporter,
@@ -169,13 +147,7 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
           return;
         }
         this.#running--;
-        if (this.#blockDetector.active) {
-          const runMs = config.clock.now() - startedAt;
-          this.#blockDetector.taskEnded(
-            { id: record.id, name: record.name, runMs },
-            record.startedAtReal ?? -Infinity,
-          );
-        }
+        this.#loopWatch.taskEnded(record, startedAt);
       },
     });
     const machine = createLaneMachine({
@@ -234,8 +206,8 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
    * Warnings of this lane's loop (blocked longer than `slowTaskMs`); detection runs only while
    * someone subscribes. Completes when the lane has stopped.
    */
-  get warnings$(): GuardedStream<SchedulerWarning>['observable'] {
-    return this.#warnings.observable;
+  get warnings$(): LaneLoopWatch['warnings$'] {
+    return this.#loopWatch.warnings$;
   }
 
   /** How the executor threads have fared (none started yet: healthy, no restarts). */
@@ -393,28 +365,12 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
 
   /** @internal Timing a body is worth it only while a blocked loop would be reported. */
   get blockedThresholdMs(): number {
-    return this.#blockDetector.active ? this.#blockDetector.thresholdMs : Infinity;
+    return this.#loopWatch.blockedThresholdMs;
   }
 
   /** @internal A body's synchronous run blocked the loop. */
   blocked(record: LiveTask, blockedMs: number): void {
-    this.#blockDetector.taskBlocked(record, blockedMs);
-  }
-
-  /**
-   * AsyncTasks on this loop STARTED at `since` (performance time) or earlier, with their run
-   * time so far; one started before detection began counts as running since long before.
-   */
-  #runningSince(since: number): BlockingTask[] {
-    const now = this.#config.clock.now();
-    const running: BlockingTask[] = [];
-    for (const record of this.registry.liveRecords()) {
-      if (record.state !== TaskState.STARTED || record.type !== 'async') continue;
-      if ((record.startedAtReal ?? -Infinity) > since) continue;
-      const startedAt = record.actor.getSnapshot().context.ts.start ?? now;
-      running.push({ id: record.id, name: record.name, runMs: now - startedAt });
-    }
-    return running;
+    this.#loopWatch.taskBlocked(record, blockedMs);
   }
 
   // ── the supervisor's hooks ────────────────────────────────────────────────────
@@ -477,7 +433,7 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
   #start(record: LiveTask, executor: TaskExecutor): void {
     if (record.type === 'sync') this.#runningSync++;
     else this.#running++;
-    if (this.#blockDetector.active) record.startedAtReal = performance.now();
+    this.#loopWatch.taskStarted(record);
     this.#started.add(record);
     this.#channel.send(record, startEvent(this.#config.clock.now()));
     // An onStart callback may have canceled it: then its slot is already given back.
@@ -553,8 +509,7 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
   }
 
   #closeStreams(): void {
-    this.#blockDetector.close();
-    this.#warnings.complete();
+    this.#loopWatch.close();
     this.reporter.complete();
   }
 }
