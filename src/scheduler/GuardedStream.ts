@@ -1,4 +1,5 @@
 import { Observable, Subject, Subscriber, type Observer, type Subscription } from 'rxjs';
+import { SchedulerError, SchedulerErrorCode } from '../errors.js';
 
 type NextHandler<T> = (value: T) => void;
 
@@ -83,6 +84,23 @@ class GuardedObservable<T> extends Observable<T> {
     }
     return super.subscribe(guarded);
   }
+}
+
+/**
+ * The `onSubscriberError` of a scheduler stream: what a subscriber of `stream` throws becomes a
+ * `SchedulerError` with code `ERR_SUBSCRIBER_FAILED` (the thrown value as `cause`) for `report`.
+ */
+export function subscriberErrorsTo(
+  stream: string,
+  report: (error: SchedulerError) => void,
+): (error: unknown) => void {
+  return (error) => {
+    report(
+      new SchedulerError(SchedulerErrorCode.SUBSCRIBER_FAILED, `A ${stream} subscriber threw`, {
+        cause: error,
+      }),
+    );
+  };
 }
 
 /**

@@ -1,8 +1,8 @@
 import type { Clock } from '../clock.js';
-import { SchedulerError, SchedulerErrorCode } from '../errors.js';
+import type { SchedulerError } from '../errors.js';
 import { LoopBlockDetector } from '../metrics/LoopBlockDetector.js';
 import type { BlockingTask, LaneKind, SchedulerWarning } from '../metrics/types.js';
-import { GuardedStream } from './GuardedStream.js';
+import { GuardedStream, subscriberErrorsTo } from './GuardedStream.js';
 import type { LiveTask } from './LiveTask.js';
 
 /** What a {@link LaneLoopWatch} works with. */
@@ -47,13 +47,7 @@ export class LaneLoopWatch {
       },
     });
     this.#warnings = new GuardedStream<SchedulerWarning>(
-      (error) => {
-        options.reportError(
-          new SchedulerError(SchedulerErrorCode.SUBSCRIBER_FAILED, 'A warnings$ subscriber threw', {
-            cause: error,
-          }),
-        );
-      },
+      subscriberErrorsTo('warnings$', options.reportError),
       {
         watched: () => {
           this.#detector.activate();

@@ -1,7 +1,6 @@
 import type { Observable } from 'rxjs';
-import { SchedulerError, SchedulerErrorCode } from '../errors.js';
 import type { LaneMetrics } from '../metrics/types.js';
-import { guardObservable } from './GuardedStream.js';
+import { guardObservable, subscriberErrorsTo } from './GuardedStream.js';
 import type { TransitionReporter } from './TransitionReporter.js';
 
 /**
@@ -13,11 +12,10 @@ export function guardedMetrics(
   metrics$: Observable<LaneMetrics>,
   reporter: TransitionReporter,
 ): Observable<LaneMetrics> {
-  return guardObservable(metrics$, (error) => {
-    reporter.reportError(
-      new SchedulerError(SchedulerErrorCode.SUBSCRIBER_FAILED, 'A metrics$ subscriber threw', {
-        cause: error,
-      }),
-    );
-  });
+  return guardObservable(
+    metrics$,
+    subscriberErrorsTo('metrics$', (error) => {
+      reporter.reportError(error);
+    }),
+  );
 }

@@ -1,7 +1,7 @@
 import type { EventLoopUtilization } from 'node:perf_hooks';
 import type { Worker } from 'node:worker_threads';
 import { UNSTARTED_EXECUTOR_HEALTH, type ExecutorHealth } from '../../actors/executor.js';
-import { SchedulerError, SchedulerErrorCode } from '../../errors.js';
+import type { SchedulerError } from '../../errors.js';
 import {
   EMPTY_LOOP_SAMPLE,
   utilizationSince,
@@ -10,7 +10,7 @@ import {
 import { EMPTY_PERCENTILES } from '../../metrics/percentiles.js';
 import type { Percentiles, SchedulerWarning } from '../../metrics/types.js';
 import type { LaneThreadsSample } from '../../metrics/createMetricsStream.js';
-import { GuardedStream } from '../GuardedStream.js';
+import { GuardedStream, subscriberErrorsTo } from '../GuardedStream.js';
 import type {
   LoopSampleMessage,
   ToLaneThreadMessage,
@@ -50,13 +50,7 @@ export class ThreadObservation {
   constructor(options: ThreadObservationOptions) {
     this.#options = options;
     this.#warnings = new GuardedStream<SchedulerWarning>(
-      (error) => {
-        options.reportError(
-          new SchedulerError(SchedulerErrorCode.SUBSCRIBER_FAILED, 'A warnings$ subscriber threw', {
-            cause: error,
-          }),
-        );
-      },
+      subscriberErrorsTo('warnings$', options.reportError),
       {
         watched: () => {
           this.#warningWatchers++;
