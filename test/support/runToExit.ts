@@ -11,13 +11,17 @@ export interface ExitResult {
 const FIXTURES = new URL('../fixtures/', import.meta.url);
 
 /**
- * Runs a fixture (a path under test/fixtures/) in a fresh Node process and resolves when it
- * exits by itself: a fixture that something keeps alive outlives the test's timeout instead.
+ * Runs a fixture (a path under test/fixtures/, or any script's URL) with `args` in a fresh Node
+ * process and resolves when it exits by itself: a fixture that something keeps alive outlives
+ * the test's timeout instead.
  */
-export function runToExit(fixture: string): Promise<ExitResult> {
-  const script = fileURLToPath(new URL(fixture, FIXTURES));
+export function runToExit(
+  fixture: string | URL,
+  args: readonly string[] = [],
+): Promise<ExitResult> {
+  const script = fileURLToPath(typeof fixture === 'string' ? new URL(fixture, FIXTURES) : fixture);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
