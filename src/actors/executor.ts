@@ -19,7 +19,7 @@ export interface ExecutionJob {
 export interface ExecutionSink<TJob extends ExecutionJob = ExecutionJob> {
   /** The body returned `value`. */
   succeed(job: TJob, value: unknown): void;
-  /** The body threw or rejected with `error` (any value). */
+  /** The body threw or rejected with `error`, whatever value was thrown. */
   fail(job: TJob, error: unknown): void;
   /**
    * A run blocks the loop it runs on at least this long, ms, before {@link ExecutionSink.blocked}

@@ -19,7 +19,7 @@ const EXPLANATIONS: Readonly<Record<string, string>> = {
  * try {
  *   await serveDashboard(s, { port: 7878 });
  * } catch (error) {
- *   if (error instanceof DashboardListenError) await serveDashboard(s); // any free port
+ *   if (error instanceof DashboardListenError) await serveDashboard(s); // a free port the system picks
  * }
  * ```
  */

@@ -6,7 +6,6 @@ import { SchedulerError, UnknownTaskError } from '../errors.js';
 import type { TaskState } from '../taskState.js';
 import { AsyncTask } from '../tasks/AsyncTask.js';
 import type { TaskInfo, TaskTransition } from '../tasks/types.js';
-import { createMetricsStream } from '../metrics/createMetricsStream.js';
 import { guardedMetrics } from './guardedMetrics.js';
 import { createLoopMonitor } from '../metrics/LoopMonitor.js';
 import type { LaneMetrics, SchedulerWarning } from '../metrics/types.js';
@@ -74,33 +73,31 @@ export class AsyncScheduler {
     });
     const engine = this.#engine;
     this.#metrics$ = guardedMetrics(
-      createMetricsStream(
-        {
-          lane: engine.lane,
-          kind: 'loop',
-          transitions$: engine.reporter.transitions$,
-          warnings$: engine.warnings$,
-          now: () => resolved.clock.now(),
-          counts: () => ({
-            queued: engine.queuedCount,
-            running: engine.runningCount,
-            submitted: engine.counters.submitted,
-            finished: engine.counters.finished(),
-          }),
-          threads: () => {
-            const health = engine.executorHealth();
-            return {
-              executorRestarts: health.restarts,
-              laneRestarts: 0,
-              degraded: health.degraded,
-              executorActiveMs: health.activeMs,
-              executorIdleMs: health.idleMs,
-            };
-          },
-          loop: createLoopMonitor(),
+      {
+        lane: engine.lane,
+        kind: 'loop',
+        transitions$: engine.reporter.transitions$,
+        warnings$: engine.warnings$,
+        now: () => resolved.clock.now(),
+        counts: () => ({
+          queued: engine.queuedCount,
+          running: engine.runningCount,
+          submitted: engine.counters.submitted,
+          finished: engine.counters.finished(),
+        }),
+        threads: () => {
+          const health = engine.executorHealth();
+          return {
+            executorRestarts: health.restarts,
+            laneRestarts: 0,
+            degraded: health.degraded,
+            executorActiveMs: health.activeMs,
+            executorIdleMs: health.idleMs,
+          };
         },
-        resolved.metricsIntervalMs,
-      ),
+        loop: createLoopMonitor(),
+      },
+      resolved.metricsIntervalMs,
       engine.reporter,
     );
   }

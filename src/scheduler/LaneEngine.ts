@@ -70,7 +70,7 @@ export interface TaskDefinition {
   readonly options: Readonly<TaskCallbacks & { timeoutMs?: number; priority?: number }>;
 }
 
-/** The args of every task submitted without any: one frozen array, not one per task. */
+/** The args of every task submitted with no args: one frozen array, not one per task. */
 const NO_ARGS: readonly unknown[] = Object.freeze([]);
 
 /** Default reason of `cancelTask()` without one. */
@@ -109,7 +109,6 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
   readonly #started = new Set<LiveTask>();
   /** STARTED AsyncTasks (bounded by concurrency); SyncTasks are bounded by free threads. */
   #running = 0;
-  #runningSync = 0;
   readonly #channel: TaskActorChannel;
   readonly #turnBudget: LoopTurnBudget;
   readonly #resumePump = (): void => {
@@ -142,10 +141,7 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
       counters: this.counters,
       leftRunning: (record, startedAt) => {
         this.#started.delete(record);
-        if (record.type === 'sync') {
-          this.#runningSync--;
-          return;
-        }
+        if (record.type === 'sync') return;
         this.#running--;
         this.#loopWatch.taskEnded(record, startedAt);
       },
@@ -194,7 +190,7 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
 
   /** How many tasks are STARTED now. */
   get runningCount(): number {
-    return this.#running + this.#runningSync;
+    return this.#started.size;
   }
 
   /** How many tasks wait to start: SUBMITTED before `start()`, or SCHEDULED for a slot. */
@@ -235,13 +231,12 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
     if (this.#stopping !== undefined || status === 'stopping' || status === 'stopped') {
       throw new SchedulerStoppedError(this.#config.lane);
     }
-    const actor = createActor(taskMachine, {
-      id: TASK_ACTOR_ID,
-      systemId: id,
-      parent: this.#supervisor,
+    const actorOptions = { id: TASK_ACTOR_ID, systemId: id, parent: this.#supervisor };
+    const actor = createActor(
+      taskMachine,
       // Only for the inspector: its `xstate.init` event then names the task (filters use it).
-      ...(this.#inspected ? { input: { name: task.name } } : {}),
-    });
+      this.#inspected ? { ...actorOptions, input: { name: task.name } } : actorOptions,
+    );
     const record: LiveTask = {
       id,
       name: task.name,
@@ -431,8 +426,7 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
   }
 
   #start(record: LiveTask, executor: TaskExecutor): void {
-    if (record.type === 'sync') this.#runningSync++;
-    else this.#running++;
+    if (record.type === 'async') this.#running++;
     this.#loopWatch.taskStarted(record);
     this.#started.add(record);
     this.#channel.send(record, startEvent(this.#config.clock.now()));

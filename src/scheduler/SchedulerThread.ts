@@ -25,7 +25,6 @@ import {
 import { LaneThreadHost } from './thread/LaneThreadHost.js';
 import { ThreadTaskStore } from './thread/ThreadTaskStore.js';
 import { ThreadObservation } from './thread/ThreadObservation.js';
-import { createMetricsStream } from '../metrics/createMetricsStream.js';
 import { guardedMetrics } from './guardedMetrics.js';
 import type { LaneMetrics, SchedulerWarning } from '../metrics/types.js';
 
@@ -113,24 +112,22 @@ export class SchedulerThread {
       observation,
     });
     this.#metrics$ = guardedMetrics(
-      createMetricsStream(
-        {
-          lane: resolved.name,
-          kind: 'thread',
-          transitions$: store.reporter.transitions$,
-          warnings$: observation.warnings$,
-          now: () => resolved.clock.now(),
-          counts: () => ({
-            queued: store.queuedCount,
-            running: store.runningCount,
-            submitted: store.counters.submitted,
-            finished: store.counters.finished(),
-          }),
-          threads: () => observation.threads(),
-          loop: observation.loop,
-        },
-        resolved.metricsIntervalMs,
-      ),
+      {
+        lane: resolved.name,
+        kind: 'thread',
+        transitions$: store.reporter.transitions$,
+        warnings$: observation.warnings$,
+        now: () => resolved.clock.now(),
+        counts: () => ({
+          queued: store.queuedCount,
+          running: store.runningCount,
+          submitted: store.counters.submitted,
+          finished: store.counters.finished(),
+        }),
+        threads: () => observation.threads(),
+        loop: observation.loop,
+      },
+      resolved.metricsIntervalMs,
       store.reporter,
     );
   }

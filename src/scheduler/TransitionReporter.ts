@@ -1,7 +1,7 @@
 import { SchedulerError, SchedulerErrorCode } from '../errors.js';
 import type { TaskState } from '../taskState.js';
 import type { TaskCallbackName, TaskCallbacks, TaskInfo, TaskTransition } from '../tasks/types.js';
-import { GuardedStream } from './GuardedStream.js';
+import { GuardedStream, subscriberErrorsTo } from './GuardedStream.js';
 
 /** The callback each state's entry calls. */
 const CALLBACK_FOR_STATE: Partial<Record<TaskState, TaskCallbackName>> = {
@@ -87,17 +87,11 @@ export class TransitionReporter {
         { code: SchedulerErrorCode.SUBSCRIBER_FAILED },
       );
     });
-    this.#transitions = new GuardedStream<TaskTransition>((error) => {
-      this.reportError(
-        new SchedulerError(
-          SchedulerErrorCode.SUBSCRIBER_FAILED,
-          'A transitions$ subscriber threw',
-          {
-            cause: error,
-          },
-        ),
-      );
-    });
+    this.#transitions = new GuardedStream<TaskTransition>(
+      subscriberErrorsTo('transitions$', (error) => {
+        this.reportError(error);
+      }),
+    );
   }
 
   /** Every transition of every task, in order. */

@@ -48,7 +48,6 @@ export class ThreadTaskStore {
   readonly registry: TaskRegistry<ThreadTask>;
   readonly reporter: TransitionReporter;
   readonly #clock: Clock;
-  #running = 0;
   #queued = 0;
 
   constructor(retention: RetentionLimits, clock: Clock, callbacks: TaskCallbacks) {
@@ -64,7 +63,7 @@ export class ThreadTaskStore {
 
   /** How many tasks are STARTED, as last reported. */
   get runningCount(): number {
-    return this.#running;
+    return this.#started.size;
   }
 
   /** How many tasks wait to start (SUBMITTED or SCHEDULED), as last reported. */
@@ -155,15 +154,9 @@ export class ThreadTaskStore {
 
   #enter(record: ThreadTask, to: TaskState, info: TaskInfo, failure?: Error): void {
     const from = record.state;
-    if (from === TaskState.STARTED) {
-      this.#running--;
-      this.#started.delete(record);
-    }
+    if (from === TaskState.STARTED) this.#started.delete(record);
     if (from === TaskState.SUBMITTED || from === TaskState.SCHEDULED) this.#queued--;
-    if (to === TaskState.STARTED) {
-      this.#running++;
-      this.#started.add(record);
-    }
+    if (to === TaskState.STARTED) this.#started.add(record);
     if (to === TaskState.SUBMITTED || to === TaskState.SCHEDULED) this.#queued++;
     record.state = to;
     record.info = info;
