@@ -1,74 +1,26 @@
-import { createActor, type Actor, type InspectionEvent, type Observer } from 'xstate';
-import {
-  UNSTARTED_EXECUTOR_HEALTH,
-  type ExecutionSink,
-  type ExecutorHealth,
-  type PooledExecutor,
-  type PooledExecutorEvents,
-  type TaskExecutor,
-} from '../actors/executor.js';
-import type { Clock, TimerHandle } from '../clock.js';
-import {
-  SchedulerError,
-  SchedulerErrorCode,
-  SchedulerStoppedError,
-  TaskCanceledError,
-  TaskTimeoutError,
-} from '../errors.js';
+import { createActor, type Actor } from 'xstate';
+import type { ExecutorHealth, TaskExecutor } from '../actors/executor.js';
+import { SchedulerStoppedError } from '../errors.js';
 import { createIdFactory } from '../ids.js';
 import { createLaneMachine, TASK_ACTOR_ID, type LaneMachine } from '../machines/laneMachine.js';
-import {
-  cancelEvent,
-  failEvent,
-  scheduleEvent,
-  startEvent,
-  submitEvent,
-  timeoutEvent,
-  doneEvent,
-} from '../machines/taskEvents.js';
+import { scheduleEvent, startEvent, submitEvent } from '../machines/taskEvents.js';
 import { taskMachine } from '../machines/taskMachine.js';
-import { describeValue } from '../validate.js';
 import { LaneCounters } from '../metrics/LaneCounters.js';
-import type { LaneKind } from '../metrics/types.js';
 import { LaneLoopWatch } from './LaneLoopWatch.js';
 import { guardInspection } from './guardInspection.js';
-import { isFinished, TaskState } from '../taskState.js';
-import type { TaskCallbacks, TaskFn, TaskInfo, TaskModuleRef, TaskType } from '../tasks/types.js';
+import { TaskState } from '../taskState.js';
+import type { TaskFn, TaskInfo, TaskModuleRef, TaskType } from '../tasks/types.js';
 import { PriorityQueue } from './queue/PriorityQueue.js';
-import type { RetentionLimits } from './retention/FinishedStore.js';
-import { toErrorData } from '../errorData.js';
-import { buildTaskInfo } from './taskInfo.js';
+import type { LaneConfig, TaskDefinition } from './laneConfig.js';
+import { LaneShutdown } from './LaneShutdown.js';
+import { LazySyncExecutor } from './LazySyncExecutor.js';
 import { stateOf, type LiveTask } from './LiveTask.js';
+import { liveTaskInfo, liveTaskInfos } from './liveTaskInfo.js';
 import { LoopTurnBudget } from './LoopTurnBudget.js';
 import { TaskActorChannel } from './TaskActorChannel.js';
 import { TaskRegistry } from './TaskRegistry.js';
+import { TaskSettler } from './TaskSettler.js';
 import { TransitionReporter } from './TransitionReporter.js';
-
-/** Everything a lane is built from, validated by the facade. */
-export interface LaneConfig {
-  readonly lane: string;
-  readonly concurrency: number;
-  readonly retention: RetentionLimits;
-  readonly clock: Clock;
-  /** Runs AsyncTask bodies; at most `concurrency` at once. */
-  readonly executor: TaskExecutor;
-  /** Creates SyncTask's executor on the first SyncTask; absent: SyncTasks are refused. */
-  readonly createSyncExecutor?: ((events: PooledExecutorEvents) => PooledExecutor) | undefined;
-  readonly callbacks: TaskCallbacks;
-  /** A body that keeps the loop busy this long is reported on `warnings$`, ms; 0: never. */
-  readonly slowTaskMs: number;
-  /** Whose loop the lane runs on: the caller's, or a SchedulerThread's own thread. */
-  readonly kind: LaneKind;
-  readonly inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void) | undefined;
-}
-
-/** What the engine needs of a submitted task definition. */
-export interface TaskDefinition {
-  readonly name: string;
-  readonly type: TaskType;
-  readonly run: TaskFn<never> | TaskModuleRef;
-  readonly options: Readonly<TaskCallbacks & { timeoutMs?: number; priority?: number }>;
-}
 
 /** The args of every task submitted with no args: one frozen array, not one per task. */
 const NO_ARGS: readonly unknown[] = Object.freeze([]);
@@ -77,15 +29,17 @@ const NO_ARGS: readonly unknown[] = Object.freeze([]);
 export const DEFAULT_CANCEL_REASON = 'canceled by caller';
 
 /**
- * The private engine behind a lane: its supervisor actor, its queue, its running tasks,
- * their timeouts and cancels, and the registry of every task it was given.
+ * The private engine behind a lane: its supervisor actor, its queues, its running tasks and
+ * the registry of every task it was given.
  *
  * @remarks One instance per lane. The supervisor actor ({@link createLaneMachine}) owns the
  * lane's lifecycle and receives every submit and every child's completion; this class carries
  * out what it decides. Task actors are created with the supervisor as parent and stop
  * themselves when final, so finished tasks hold no actor: only a frozen record in retention.
+ * How tasks end (outcomes, timeouts, cancels) is the {@link TaskSettler}'s job; a stop, from
+ * the first call to closed threads and streams, the {@link LaneShutdown}'s.
  */
-export class LaneEngine implements ExecutionSink<LiveTask> {
+export class LaneEngine {
   readonly reporter: TransitionReporter;
   readonly registry: TaskRegistry<LiveTask>;
   /** Totals since creation: submitted, and per final state. */
@@ -100,7 +54,8 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
     async: new PriorityQueue<LiveTask>(),
     sync: new PriorityQueue<LiveTask>(),
   };
-  #syncExecutor: PooledExecutor | undefined;
+  /** Runs SyncTask bodies; its threads start with the first SyncTask. */
+  readonly #syncExecutor: LazySyncExecutor;
   /** SUBMITTED tasks waiting for `start()`, in submit order. */
   readonly #held = new Set<LiveTask>();
   readonly #supervisor: Actor<LaneMachine>;
@@ -110,14 +65,15 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
   /** STARTED AsyncTasks (bounded by concurrency); SyncTasks are bounded by free threads. */
   #running = 0;
   readonly #channel: TaskActorChannel;
+  /** The sink executors report to; times out and cancels tasks. */
+  readonly #settler: TaskSettler;
   readonly #turnBudget: LoopTurnBudget;
   readonly #resumePump = (): void => {
     this.#pump();
   };
   #seq = 0;
-  #stopping: Promise<void> | undefined;
-  #resolveStopped: (() => void) | undefined;
-  #stopTimer: TimerHandle | undefined;
+  /** Made by the first `stop()`: from then on, submits are refused. */
+  #shutdown: LaneShutdown | undefined;
 
   constructor(config: LaneConfig) {
     this.#config = config;
@@ -146,6 +102,28 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
         this.#loopWatch.taskEnded(record, startedAt);
       },
     });
+    this.#syncExecutor = new LazySyncExecutor({
+      lane: config.lane,
+      create: config.createSyncExecutor,
+      events: {
+        slotFree: () => {
+          this.#pump();
+        },
+        report: (error) => {
+          this.reporter.reportError(error);
+        },
+      },
+    });
+    this.#settler = new TaskSettler({
+      channel: this.#channel,
+      registry: this.registry,
+      clock: config.clock,
+      loopWatch: this.#loopWatch,
+      unqueue: (record) => {
+        this.#held.delete(record);
+        this.#queues[record.type].remove(record);
+      },
+    });
     const machine = createLaneMachine({
       scheduleHeldTasks: () => {
         this.#scheduleHeld();
@@ -158,11 +136,12 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
         this.#pump();
       },
       cancelAll: (reason) => {
-        this.#cancelAll(reason);
+        this.#settler.cancelAll(reason);
       },
       isDrained: () => this.registry.liveCount === 0,
       stopped: () => {
-        this.#onStopped();
+        // Every task is final; the threads go before stop() resolves, so none keeps the process up.
+        this.#shutdown?.finish(this.#syncExecutor.close());
       },
     });
     // A throwing observer must not break the lane: XState does not catch what it throws.
@@ -208,7 +187,7 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
 
   /** How the executor threads have fared (none started yet: healthy, no restarts). */
   executorHealth(): ExecutorHealth {
-    return this.#syncExecutor?.health() ?? UNSTARTED_EXECUTOR_HEALTH;
+    return this.#syncExecutor.health();
   }
 
   /** Starts running: held tasks are scheduled. Idempotent. */
@@ -226,9 +205,9 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
    */
   submit(task: TaskDefinition, args: unknown[], id: string = this.#createTaskId()): string {
     const status = this.status;
-    // `#stopping` is set before the supervisor hears of the stop: a callback run by stop()
+    // `#shutdown` is set before the supervisor hears of the stop: a callback run by stop()
     // itself (an onCancel) sees the supervisor still `running`, and must be refused too.
-    if (this.#stopping !== undefined || status === 'stopping' || status === 'stopped') {
+    if (this.#shutdown !== undefined || status === 'stopping' || status === 'stopped') {
       throw new SchedulerStoppedError(this.#config.lane);
     }
     const actorOptions = { id: TASK_ACTOR_ID, systemId: id, parent: this.#supervisor };
@@ -275,7 +254,7 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
   cancel(id: string, reason: string): boolean {
     const record = this.registry.live(id);
     if (record === undefined) return false;
-    return this.#cancel(record, reason);
+    return this.#settler.cancel(record, reason);
   }
 
   /**
@@ -283,89 +262,33 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
    * drain, then cancels what is left. Resolves once every task is final.
    */
   stop({ cancel, timeoutMs }: { cancel: boolean; timeoutMs: number }): Promise<void> {
-    if (this.#stopping !== undefined) {
-      // Escalate a drain to a cancel; a stopped supervisor takes no more events.
-      if (cancel && this.status !== 'stopped') {
-        this.#supervisor.send({ type: 'lane.stop', cancel, reason: 'scheduler stopped' });
-      }
-      return this.#stopping;
-    }
-    this.#stopping = new Promise<void>((resolve) => {
-      this.#resolveStopped = resolve;
-    });
-    if (timeoutMs > 0) {
-      this.#stopTimer = this.#config.clock.setTimeout(() => {
-        this.#stopTimer = undefined;
-        this.#supervisor.send({
-          type: 'lane.stop',
-          cancel: true,
-          reason: `scheduler stop timed out after ${timeoutMs} ms`,
-        });
-      }, timeoutMs);
-    }
-    this.#supervisor.send({ type: 'lane.stop', cancel, reason: 'scheduler stopped' });
-    return this.#stopping;
+    // A later call's timeoutMs is ignored: the first stop's bound stands.
+    this.#shutdown ??= new LaneShutdown(
+      {
+        supervisor: this.#supervisor,
+        clock: this.#config.clock,
+        reporter: this.reporter,
+        loopWatch: this.#loopWatch,
+      },
+      timeoutMs,
+    );
+    return this.#shutdown.request(cancel);
   }
 
   /** The live info of a task not yet final. */
   liveInfo(id: string): TaskInfo | undefined {
     const record = this.registry.live(id);
-    if (record === undefined) return undefined;
-    const snapshot = record.actor.getSnapshot();
-    return buildTaskInfo(record, record.state, snapshot.context, this.#config.clock.now());
+    return record === undefined ? undefined : liveTaskInfo(record, this.#config.clock.now());
   }
 
   /** Every STARTED task's info, its run time to now. */
   runningInfos(): TaskInfo[] {
-    const now = this.#config.clock.now();
-    const infos: TaskInfo[] = [];
-    for (const record of this.#started) {
-      infos.push(buildTaskInfo(record, record.state, record.actor.getSnapshot().context, now));
-    }
-    return infos;
+    return liveTaskInfos(this.#started, this.#config.clock.now());
   }
 
   /** Every live task's info, in submit order. */
   liveInfos(): TaskInfo[] {
-    const now = this.#config.clock.now();
-    const infos: TaskInfo[] = [];
-    for (const record of this.registry.liveRecords()) {
-      infos.push(buildTaskInfo(record, record.state, record.actor.getSnapshot().context, now));
-    }
-    return infos;
-  }
-
-  // ── ExecutionSink: how a run ended ────────────────────────────────────────────
-
-  /** @internal The body returned; ignored when the task already ended (late result). */
-  succeed(record: LiveTask, value: unknown): void {
-    if (record.state !== TaskState.STARTED) return;
-    this.#channel.send(record, doneEvent(this.#config.clock.now(), value));
-  }
-
-  /** @internal The body threw or rejected; ignored when the task already ended. */
-  fail(record: LiveTask, error: unknown): void {
-    if (record.state !== TaskState.STARTED) return;
-    const failure =
-      error instanceof Error
-        ? error
-        : new SchedulerError(
-            SchedulerErrorCode.NON_ERROR_THROWN,
-            `Task "${record.name}" threw a non-Error value: ${describeValue(error)}`,
-            { cause: error, taskId: record.id },
-          );
-    record.failure = failure;
-    this.#channel.send(record, failEvent(this.#config.clock.now(), toErrorData(failure)));
-  }
-
-  /** @internal Timing a body is worth it only while a blocked loop would be reported. */
-  get blockedThresholdMs(): number {
-    return this.#loopWatch.blockedThresholdMs;
-  }
-
-  /** @internal A body's synchronous run blocked the loop. */
-  blocked(record: LiveTask, blockedMs: number): void {
-    this.#loopWatch.taskBlocked(record, blockedMs);
+    return liveTaskInfos(this.registry.liveRecords(), this.#config.clock.now());
   }
 
   // ── the supervisor's hooks ────────────────────────────────────────────────────
@@ -403,26 +326,10 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
     }
     const syncQueue = this.#queues.sync;
     if (syncQueue.size === 0) return;
-    const pool = this.#pool();
+    const pool = this.#syncExecutor.get();
     while (syncQueue.size > 0 && pool.freeSlots > 0) {
       this.#start(syncQueue.shift() as LiveTask, pool);
     }
-  }
-
-  /** SyncTask's executor, created (and its threads started) on the first SyncTask. */
-  #pool(): PooledExecutor {
-    if (this.#syncExecutor !== undefined) return this.#syncExecutor;
-    const create = this.#config.createSyncExecutor;
-    if (create === undefined) throw new TypeError(`Lane "${this.lane}" has no executor threads`);
-    this.#syncExecutor = create({
-      slotFree: () => {
-        this.#pump();
-      },
-      report: (error) => {
-        this.reporter.reportError(error);
-      },
-    });
-    return this.#syncExecutor;
   }
 
   #start(record: LiveTask, executor: TaskExecutor): void {
@@ -433,77 +340,7 @@ export class LaneEngine implements ExecutionSink<LiveTask> {
     // An onStart callback may have canceled it: then its slot is already given back.
     if (stateOf(record) !== TaskState.STARTED) return;
     const { timeoutMs } = record;
-    if (timeoutMs !== undefined && timeoutMs > 0) this.#armTimeout(record, timeoutMs, timeoutMs);
-    record.execution = executor.execute(record, this);
-  }
-
-  #armTimeout(record: LiveTask, timeoutMs: number, delayMs: number): void {
-    record.timer = this.#config.clock.setTimeout(() => {
-      this.#timeOut(record, timeoutMs);
-    }, delayMs);
-  }
-
-  #timeOut(record: LiveTask, timeoutMs: number): void {
-    record.timer = undefined;
-    if (record.state !== TaskState.STARTED) return;
-    const now = this.#config.clock.now();
-    // Node's timers count from the loop's cached time, which can be up to a millisecond older
-    // than the STARTED stamp: a timer that fires early is set again for the rest, so runMs of a
-    // TIMED_OUT task is never below its timeoutMs.
-    const remainingMs = timeoutMs - (now - (record.actor.getSnapshot().context.ts.start ?? now));
-    if (remainingMs > 0) {
-      this.#armTimeout(record, timeoutMs, remainingMs);
-      return;
-    }
-    const error = new TaskTimeoutError(record.id, timeoutMs);
-    record.failure = error;
-    // The work stops first (a SyncTask's thread is terminated now, not after the bookkeeping);
-    // executors never report synchronously, so what the aborted body does next arrives after
-    // the final state below and is discarded.
-    record.execution?.abort(error);
-    this.#channel.send(record, timeoutEvent(now, error.message, toErrorData(error)));
-  }
-
-  #cancel(record: LiveTask, reason: string): boolean {
-    if (isFinished(record.state)) return false;
-    this.#held.delete(record);
-    this.#queues[record.type].remove(record);
-    const error = new TaskCanceledError(record.id, reason);
-    record.failure = error;
-    // Stop the work first, as in #timeOut.
-    record.execution?.abort(error);
-    this.#channel.send(record, cancelEvent(this.#config.clock.now(), reason, toErrorData(error)));
-    return stateOf(record) === TaskState.CANCELED;
-  }
-
-  #cancelAll(reason: string): void {
-    for (const record of [...this.registry.liveRecords()]) this.#cancel(record, reason);
-  }
-
-  #onStopped(): void {
-    if (this.#stopTimer !== undefined) this.#config.clock.clearTimeout(this.#stopTimer);
-    this.#stopTimer = undefined;
-    // Every task is final; the threads go before stop() resolves, so none keeps the process up.
-    const closing = this.#syncExecutor?.close() ?? Promise.resolve();
-    void closing.then(
-      () => {
-        this.#closeStreams();
-        this.#resolveStopped?.();
-      },
-      (error: unknown) => {
-        this.reporter.reportError(
-          new SchedulerError(SchedulerErrorCode.WORKER_CRASHED, 'Closing executor threads failed', {
-            cause: error,
-          }),
-        );
-        this.#closeStreams();
-        this.#resolveStopped?.();
-      },
-    );
-  }
-
-  #closeStreams(): void {
-    this.#loopWatch.close();
-    this.reporter.complete();
+    if (timeoutMs !== undefined && timeoutMs > 0) this.#settler.armTimeout(record, timeoutMs);
+    record.execution = executor.execute(record, this.#settler);
   }
 }
