@@ -1,0 +1,105 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type {
+  FromLaneThreadMessage,
+  LaneThreadInit,
+  ToLaneThreadMessage,
+} from './laneThreadMessages.js';
+import type { ThreadTask } from './ThreadTaskStore.js';
+
+/**
+ * The lane thread's entry: compiled JavaScript in `dist/`. From the TypeScript sources (tests,
+ * tsx) it is the built copy: a worker thread does not inherit the main thread's TypeScript
+ * loader, and `npm test` builds first.
+ */
+function laneWorkerEntry(): URL {
+  if (!import.meta.url.endsWith('.ts'))
+    return new URL('../../worker/laneWorker.js', import.meta.url);
+  const built = new URL('../../../dist/worker/laneWorker.js', import.meta.url);
+  if (!existsSync(built)) {
+    throw new Error(
+      `SchedulerThread needs the built lane entry ${fileURLToPath(built)}: run \`npm run build\``,
+    );
+  }
+  return built;
+}
+
+/** What a {@link LaneThread} tells its host, until the host lets it go. */
+export interface LaneThreadEvents {
+  /** The thread sent `message`. */
+  message(message: FromLaneThreadMessage): void;
+  /** The thread exited unasked; `lastError` is the uncaught error that ended it, if any. */
+  exit(exitCode: number, lastError: Error | undefined): void;
+}
+
+/**
+ * One lane thread: the worker thread running the lane's entry with `init` as its `workerData`,
+ * the messages posted to it, and whether it keeps the process alive.
+ *
+ * @remarks Once its host lets it go ({@link LaneThread.terminate}), or it has exited, nothing it
+ * still sends reaches the host: a replacement may be running already.
+ *
+ * @throws Error, when made, if the lane's entry is not built (run from the sources).
+ */
+export class LaneThread {
+  /** The worker thread itself (its loop utilization is read from the main side). */
+  readonly worker: Worker;
+  /** True until the thread exits or is let go: only then are its events passed on. */
+  #current = true;
+  #lastError: Error | undefined;
+  /** Whether the worker keeps the process alive: a new one does. */
+  #referenced = true;
+
+  constructor(init: LaneThreadInit, events: LaneThreadEvents) {
+    const worker = new Worker(laneWorkerEntry(), { workerData: init });
+    this.worker = worker;
+    worker.on('message', (message: FromLaneThreadMessage) => {
+      if (this.#current) events.message(message);
+    });
+    worker.on('error', (error: Error) => {
+      if (this.#current) this.#lastError = error;
+    });
+    worker.on('exit', (exitCode: number) => {
+      if (!this.#current) return;
+      this.#current = false;
+      events.exit(exitCode, this.#lastError);
+    });
+  }
+
+  /** Posts `message` to the thread. */
+  post(message: ToLaneThreadMessage): void {
+    this.worker.postMessage(message);
+  }
+
+  /** Hands a task to the thread: its identity and body, which the thread's lane runs. */
+  postSubmit(record: ThreadTask): void {
+    this.post({
+      type: 'submit',
+      id: record.id,
+      name: record.name,
+      taskType: record.type,
+      body: record.body,
+      args: record.args,
+      priority: record.priority,
+      timeoutMs: record.timeoutMs,
+    });
+  }
+
+  /** Makes the thread keep the process alive iff `busy` (it has work or owes an answer). */
+  keepAlive(busy: boolean): void {
+    if (busy === this.#referenced) return;
+    this.#referenced = busy;
+    if (busy) this.worker.ref();
+    else this.worker.unref();
+  }
+
+  /**
+   * Lets the thread go: what it sends from now on, its exit included, is ignored; resolves once
+   * it has ended.
+   */
+  async terminate(): Promise<void> {
+    this.#current = false;
+    await this.worker.terminate();
+  }
+}
