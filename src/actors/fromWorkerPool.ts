@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { Clock, TimerHandle } from '../clock.js';
 import { SchedulerError, SchedulerErrorCode, WorkerCrashedError } from '../errors.js';
@@ -16,29 +14,13 @@ import { moduleHref } from './loadTaskModule.js';
 import { RestartTracker, type RestartPolicy } from './restartPolicy.js';
 import { RecentModules } from './RecentModules.js';
 import { ThreadBusyTime } from './ThreadBusyTime.js';
+import { workerEntry } from './workerEntry.js';
 import type { FromThreadMessage, RunMessage, ToThreadMessage } from './threadMessages.js';
 
 const DEFAULT_EXPORT = 'default';
 
 /** How many recently run task modules a fresh thread loads before its first task. */
 const PRELOADED_MODULES = 16;
-
-/**
- * The executor thread's entry: compiled JavaScript beside this file in `dist/`. Running from
- * the TypeScript sources (tests, tsx), it is the built copy in `dist/`: a worker thread does
- * not inherit the main thread's TypeScript loader, and `npm test` builds first.
- */
-function workerEntry(): URL {
-  if (!import.meta.url.endsWith('.ts'))
-    return new URL('../worker/executorWorker.js', import.meta.url);
-  const built = new URL('../../dist/worker/executorWorker.js', import.meta.url);
-  if (!existsSync(built)) {
-    throw new Error(
-      `SyncTask needs the built worker entry ${fileURLToPath(built)}: run \`npm run build\``,
-    );
-  }
-  return built;
-}
 
 /** What the pool tells its lane. */
 export interface WorkerPoolEvents {
@@ -238,7 +220,7 @@ export class WorkerPool implements TaskExecutor {
   #spawn(slot: Slot): void {
     const limits = this.#options.resourceLimits;
     const worker = new Worker(
-      workerEntry(),
+      workerEntry('executorWorker', 'SyncTask'),
       limits === undefined ? {} : { resourceLimits: limits },
     );
     slot.worker = worker;

@@ -1,29 +1,11 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { workerEntry } from '../../actors/workerEntry.js';
 import type {
   FromLaneThreadMessage,
   LaneThreadInit,
   ToLaneThreadMessage,
 } from './laneThreadMessages.js';
 import type { ThreadTask } from './ThreadTaskStore.js';
-
-/**
- * The lane thread's entry: compiled JavaScript in `dist/`. From the TypeScript sources (tests,
- * tsx) it is the built copy: a worker thread does not inherit the main thread's TypeScript
- * loader, and `npm test` builds first.
- */
-function laneWorkerEntry(): URL {
-  if (!import.meta.url.endsWith('.ts'))
-    return new URL('../../worker/laneWorker.js', import.meta.url);
-  const built = new URL('../../../dist/worker/laneWorker.js', import.meta.url);
-  if (!existsSync(built)) {
-    throw new Error(
-      `SchedulerThread needs the built lane entry ${fileURLToPath(built)}: run \`npm run build\``,
-    );
-  }
-  return built;
-}
 
 /** What a {@link LaneThread} tells its host, until the host lets it go. */
 export interface LaneThreadEvents {
@@ -52,7 +34,7 @@ export class LaneThread {
   #referenced = true;
 
   constructor(init: LaneThreadInit, events: LaneThreadEvents) {
-    const worker = new Worker(laneWorkerEntry(), { workerData: init });
+    const worker = new Worker(workerEntry('laneWorker', 'SchedulerThread'), { workerData: init });
     this.worker = worker;
     worker.on('message', (message: FromLaneThreadMessage) => {
       if (this.#current) events.message(message);
