@@ -1,0 +1,225 @@
+// "When stop() resolves every task is final and no timer or thread keeps the process alive",
+// and long limits that must not fire early.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  AsyncScheduler,
+  AsyncTask,
+  SchedulerError,
+  SyncTask,
+  TaskState,
+  taskMachine,
+} from '../../src/index.js';
+import { contractFixture, deferred, sleep } from './helpers.js';
+
+const schedulers: AsyncScheduler[] = [];
+function scheduler(options?: ConstructorParameters<typeof AsyncScheduler>[0]): AsyncScheduler {
+  const s = new AsyncScheduler(options);
+  schedulers.push(s);
+  return s;
+}
+afterEach(async () => {
+  await Promise.all(schedulers.splice(0).map((s) => s.stop({ cancel: true })));
+});
+
+const dist = new URL('../../dist/index.js', import.meta.url).href;
+
+async function runChild(script: string, ...args: string[]) {
+  const child = spawn(process.execPath, [fileURLToPath(contractFixture(script)), dist, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const started = Date.now();
+  const code = await new Promise<number | string>((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolve(`still running after 6 s; printed ${out.trim()}`);
+    }, 6_000);
+    child.on('exit', (exitCode) => {
+      clearTimeout(timer);
+      resolve(exitCode ?? -1);
+    });
+  });
+  return { code, out, err, ms: Date.now() - started };
+}
+
+describe('process lifetime', () => {
+  it('AsyncScheduler: long timers that ended early keep nothing alive after stop()', async () => {
+    const { code, out, err } = await runChild('timersAfterStop.mjs', 'main');
+    expect(code, err).toBe(0);
+    expect(JSON.parse(out)).toEqual({ state: 'DONE' });
+  }, 10_000);
+
+  it('SchedulerThread: long timers that ended early keep nothing alive after stop()', async () => {
+    const { code, out, err } = await runChild('timersAfterStop.mjs', 'thread');
+    expect(code, err).toBe(0);
+    expect(JSON.parse(out)).toEqual({ state: 'DONE' });
+  }, 10_000);
+});
+
+describe('long limits do not fire early', () => {
+  const BIG = 2 ** 31; // past setTimeout's 32-bit limit (about 24.8 days)
+
+  it('a task timeoutMs past 2^31 ms does not time out at once', async () => {
+    const s = scheduler().start();
+    const gate = deferred<string>();
+    const id = s.submitTask(new AsyncTask('long', () => gate.promise, { timeoutMs: BIG }));
+    await sleep(30);
+    expect(s.taskState(id)).toBe(TaskState.STARTED);
+    gate.resolve('fine');
+    await expect(s.result(id)).resolves.toBe('fine');
+  });
+
+  it('timeoutMs Infinity is refused or means no timeout', async () => {
+    let task: AsyncTask | undefined;
+    const gate = deferred<string>();
+    try {
+      task = new AsyncTask('infinite', () => gate.promise, { timeoutMs: Infinity });
+    } catch (error) {
+      expect(error).toBeInstanceOf(RangeError);
+      return;
+    }
+    const s = scheduler().start();
+    const id = s.submitTask(task);
+    await sleep(30);
+    expect(s.taskState(id)).toBe(TaskState.STARTED);
+    gate.resolve('fine');
+    await expect(s.result(id)).resolves.toBe('fine');
+  });
+
+  it('a waitTask timeoutMs past 2^31 ms does not reject at once', async () => {
+    const s = scheduler().start();
+    const gate = deferred<string>();
+    const id = s.submitTask(new AsyncTask('long', () => gate.promise));
+    let settled = false;
+    const waiting = s.waitTask(id, { timeoutMs: BIG }).finally(() => {
+      settled = true;
+    });
+    await sleep(30);
+    expect(settled).toBe(false);
+    gate.resolve('fine');
+    await expect(waiting).resolves.toMatchObject({ state: TaskState.DONE });
+  });
+
+  it('a stop timeoutMs past 2^31 ms drains instead of canceling at once', async () => {
+    const s = scheduler().start();
+    const id = s.submitTask(new AsyncTask('drained', () => sleep(40).then(() => 'drained')));
+    await s.stop({ timeoutMs: BIG });
+    expect(s.taskState(id)).toBe(TaskState.DONE);
+  });
+
+  it('a retention maxAgeMs past 2^31 ms does not evict at once', async () => {
+    const s = scheduler({ retention: { maxAgeMs: BIG } }).start();
+    const id = s.submitTask(new AsyncTask('kept', () => 1));
+    await s.waitTask(id);
+    await sleep(30);
+    expect(s.taskState(id)).toBe(TaskState.DONE);
+  });
+
+  it('a SyncTask timeoutMs past 2^31 ms does not time out at once', async () => {
+    const s = scheduler({ threads: 1 }).start();
+    const task = new SyncTask(
+      'sleep',
+      { module: contractFixture('sync.mjs'), export: 'sleep' },
+      { timeoutMs: BIG },
+    );
+    await expect(s.result(s.submitTask(task, 40))).resolves.toBe('slept');
+  });
+});
+
+describe('errors$ never crash the scheduler', () => {
+  it('a throwing errors$ subscriber changes nothing and crashes nothing', async () => {
+    const s = scheduler({
+      onDone: () => {
+        throw new Error('callback failed');
+      },
+    }).start();
+    s.errors$.subscribe(() => {
+      throw new Error('errors$ subscriber failed too');
+    });
+    const seen: SchedulerError[] = [];
+    s.errors$.subscribe((e) => seen.push(e));
+    const ids = [1, 2].map((v) => s.submitTask(new AsyncTask('t', () => v)));
+    await expect(Promise.all(ids.map((id) => s.result(id)))).resolves.toEqual([1, 2]);
+    await sleep(20);
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('more contract details', () => {
+  it('timestamps have sub-millisecond precision', async () => {
+    const s = scheduler().start();
+    const ids = Array.from({ length: 10 }, () => s.submitTask(new AsyncTask('t', () => sleep(1))));
+    const infos = await Promise.all(ids.map((id) => s.waitTask(id)));
+    const all = infos
+      .flatMap((i) => [i.ts.submit, i.ts.schedule, i.ts.start, i.ts.done])
+      .filter((v): v is number => v !== undefined);
+    expect(all.some((v) => !Number.isInteger(v))).toBe(true);
+  });
+
+  it('taskMachine carries the RUNNING tag on STARTED and FINISHED on the final states', () => {
+    const states = taskMachine.states as Record<string, { tags: readonly string[] } | undefined>;
+    expect(states['STARTED']?.tags).toContain('RUNNING');
+    for (const s of ['DONE', 'FAILED', 'TIMED_OUT', 'CANCELED']) {
+      expect(states[s]?.tags, s).toContain('FINISHED');
+    }
+    for (const s of ['NEW', 'SUBMITTED', 'SCHEDULED']) {
+      expect(states[s]?.tags ?? [], s).not.toContain('RUNNING');
+      expect(states[s]?.tags ?? [], s).not.toContain('FINISHED');
+    }
+  });
+
+  it('a SyncTask’s error keeps its name, also for a custom class or a string', async () => {
+    const s = scheduler({ threads: 1 }).start();
+    const mod = contractFixture('sync.mjs');
+    const custom = await s.waitTask(
+      s.submitTask(new SyncTask('c', { module: mod, export: 'failCustom' })),
+    );
+    expect(custom.error).toMatchObject({ name: 'CustomError', message: 'custom failure' });
+    const str = await s.waitTask(
+      s.submitTask(new SyncTask('s', { module: mod, export: 'failString' })),
+    );
+    expect(str.state).toBe(TaskState.FAILED);
+    expect(str.error?.message).toContain('sync string failure');
+    const error = await s.result(str.id).catch((e: unknown) => e);
+    expect(error).toBeDefined();
+  });
+
+  it('after a cancel the executor pool is back to full strength at once', async () => {
+    const s = scheduler({ threads: 2 }).start();
+    const mod = contractFixture('sync.mjs');
+    const buffer = new SharedArrayBuffer(4);
+    const view = new Int32Array(buffer);
+    const spinning = s.submitTask(new SyncTask('spin', { module: mod, export: 'spin' }), buffer);
+    const warm = s.submitTask(new SyncTask('sleep', { module: mod, export: 'sleep' }), 1);
+    await s.waitTask(warm);
+    while (Atomics.load(view, 0) === 0) await sleep(2);
+    await s.cancelTask(spinning);
+    let started = 0;
+    let max = 0;
+    s.transitions$.subscribe((t) => {
+      if (t.to === 'STARTED') max = Math.max(max, ++started);
+      if (t.from === 'STARTED') started--;
+    });
+    const sleeper = new SyncTask('sleep', { module: mod, export: 'sleep' });
+    const ids = [s.submitTask(sleeper, 80), s.submitTask(sleeper, 80)];
+    const t0 = Date.now();
+    await Promise.all(ids.map((id) => s.result(id)));
+    expect(max).toBe(2);
+    expect(Date.now() - t0).toBeLessThan(1_000);
+  });
+
+  it('slowest() past eviction stays bounded (invariant 6): it does not keep every record', async () => {
+    const s = scheduler({ retention: { maxFinished: 10 } }).start();
+    const task = new AsyncTask('n', () => 1);
+    let last = '';
+    for (let i = 0; i < 3_000; i++) last = s.submitTask(task);
+    await s.waitTask(last);
+    const kept = s.slowest(1_000_000, { running: false }).length;
+    expect(kept).toBeLessThan(3_000);
+  });
+});
