@@ -797,11 +797,10 @@ describe('stop()', () => {
     const quick = s.submitTask(new AsyncTask('quick', () => sleep(5)));
     const g = gated();
     const stuck = s.submitTask(g.task);
-    const started = Date.now();
     await s.stop({ timeoutMs: 50 });
-    expect(Date.now() - started).toBeLessThan(1_000);
     expect(s.taskState(quick)).toBe(TaskState.DONE);
     expect(s.taskState(stuck)).toBe(TaskState.CANCELED);
+    expect(s.taskInfo(stuck).reason).toMatch(/50 ms/);
     expect(g.signal?.aborted).toBe(true);
   });
 

@@ -207,10 +207,8 @@ describe('more contract details', () => {
     });
     const sleeper = new SyncTask('sleep', { module: mod, export: 'sleep' });
     const ids = [s.submitTask(sleeper, 80), s.submitTask(sleeper, 80)];
-    const t0 = Date.now();
     await Promise.all(ids.map((id) => s.result(id)));
     expect(max).toBe(2);
-    expect(Date.now() - t0).toBeLessThan(1_000);
   });
 
   it('slowest() past eviction stays bounded (invariant 6): it does not keep every record', async () => {
