@@ -1,5 +1,6 @@
 import { Observable, Subject, Subscriber, type Observer, type Subscription } from 'rxjs';
 import { SchedulerError, SchedulerErrorCode } from '../errors.js';
+import { callGuarded } from './callGuarded.js';
 
 type NextHandler<T> = (value: T) => void;
 
@@ -13,7 +14,8 @@ export interface StreamWatch {
 
 /**
  * An observable whose direct subscribers cannot hurt the producer: an error thrown by a
- * subscriber's `next` is caught and handed to `onSubscriberError`, and delivery goes on.
+ * subscriber's `next` (or the rejection of an async `next`) is caught and handed to
+ * `onSubscriberError`, and delivery goes on.
  *
  * @remarks RxJS itself would rethrow such an error on a later tick, which crashes a Node
  * process. Operators in a `pipe()` keep RxJS's own rules: an error in `map()` is sent down the
@@ -58,28 +60,18 @@ class GuardedObservable<T> extends Observable<T> {
     const report = this.#onSubscriberError;
     const guarded: Partial<Observer<T>> = {
       error: (err: unknown) => {
-        try {
-          observer.error?.(err);
-        } catch (thrown) {
-          report(thrown);
-        }
+        if (observer.error !== undefined) callGuarded(observer.error, observer, err, report);
       },
       complete: () => {
-        try {
-          observer.complete?.();
-        } catch (thrown) {
-          report(thrown);
+        if (observer.complete !== undefined) {
+          callGuarded(observer.complete, observer, undefined, report);
         }
       },
     };
     const next = observer.next;
     if (next !== undefined) {
       guarded.next = (value: T) => {
-        try {
-          next.call(observer, value);
-        } catch (thrown) {
-          report(thrown);
-        }
+        callGuarded(next, observer, value, report);
       };
     }
     return super.subscribe(guarded);

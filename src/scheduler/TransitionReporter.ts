@@ -2,6 +2,7 @@ import { SchedulerError, SchedulerErrorCode } from '../errors.js';
 import type { TaskState } from '../taskState.js';
 import type { TaskCallbackName, TaskCallbacks, TaskInfo, TaskTransition } from '../tasks/types.js';
 import { GuardedStream, subscriberErrorsTo } from './GuardedStream.js';
+import { callGuarded, type GuardedFailure } from './callGuarded.js';
 
 /** The callback each state's entry calls. */
 const CALLBACK_FOR_STATE: Partial<Record<TaskState, TaskCallbackName>> = {
@@ -150,16 +151,23 @@ export class TransitionReporter {
     transition: TaskTransition,
   ): void {
     if (callback === undefined) return;
-    try {
-      callback(transition.info);
-    } catch (error) {
-      this.reportError(
-        new SchedulerError(
-          SchedulerErrorCode.CALLBACK_FAILED,
-          `Callback ${name} of task "${transition.name}" threw: ${error instanceof Error ? error.message : String(error)}`,
-          { cause: error, taskId: transition.id },
-        ),
-      );
-    }
+    callGuarded(callback, undefined, transition.info, (error, how) => {
+      this.#callbackFailed(name, transition, error, how);
+    });
+  }
+
+  #callbackFailed(
+    name: string,
+    transition: TaskTransition,
+    error: unknown,
+    how: GuardedFailure,
+  ): void {
+    this.reportError(
+      new SchedulerError(
+        SchedulerErrorCode.CALLBACK_FAILED,
+        `Callback ${name} of task "${transition.name}" ${how}: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error, taskId: transition.id },
+      ),
+    );
   }
 }

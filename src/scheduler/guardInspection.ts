@@ -1,5 +1,6 @@
 import type { InspectionEvent } from 'xstate';
 import { SchedulerError, SchedulerErrorCode } from '../errors.js';
+import { callGuarded, type GuardedFailure } from './callGuarded.js';
 import { toInspectionNext } from './inspectionObserver.js';
 import type { InspectionObserver } from './schedulerOptions.js';
 
@@ -44,15 +45,14 @@ export function guardInspection(
 ): GuardedInspection | undefined {
   if (observer === undefined) return undefined;
   const next = toInspectionNext(observer);
+  const failed = (error: unknown, how: GuardedFailure): void => {
+    report(
+      new SchedulerError(SchedulerErrorCode.CALLBACK_FAILED, `The inspect observer ${how}`, {
+        cause: error,
+      }),
+    );
+  };
   return (event) => {
-    try {
-      next(event);
-    } catch (error) {
-      report(
-        new SchedulerError(SchedulerErrorCode.CALLBACK_FAILED, 'The inspect observer threw', {
-          cause: error,
-        }),
-      );
-    }
+    callGuarded(next, undefined, event, failed);
   };
 }

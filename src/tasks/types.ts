@@ -117,7 +117,8 @@ export type TaskCallback = (info: TaskInfo) => void;
  * The per-state callbacks, on a task or on a whole scheduler.
  *
  * @remarks Each is called once per task, after its state is entered, with a frozen
- * {@link TaskInfo}. One that throws changes nothing: the error goes to `errors$`.
+ * {@link TaskInfo}. One that throws changes nothing: the error goes to `errors$`. The scheduler
+ * never waits for a callback; an `async` one may run on, and its rejection goes to `errors$` too.
  */
 export interface TaskCallbacks {
   /** After SUBMITTED. */

@@ -167,6 +167,37 @@ describe('AsyncScheduler', () => {
         expect(errors.map((e) => e.code)).toEqual(['ERR_CALLBACK_FAILED']);
       });
 
+      it('report the rejection of an async callback on errors$, outcome unchanged', async () => {
+        const boom = new Error('async callback broke');
+        const { scheduler, errors } = createHarness({
+          // Typed `(info) => void`, so an async function is accepted (this rule would refuse it).
+          // eslint-disable-next-line @typescript-eslint/no-misused-promises
+          onDone: async () => {
+            await Promise.resolve();
+            throw boom;
+          },
+        });
+        const id = scheduler.submitTask(echoTask(), 5);
+        await expect(scheduler.result(id)).resolves.toBe(5);
+        await new Promise((resolve) => setImmediate(resolve));
+        expect(errors).toHaveLength(1);
+        expect(errors[0]).toMatchObject({ code: 'ERR_CALLBACK_FAILED', taskId: id, cause: boom });
+        expect(errors[0]!.message).toMatch(/onDone of task "echo" rejected: async callback broke/);
+      });
+
+      it('report a thenable whose then() throws', async () => {
+        const { scheduler, errors } = createHarness({
+          onDone: () =>
+            ({
+              then: () => {
+                throw new Error('bad thenable');
+              },
+            }) as unknown as undefined,
+        });
+        await scheduler.waitTask(scheduler.submitTask(echoTask(), 1));
+        expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/bad thenable/)]);
+      });
+
       it('never make submitTask throw', () => {
         const { scheduler } = createHarness({
           onSubmit: () => {

@@ -32,6 +32,19 @@ describe('GuardedStream', () => {
       expect(reported).toEqual([boom, boom]);
     });
 
+    it('hands the rejection of an async next() to the error handler', async () => {
+      const { stream, reported } = createStream<number>();
+      const boom = new Error('async subscriber broke');
+      // eslint-disable-next-line @typescript-eslint/no-misused-promises -- what is under test
+      stream.observable.subscribe(async () => {
+        await Promise.resolve();
+        throw boom;
+      });
+      stream.next(1);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(reported).toEqual([boom]);
+    });
+
     it('keeps a throwing subscriber subscribed', () => {
       const { stream, reported } = createStream<number>();
       let calls = 0;
