@@ -260,19 +260,18 @@ export class LaneEngine {
   /**
    * Stops accepting tasks; drains (or, with `cancel`, cancels) the rest. `timeoutMs` bounds the
    * drain, then cancels what is left. Resolves once every task is final.
+   *
+   * @remarks A later call can tighten an earlier one: `cancel` escalates a drain, and the
+   * earliest deadline of all the calls' `timeoutMs` applies.
    */
   stop({ cancel, timeoutMs }: { cancel: boolean; timeoutMs: number }): Promise<void> {
-    // A later call's timeoutMs is ignored: the first stop's bound stands.
-    this.#shutdown ??= new LaneShutdown(
-      {
-        supervisor: this.#supervisor,
-        clock: this.#config.clock,
-        reporter: this.reporter,
-        loopWatch: this.#loopWatch,
-      },
-      timeoutMs,
-    );
-    return this.#shutdown.request(cancel);
+    this.#shutdown ??= new LaneShutdown({
+      supervisor: this.#supervisor,
+      clock: this.#config.clock,
+      reporter: this.reporter,
+      loopWatch: this.#loopWatch,
+    });
+    return this.#shutdown.request(cancel, timeoutMs);
   }
 
   /** The live info of a task not yet final. */

@@ -32,35 +32,43 @@ export class LaneShutdown {
   #resolveDone: (() => void) | undefined;
   #requested = false;
   #stopTimer: TimerHandle | undefined;
+  /** When the drain's time is up (the clock's ms), if a call bounded it. */
+  #deadline = Infinity;
 
-  /**
-   * @param timeoutMs - how long the drain may take before the rest is canceled, ms; 0: no limit.
-   */
-  constructor(options: LaneShutdownOptions, timeoutMs: number) {
+  constructor(options: LaneShutdownOptions) {
     this.#options = options;
     this.done = new Promise<void>((resolve) => {
       this.#resolveDone = resolve;
     });
-    if (timeoutMs > 0) {
-      this.#stopTimer = options.clock.setTimeout(() => {
-        this.#stopTimer = undefined;
-        this.#sendStop(true, `scheduler stop timed out after ${timeoutMs} ms`);
-      }, timeoutMs);
-    }
   }
 
   /**
-   * Tells the supervisor to stop, draining or canceling; a later call can only escalate a drain
-   * to a cancel.
+   * Tells the supervisor to stop, draining or canceling. A later call can only tighten the
+   * stop: escalate a drain to a cancel, or bring the drain's deadline closer.
    *
+   * @param timeoutMs - how long the drain may take from now before the rest is canceled, ms;
+   * 0: no limit from this call.
    * @returns {@link LaneShutdown.done}.
    */
-  request(cancel: boolean): Promise<void> {
+  request(cancel: boolean, timeoutMs: number): Promise<void> {
     const first = !this.#requested;
     // Set before the send: a callback that the send runs (an onCancel) may call stop() again.
     this.#requested = true;
+    if (timeoutMs > 0) this.#bound(timeoutMs);
     if (first || cancel) this.#sendStop(cancel, 'scheduler stopped');
     return this.done;
+  }
+
+  #bound(timeoutMs: number): void {
+    const { clock } = this.#options;
+    const deadline = clock.now() + timeoutMs;
+    if (deadline >= this.#deadline) return;
+    this.#deadline = deadline;
+    if (this.#stopTimer !== undefined) clock.clearTimeout(this.#stopTimer);
+    this.#stopTimer = clock.setTimeout(() => {
+      this.#stopTimer = undefined;
+      this.#sendStop(true, `scheduler stop timed out after ${timeoutMs} ms`);
+    }, timeoutMs);
   }
 
   /**
@@ -71,6 +79,8 @@ export class LaneShutdown {
     const { clock, reporter } = this.#options;
     if (this.#stopTimer !== undefined) clock.clearTimeout(this.#stopTimer);
     this.#stopTimer = undefined;
+    // Nothing is left to bound: a later stop({ timeoutMs }) must not set a timer.
+    this.#deadline = -Infinity;
     void closingExecutors.then(
       () => {
         this.#close();

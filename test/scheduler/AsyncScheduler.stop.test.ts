@@ -132,6 +132,39 @@ describe('AsyncScheduler', () => {
       expect(scheduler.taskState(id)).toBe('CANCELED');
     });
 
+    it('lets a second call bound a drain already under way with its own timeoutMs', async () => {
+      const { scheduler, clock } = createHarness();
+      const id = scheduler.submitTask(hangingTask());
+      const first = scheduler.stop();
+      await clock.advance(10);
+      const second = scheduler.stop({ timeoutMs: 20 });
+      await clock.advance(19);
+      expect(await isSettled(second)).toBe(false);
+      await clock.advance(1);
+      await Promise.all([first, second]);
+      expect(scheduler.taskInfo(id)).toMatchObject({ state: 'CANCELED', ts: { cancel: T0 + 30 } });
+      expect(scheduler.taskInfo(id).reason).toMatch(/timed out after 20 ms/);
+      expect(clock.pendingTimers).toBe(0);
+    });
+
+    it('keeps the nearer deadline when a later call gives a longer timeoutMs', async () => {
+      const { scheduler, clock } = createHarness();
+      const id = scheduler.submitTask(hangingTask());
+      const first = scheduler.stop({ timeoutMs: 50 });
+      const second = scheduler.stop({ timeoutMs: 5_000 });
+      expect(clock.pendingTimers).toBe(1);
+      await clock.advance(50);
+      await Promise.all([first, second]);
+      expect(scheduler.taskInfo(id).ts.cancel).toBe(T0 + 50);
+    });
+
+    it('sets no timer for a stop({ timeoutMs }) called after it resolved', async () => {
+      const { scheduler, clock } = createHarness();
+      await scheduler.stop();
+      await scheduler.stop({ timeoutMs: 1_000 });
+      expect(clock.pendingTimers).toBe(0);
+    });
+
     it('keeps every task queryable afterwards', async () => {
       const { scheduler } = createHarness();
       const id = scheduler.submitTask(echoTask(), 3);

@@ -108,6 +108,16 @@ describe('SchedulerThread', () => {
       expect(held.scheduler.taskInfo(stuck).reason).toMatch(/timed out after 5 ms/);
     });
 
+    it('lets a second call bound a drain already under way with its own timeoutMs', async () => {
+      const { scheduler } = createThreadHarness('stop-tighten');
+      const stuck = scheduler.submitTask(laneTask('forever'));
+      const first = scheduler.stop();
+      const second = scheduler.stop({ timeoutMs: 5 });
+      await Promise.all([first, second]);
+      expect(scheduler.taskInfo(stuck)).toMatchObject({ state: 'CANCELED' });
+      expect(scheduler.taskInfo(stuck).reason).toMatch(/timed out after 5 ms/);
+    });
+
     it('completes both streams when it resolves, and returns the same promise when called again', async () => {
       const { scheduler } = createThreadHarness('streams');
       let completed = 0;

@@ -231,7 +231,10 @@ export class SchedulerModel {
 
   stop(cancel: boolean, timeoutMs: number): void {
     if (this.stopCalled) {
-      if (cancel && this.lane === 'stopping') {
+      if (this.lane !== 'stopping') return;
+      // A later call can only tighten the stop: a nearer deadline, or a cancel.
+      if (timeoutMs > 0) this.#tightenStopTimer(timeoutMs);
+      if (cancel) {
         this.#cancelAll(STOP_REASON);
         this.#afterFinish();
       }
@@ -350,6 +353,15 @@ export class SchedulerModel {
     this.finished.push(task);
     const timeout = this.timers.findIndex((t) => t.kind === 'timeout' && t.task === task);
     if (timeout !== -1) this.timers.splice(timeout, 1);
+  }
+
+  #tightenStopTimer(timeoutMs: number): void {
+    const current = this.timers.findIndex((t) => t.kind === 'stop');
+    if (current !== -1) {
+      if ((this.timers[current] as ModelTimer).dueAt <= this.now + timeoutMs) return;
+      this.timers.splice(current, 1);
+    }
+    this.#addTimer(timeoutMs, 'stop');
   }
 
   #afterFinish(): void {

@@ -33,7 +33,8 @@ export interface LaneThreadHostOptions {
 interface StopRequest {
   readonly requestId: number;
   cancel: boolean;
-  readonly timeoutMs: number;
+  /** When the drain's time is up, on the main side's clock (Infinity: no bound). */
+  deadline: number;
 }
 
 /**
@@ -129,17 +130,17 @@ export class LaneThreadHost {
     return answered;
   }
 
-  /** Stops the lane (drain or cancel), then ends the thread. Resolves once nothing is left. */
+  /**
+   * Stops the lane (drain or cancel), then ends the thread. Resolves once nothing is left. A
+   * later call can tighten the stop: escalate a drain to a cancel, or bring its deadline closer.
+   */
   stop(cancel: boolean, timeoutMs: number): Promise<void> {
+    const deadline = timeoutMs > 0 ? this.#options.clock.now() + timeoutMs : Infinity;
     if (this.#stop !== undefined && this.#stopped !== undefined) {
-      if (cancel && !this.#stop.cancel) {
-        this.#stop.cancel = true;
-        const { requestId } = this.#stop;
-        this.#post({ type: 'stop', requestId, cancel, timeoutMs: 0 });
-      }
+      this.#tightenStop(this.#stop, cancel, timeoutMs, deadline);
       return this.#stopped;
     }
-    this.#stop = { requestId: this.#nextRequestId++, cancel, timeoutMs };
+    this.#stop = { requestId: this.#nextRequestId++, cancel, deadline };
     // The bound holds even if the thread's loop is blocked, or it restarts meanwhile.
     if (timeoutMs > 0) this.#watchdog.stopSent(timeoutMs);
     this.#stopped = new Promise<void>((resolve) => {
@@ -152,10 +153,35 @@ export class LaneThreadHost {
       this.#restarts.cancel();
       this.#spawn();
     } else {
-      this.#post({ type: 'stop', ...this.#stop });
+      this.#postStop(this.#stop);
     }
     this.#updateRef();
     return this.#stopped;
+  }
+
+  #tightenStop(stop: StopRequest, cancel: boolean, timeoutMs: number, deadline: number): void {
+    const escalate = cancel && !stop.cancel;
+    const sooner = deadline < stop.deadline;
+    if (!escalate && !sooner) return;
+    if (escalate) stop.cancel = true;
+    if (sooner) {
+      stop.deadline = deadline;
+      this.#watchdog.stopSent(timeoutMs);
+    }
+    // The thread answers this one with the same requestId; the first answer ends the stop.
+    this.#post({
+      type: 'stop',
+      requestId: stop.requestId,
+      cancel: stop.cancel,
+      timeoutMs: sooner ? timeoutMs : 0,
+    });
+  }
+
+  /** Sends the stop as it stands, bounded by what is left until its deadline. */
+  #postStop({ requestId, cancel, deadline }: StopRequest): void {
+    const timeoutMs =
+      deadline === Infinity ? 0 : Math.max(1, Math.ceil(deadline - this.#options.clock.now()));
+    this.#post({ type: 'stop', requestId, cancel, timeoutMs });
   }
 
   #spawn(): void {
@@ -176,7 +202,7 @@ export class LaneThreadHost {
       if (record.state !== TaskState.STARTED) thread.postSubmit(record);
     }
     // A pending stop goes first: with cancel, held tasks end CANCELED without ever starting.
-    if (this.#stop !== undefined) this.#post({ type: 'stop', ...this.#stop });
+    if (this.#stop !== undefined) this.#postStop(this.#stop);
     else if (this.#started) this.#post({ type: 'start' });
     this.#updateRef();
   }
