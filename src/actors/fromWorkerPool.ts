@@ -13,6 +13,7 @@ import type {
 import { moduleHref } from './loadTaskModule.js';
 import { RestartTracker, type RestartPolicy } from './restartPolicy.js';
 import { RecentModules } from './RecentModules.js';
+import { executorCrash, reportRunOutcome } from './runOutcome.js';
 import { ThreadBusyTime } from './ThreadBusyTime.js';
 import { workerEntry } from './workerEntry.js';
 import type { FromThreadMessage, RunMessage, ToThreadMessage } from './threadMessages.js';
@@ -177,7 +178,15 @@ export class WorkerPool implements TaskExecutor {
       exportName: body.export ?? DEFAULT_EXPORT,
       args: job.args,
     };
-    slot.worker.postMessage(message);
+    try {
+      slot.worker.postMessage(message);
+    } catch (error) {
+      // The args were cloned at submit, so this is not expected; but a run that cannot be sent
+      // must end FAILED, not escape into the lane. The slot stays busy until then: the lane
+      // counts the task as running until its final state.
+      this.#failUnsent(slot, run, error);
+      return { abort: () => undefined };
+    }
     // The spare takes over when this run is stopped: it should not start it cold.
     if (this.#recentModules.note(message.moduleHref)) {
       this.#preload(this.#spare, [message.moduleHref]);
@@ -187,6 +196,20 @@ export class WorkerPool implements TaskExecutor {
         if (slot.run === run) this.#replace(slot);
       },
     };
+  }
+
+  #failUnsent(slot: Slot, run: Run, error: unknown): void {
+    const failure = new TypeError(
+      `The task's args could not be sent to an executor thread (structured clone failed): ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+    queueMicrotask(() => {
+      if (slot.run !== run) return;
+      slot.run = undefined;
+      slot.state = 'idle';
+      run.sink.fail(run.job, failure);
+      this.#options.events.slotFree();
+    });
   }
 
   /** Terminates every thread; resolves once all have exited. */
@@ -261,17 +284,7 @@ export class WorkerPool implements TaskExecutor {
     slot.state = 'idle';
     // The outcome is recorded before the thread gets its next task: the lane counts a SyncTask
     // as running until its final state, and never has more running than threads.
-    if (message.type === 'done') {
-      run.sink.succeed(run.job, message.value);
-    } else if (message.nonError) {
-      run.sink.fail(run.job, 'value' in message ? message.value : message.error.message);
-    } else {
-      const error = new Error(message.error.message);
-      error.name = message.error.name;
-      if (message.error.stack !== undefined) error.stack = message.error.stack;
-      if (message.error.code !== undefined) Object.assign(error, { code: message.error.code });
-      run.sink.fail(run.job, error);
-    }
+    reportRunOutcome(run.sink, run.job, message);
     this.#options.events.slotFree();
   }
 
@@ -328,17 +341,7 @@ export class WorkerPool implements TaskExecutor {
     if (this.#closed) return;
     const run = slot.run;
     slot.run = undefined;
-    const cause = slot.lastError;
-    const during =
-      run === undefined ? 'while starting or idle' : `while running task "${run.job.name}"`;
-    const crash = new WorkerCrashedError(
-      `Executor thread exited with code ${exitCode} ${during}${cause === undefined ? '' : `: ${cause.message}`}`,
-      {
-        exitCode,
-        ...(cause === undefined ? {} : { cause }),
-        ...(run === undefined ? {} : { taskId: run.job.id }),
-      },
-    );
+    const crash = executorCrash(exitCode, run?.job, slot.lastError);
     this.#crashes++;
     const { delayMs, overLimit } = this.#restarts.recordCrash(this.#options.clock.now());
     const becameDegraded = overLimit && this.#degraded === undefined;

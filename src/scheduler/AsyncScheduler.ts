@@ -17,7 +17,7 @@ import {
   type AsyncSchedulerOptions,
 } from './schedulerOptions.js';
 import {
-  assertCloneableArgs,
+  cloneArgs,
   assertTask,
   dumpTasks,
   resolveStopOptions,
@@ -173,8 +173,11 @@ export class AsyncScheduler {
     ...args: TArgs
   ): string {
     assertTask(task);
-    if (task instanceof SyncTask) assertCloneableArgs(task, args, 'a thread');
-    return this.#engine.submit(task, args);
+    // A SyncTask's args are cloned now: the thread runs it with them as they were at submit.
+    return this.#engine.submit(
+      task,
+      task instanceof SyncTask ? cloneArgs(task, args, 'a thread') : args,
+    );
   }
 
   /** The task's state. @throws UnknownTaskError for an unknown or evicted id. */

@@ -10,7 +10,7 @@ import { assertNonEmptyString, assertOptionsObject } from '../validate.js';
 import { DEFAULT_CANCEL_REASON } from './LaneEngine.js';
 import { resolveSchedulerOptions, type AsyncSchedulerOptions } from './schedulerOptions.js';
 import {
-  assertCloneableArgs,
+  cloneArgs,
   assertTask,
   dumpTasks,
   resolveStopOptions,
@@ -201,7 +201,8 @@ export class SchedulerThread {
     ...args: TArgs
   ): string {
     assertThreadTask(task);
-    assertCloneableArgs(task, args, 'the lane thread');
+    // Cloned now: the thread (or a restarted one) gets the args as they were at submit.
+    const sent = cloneArgs(task, args, 'the lane thread');
     if (this.#stopRequested) throw new SchedulerStoppedError(this.#name);
     const ref = task.run as TaskModuleRef;
     const record = this.#store.add(
@@ -210,7 +211,7 @@ export class SchedulerThread {
         name: task.name,
         type: task.type,
         lane: this.#name,
-        args: Object.freeze(args),
+        args: Object.freeze(sent),
         priority: task.options.priority ?? 0,
         timeoutMs: task.options.timeoutMs,
       },

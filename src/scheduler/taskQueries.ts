@@ -59,22 +59,26 @@ export function assertTask(task: unknown): asserts task is AsyncTask | SyncTask 
 }
 
 /**
- * Asserts that every argument survives the structured clone that carries it to `destination`.
+ * The args of a run that crosses to another thread, cloned now: what the thread gets is what
+ * the caller passed at `submitTask`, whatever the caller does with its objects afterwards (a
+ * buffer transferred away, a function added), and a task queued behind others can still be
+ * sent when its turn comes (or sent again to a restarted lane thread).
  *
- * @throws TypeError naming the argument's index.
+ * @returns each argument's structured clone (a SharedArrayBuffer stays shared memory).
+ * @throws TypeError naming the argument (`args[i]`) that cannot be structured-cloned.
  */
-export function assertCloneableArgs(
+export function cloneArgs(
   task: AsyncTask | SyncTask,
   args: readonly unknown[],
   destination: string,
-): void {
+): unknown[] {
   const kind = task instanceof SyncTask ? 'SyncTask' : 'AsyncTask';
-  args.forEach((arg, index) => {
+  return args.map((arg, index) => {
     try {
-      structuredClone(arg);
+      return structuredClone(arg);
     } catch (error) {
       throw new TypeError(
-        `Argument ${index} of ${kind} "${task.name}" cannot be sent to ${destination} (structured clone failed: ${error instanceof Error ? error.message : String(error)}), got ${describeValue(arg)}`,
+        `Argument args[${index}] of ${kind} "${task.name}" cannot be sent to ${destination} (structured clone failed: ${error instanceof Error ? error.message : String(error)}), got ${describeValue(arg)}`,
       );
     }
   });

@@ -93,7 +93,7 @@ describe('AsyncScheduler', () => {
         }
         expect(error).toBeInstanceOf(TypeError);
         expect((error as Error).message).toMatch(
-          new RegExp(`^Argument ${index} of SyncTask "echo" cannot be sent to a thread`),
+          new RegExp(`^Argument args\\[${index}\\] of SyncTask "echo" cannot be sent to a thread`),
         );
         // Nothing was submitted, and no thread was started for it.
         expect(h.scheduler.dumpTask()).toEqual([]);

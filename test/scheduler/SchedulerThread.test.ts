@@ -43,10 +43,10 @@ describe('SchedulerThread', () => {
     it('refuses an argument that cannot be cloned, naming it', () => {
       const { scheduler } = harness('clone');
       expect(() => scheduler.submitTask(laneTask('default'), 1, () => 2)).toThrow(
-        /Argument 1 of AsyncTask "default" cannot be sent to the lane thread/,
+        /Argument args\[1\] of AsyncTask "default" cannot be sent to the lane thread/,
       );
       expect(() => scheduler.submitTask(executorTask('default'), Symbol('s'))).toThrow(
-        /Argument 0 of SyncTask/,
+        /Argument args\[0\] of SyncTask/,
       );
     });
 
