@@ -49,7 +49,12 @@ export function buildTaskInfo(
     info.runMs = Math.max(0, (end ?? now) - start);
   }
   if (state === TaskState.DONE) info.result = outcome.result;
-  if (outcome.error !== undefined) info.error = outcome.error;
+  // Frozen too: it may come from across a thread boundary, and a clone is never frozen.
+  if (outcome.error !== undefined) {
+    info.error = Object.isFrozen(outcome.error)
+      ? outcome.error
+      : Object.freeze({ ...outcome.error });
+  }
   if (outcome.reason !== undefined) info.reason = outcome.reason;
   return Object.freeze(info);
 }
