@@ -72,6 +72,20 @@ export class LaneEngine {
     this.#pump();
   };
   #seq = 0;
+  /**
+   * Above 0 while tasks are being put in the queues: their SUBMITTED and SCHEDULED callbacks may
+   * submit more, and starting waits until every one is in, so the queue's order (priority, then
+   * submit order) decides what starts first, not the nesting of the callbacks.
+   */
+  #queueing = 0;
+  /** A pump was asked for while queueing: it runs when the queueing ends. */
+  #pumpDeferred = false;
+  /**
+   * True until the supervisor first schedules the held tasks (it started, or a stop drains):
+   * read here rather than the supervisor's state, which a callback run by that very scheduling
+   * sees as still `idle`.
+   */
+  #holding = true;
   /** Made by the first `stop()`: from then on, submits are refused. */
   #shutdown: LaneShutdown | undefined;
 
@@ -238,11 +252,16 @@ export class LaneEngine {
     };
     this.registry.addLive(record);
     this.counters.taskSubmitted();
-    actor.start();
-    this.#channel.send(record, submitEvent(this.#config.clock.now()));
-    // The supervisor's state decides: idle holds, running (or stopping) schedules.
-    if (status === 'running') this.#schedule(record);
-    else this.#hold(record);
+    this.#queueing++;
+    try {
+      actor.start();
+      this.#channel.send(record, submitEvent(this.#config.clock.now()));
+      // Before start() the task is held; after, it is scheduled.
+      if (this.#holding) this.#hold(record);
+      else this.#schedule(record);
+    } finally {
+      this.#endQueueing();
+    }
     return id;
   }
 
@@ -302,9 +321,22 @@ export class LaneEngine {
   }
 
   #scheduleHeld(): void {
+    this.#holding = false;
     const held = [...this.#held];
     this.#held.clear();
-    for (const record of held) this.#enqueue(record);
+    this.#queueing++;
+    try {
+      for (const record of held) this.#enqueue(record);
+      this.#pump();
+    } finally {
+      this.#endQueueing();
+    }
+  }
+
+  #endQueueing(): void {
+    this.#queueing--;
+    if (this.#queueing > 0 || !this.#pumpDeferred) return;
+    this.#pumpDeferred = false;
     this.#pump();
   }
 
@@ -316,6 +348,10 @@ export class LaneEngine {
   }
 
   #pump(): void {
+    if (this.#queueing > 0) {
+      this.#pumpDeferred = true;
+      return;
+    }
     const { concurrency } = this.#config;
     const asyncQueue = this.#queues.async;
     while (this.#running < concurrency && asyncQueue.size > 0) {

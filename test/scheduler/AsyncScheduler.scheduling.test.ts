@@ -65,6 +65,60 @@ describe('AsyncScheduler', () => {
       expect(gate.order).toEqual(ids);
     });
 
+    it.each(['onSubmit', 'onSchedule'] as const)(
+      'keeps FIFO among equals for a task submitted from an earlier task’s %s',
+      async (hook) => {
+        const started: string[] = [];
+        const { scheduler } = createHarness({
+          concurrency: 1,
+          onStart: (info) => started.push(info.name),
+        });
+        const b = new AsyncTask('b', () => undefined);
+        const a = new AsyncTask('a', () => undefined, {
+          [hook]: () => {
+            scheduler.submitTask(b);
+          },
+        });
+        scheduler.submitTask(a);
+        await scheduler.stop();
+        expect(started).toEqual(['a', 'b']);
+      },
+    );
+
+    it('keeps FIFO among held tasks when a SCHEDULED callback submits at start()', async () => {
+      const started: string[] = [];
+      const { scheduler } = createHarness(
+        { concurrency: 1, onStart: (info) => started.push(info.name) },
+        { start: false },
+      );
+      const late = new AsyncTask('late', () => undefined);
+      const first = new AsyncTask('first', () => undefined, {
+        onSchedule: () => {
+          scheduler.submitTask(late);
+        },
+      });
+      scheduler.submitTask(first);
+      scheduler.submitTask(new AsyncTask('second', () => undefined));
+      scheduler.start();
+      await scheduler.stop();
+      expect(started).toEqual(['first', 'second', 'late']);
+    });
+
+    it('schedules a task submitted by a callback while start() schedules the held ones', async () => {
+      const { scheduler } = createHarness({ concurrency: 1 }, { start: false });
+      let late = '';
+      const first = new AsyncTask('first', () => undefined, {
+        onSchedule: () => {
+          late = scheduler.submitTask(new AsyncTask('late', () => 'ran'));
+        },
+      });
+      scheduler.submitTask(first);
+      scheduler.start();
+      // Not held as if the lane were still idle: it would wait for stop() to drain it.
+      expect(scheduler.taskState(late)).not.toBe('SUBMITTED');
+      await expect(scheduler.result(late)).resolves.toBe('ran');
+    });
+
     it('accepts fractional and negative priorities', async () => {
       const { scheduler } = createHarness({ concurrency: 1 });
       const gate = new Gate();
