@@ -15,3 +15,32 @@ export function toErrorData(error: unknown): TaskErrorData {
   }
   return Object.freeze({ name: 'NonError', message: String(error) });
 }
+
+/** The built-in error classes a structured clone would keep: rebuilt as themselves. */
+const BUILT_IN_ERRORS: Readonly<Record<string, ErrorConstructor>> = {
+  EvalError,
+  RangeError,
+  ReferenceError,
+  SyntaxError,
+  TypeError,
+  URIError,
+};
+
+/**
+ * A body's error rebuilt from the {@link TaskErrorData} that crossed a thread boundary: the same
+ * name, message, stack and `code`.
+ *
+ * @remarks A built-in class (`TypeError`, `RangeError`, …) comes back as itself, so `instanceof`
+ * works as it would for an AsyncTask on the caller's loop; any other class stayed in the thread,
+ * and comes back as an `Error` carrying its name.
+ */
+export function errorFromData(data: TaskErrorData): Error {
+  const BuiltIn = Object.hasOwn(BUILT_IN_ERRORS, data.name)
+    ? BUILT_IN_ERRORS[data.name]
+    : undefined;
+  const error = new (BuiltIn ?? Error)(data.message);
+  if (BuiltIn === undefined) error.name = data.name;
+  if (data.stack !== undefined) error.stack = data.stack;
+  if (data.code !== undefined) Object.assign(error, { code: data.code });
+  return error;
+}

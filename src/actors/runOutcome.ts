@@ -1,3 +1,4 @@
+import { errorFromData } from '../errorData.js';
 import { WorkerCrashedError } from '../errors.js';
 import type { ExecutionJob, ExecutionSink } from './executor.js';
 import type { DoneMessage, FailMessage } from './threadMessages.js';
@@ -6,9 +7,8 @@ import type { DoneMessage, FailMessage } from './threadMessages.js';
  * Hands what an executor thread reported about a run to the lane: the value, or the failure
  * rebuilt on this side.
  *
- * @remarks A body's own error crosses as data and comes back as an `Error` with the same name,
- * message, stack and `code` (its class stays in the thread). A thrown non-Error value comes back
- * as itself when it could be cloned, else as its text.
+ * @remarks A body's own error crosses as data and is rebuilt ({@link errorFromData}). A thrown
+ * non-Error value comes back as itself when it could be cloned, else as its text.
  */
 export function reportRunOutcome<TJob extends ExecutionJob>(
   sink: ExecutionSink<TJob>,
@@ -23,11 +23,7 @@ export function reportRunOutcome<TJob extends ExecutionJob>(
     sink.fail(job, 'value' in message ? message.value : message.error.message);
     return;
   }
-  const error = new Error(message.error.message);
-  error.name = message.error.name;
-  if (message.error.stack !== undefined) error.stack = message.error.stack;
-  if (message.error.code !== undefined) Object.assign(error, { code: message.error.code });
-  sink.fail(job, error);
+  sink.fail(job, errorFromData(message.error));
 }
 
 /**

@@ -109,7 +109,7 @@ describe('SchedulerThread', () => {
       const { scheduler } = harness('fail');
       const id = scheduler.submitTask(laneTask('fail'));
       const error = await scheduler.result(id).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(Error);
+      expect(error).toBeInstanceOf(RangeError);
       expect(error).toMatchObject({ name: 'RangeError', message: 'bad input' });
       expect((error as Error).stack).toContain('bodies.mjs');
       expect(scheduler.taskInfo(id)).toMatchObject({

@@ -5,6 +5,7 @@ import {
   TaskTimeoutError,
   WorkerCrashedError,
 } from '../../errors.js';
+import { errorFromData } from '../../errorData.js';
 import type { TaskErrorData, TaskInfo } from '../../tasks/types.js';
 
 const SCHEDULER_CODES = new Set<string>(Object.values(SchedulerErrorCode));
@@ -18,8 +19,8 @@ function isSchedulerCode(code: string | undefined): code is SchedulerErrorCode {
  *
  * @remarks The scheduler's own errors come back as their classes (`WorkerCrashedError`,
  * `SchedulerError` with its code), so `instanceof` and `code` work as with AsyncScheduler. A
- * body's own error comes back as an `Error` with the same name, message, stack and `code`: its
- * class (and any other property) stayed in the lane thread.
+ * body's own error is rebuilt by {@link errorFromData}: a built-in class as itself, any other as
+ * an `Error` with the same name, message, stack and `code`.
  */
 export function rebuildError(
   data: TaskErrorData,
@@ -36,9 +37,7 @@ export function rebuildError(
   } else if (isSchedulerCode(data.code)) {
     error = new SchedulerError(data.code, data.message, options);
   } else {
-    error = new Error(data.message);
-    error.name = data.name;
-    if (data.code !== undefined) Object.assign(error, { code: data.code });
+    return errorFromData(data);
   }
   if (data.stack !== undefined) error.stack = data.stack;
   return error;
