@@ -195,6 +195,7 @@ export class LaneThreadHost {
     });
     this.#generation++;
     this.#thread = thread;
+    this.#watchdog.threadStarting();
     this.#options.observation.attach(thread.worker);
     // A replacement takes over everything not started, in submit order (FIFO holds); a task
     // that was STARTED in a dead thread has been ended already and never runs twice.
@@ -214,6 +215,7 @@ export class LaneThreadHost {
   #onMessage(message: FromLaneThreadMessage): void {
     switch (message.type) {
       case 'ready':
+        this.#watchdog.threadReady();
         return;
       case 'transition': {
         const { store } = this.#options;

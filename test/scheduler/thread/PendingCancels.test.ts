@@ -16,6 +16,7 @@ function setup() {
   const store = new ThreadTaskStore({ maxFinished: 10, maxAgeMs: Infinity }, clock, {});
   const overdue: Overdue[] = [];
   const watchdog = new LaneWatchdog(clock, (found) => overdue.push(found));
+  watchdog.threadReady();
   const identity = { id: 'task-1', name: 'ping', lane: 'cancels', args: [], priority: 0 };
   const body = { module: 'file:///x.mjs', export: 'default' };
   const record = store.add({ ...identity, type: 'async', timeoutMs: undefined }, body, {});
