@@ -1,8 +1,14 @@
 import { Observable, Subject, Subscriber, type Observer, type Subscription } from 'rxjs';
 import { SchedulerError, SchedulerErrorCode } from '../errors.js';
-import { callGuarded } from './callGuarded.js';
+import { callGuarded, type GuardedFailure } from './callGuarded.js';
 
 type NextHandler<T> = (value: T) => void;
+
+/**
+ * Where a subscriber's failure goes: what it threw (or its async `next` rejected with), and the
+ * value it was handed when that was a `next` (absent for `error` and `complete`).
+ */
+export type SubscriberErrorHandler = (error: unknown, how: GuardedFailure, value?: unknown) => void;
 
 /** Told when a stream gains and loses each subscriber, so its producer runs only while watched. */
 export interface StreamWatch {
@@ -22,11 +28,11 @@ export interface StreamWatch {
  * chain as an error notification, so end such chains with `catchError` or an error handler.
  */
 class GuardedObservable<T> extends Observable<T> {
-  readonly #onSubscriberError: (error: unknown) => void;
+  readonly #onSubscriberError: SubscriberErrorHandler;
 
   constructor(
     upstream: Observable<T>,
-    onSubscriberError: (error: unknown) => void,
+    onSubscriberError: SubscriberErrorHandler,
     watch: StreamWatch | undefined,
   ) {
     super((subscriber) => {
@@ -58,13 +64,17 @@ class GuardedObservable<T> extends Observable<T> {
           }
         : observerOrNext;
     const report = this.#onSubscriberError;
+    // For `error` and `complete`, no value was delivered: report without one.
+    const reportAlone = (thrown: unknown, how: GuardedFailure): void => {
+      report(thrown, how);
+    };
     const guarded: Partial<Observer<T>> = {
       error: (err: unknown) => {
-        if (observer.error !== undefined) callGuarded(observer.error, observer, err, report);
+        if (observer.error !== undefined) callGuarded(observer.error, observer, err, reportAlone);
       },
       complete: () => {
         if (observer.complete !== undefined) {
-          callGuarded(observer.complete, observer, undefined, report);
+          callGuarded(observer.complete, observer, undefined, reportAlone);
         }
       },
     };
@@ -81,15 +91,21 @@ class GuardedObservable<T> extends Observable<T> {
 /**
  * The `onSubscriberError` of a scheduler stream: what a subscriber of `stream` throws becomes a
  * `SchedulerError` with code `ERR_SUBSCRIBER_FAILED` (the thrown value as `cause`) for `report`.
+ *
+ * @param taskIdOf - the task a delivered value is about (a transition's task), kept as the
+ * error's `taskId`.
  */
 export function subscriberErrorsTo(
   stream: string,
   report: (error: SchedulerError) => void,
-): (error: unknown) => void {
-  return (error) => {
+  taskIdOf?: (value: unknown) => string,
+): SubscriberErrorHandler {
+  return (error, how, value) => {
+    const taskId = taskIdOf === undefined || value === undefined ? undefined : taskIdOf(value);
     report(
-      new SchedulerError(SchedulerErrorCode.SUBSCRIBER_FAILED, `A ${stream} subscriber threw`, {
+      new SchedulerError(SchedulerErrorCode.SUBSCRIBER_FAILED, `A ${stream} subscriber ${how}`, {
         cause: error,
+        ...(taskId === undefined ? {} : { taskId }),
       }),
     );
   };
@@ -101,7 +117,7 @@ export function subscriberErrorsTo(
  */
 export function guardObservable<T>(
   source: Observable<T>,
-  onSubscriberError: (error: unknown) => void,
+  onSubscriberError: SubscriberErrorHandler,
 ): Observable<T> {
   return new GuardedObservable(source, onSubscriberError, undefined);
 }
@@ -120,7 +136,7 @@ export class GuardedStream<T> {
    * @param onSubscriberError - where an error thrown by a subscriber goes.
    * @param watch - told of every subscribe and unsubscribe (a producer that runs only while watched).
    */
-  constructor(onSubscriberError: (error: unknown) => void, watch?: StreamWatch) {
+  constructor(onSubscriberError: SubscriberErrorHandler, watch?: StreamWatch) {
     this.observable = new GuardedObservable(this.#subject, onSubscriberError, watch);
   }
 

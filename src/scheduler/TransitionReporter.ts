@@ -79,6 +79,8 @@ export class TransitionReporter {
   readonly #callbacks: TaskCallbacks;
   readonly #queue: PendingTransition[] = [];
   #delivering = false;
+  /** Set once both streams completed (the lane stopped). */
+  #completed = false;
 
   constructor(schedulerCallbacks: TaskCallbacks) {
     this.#callbacks = schedulerCallbacks;
@@ -89,9 +91,13 @@ export class TransitionReporter {
       );
     });
     this.#transitions = new GuardedStream<TaskTransition>(
-      subscriberErrorsTo('transitions$', (error) => {
-        this.reportError(error);
-      }),
+      subscriberErrorsTo(
+        'transitions$',
+        (error) => {
+          this.reportError(error);
+        },
+        (transition) => (transition as TaskTransition).id,
+      ),
     );
   }
 
@@ -105,9 +111,15 @@ export class TransitionReporter {
     return this.#errors.observable;
   }
 
-  /** Reports a failure on `errors$`. */
+  /** Reports a failure on `errors$`; once that has completed (the lane stopped), as a process warning. */
   reportError(error: SchedulerError): void {
-    this.#errors.next(error);
+    if (!this.#completed) {
+      this.#errors.next(error);
+      return;
+    }
+    // After stop() resolved (an async callback that rejects late): errors$ has completed, and
+    // a failure must still be seen, never dropped.
+    process.emitWarning(error.message, { code: error.code });
   }
 
   /** Queues a transition for delivery and delivers, unless a delivery is already under way. */
@@ -127,6 +139,7 @@ export class TransitionReporter {
 
   /** Completes both streams. */
   complete(): void {
+    this.#completed = true;
     this.#transitions.complete();
     this.#errors.complete();
   }

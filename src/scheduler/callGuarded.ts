@@ -19,28 +19,29 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
  * (no closure per call): this runs for every transition of every task.
  *
  * @param fn - the user's function, called as `fn.call(thisArg, value)`.
- * @param report - called at most once per call; it must not throw.
+ * @param report - called at most once per call, with the value the function was called with;
+ * it must not throw.
  */
 export function callGuarded<T>(
   fn: (this: unknown, value: T) => unknown,
   thisArg: unknown,
   value: T,
-  report: (error: unknown, how: GuardedFailure) => void,
+  report: (error: unknown, how: GuardedFailure, value: T) => void,
 ): void {
   let returned: unknown;
   try {
     returned = fn.call(thisArg, value);
   } catch (error) {
-    report(error, 'threw');
+    report(error, 'threw', value);
     return;
   }
   if (!isThenable(returned)) return;
   try {
     returned.then(undefined, (error: unknown) => {
-      report(error, 'rejected');
+      report(error, 'rejected', value);
     });
   } catch (error) {
     // A thenable whose `then` throws.
-    report(error, 'threw');
+    report(error, 'threw', value);
   }
 }

@@ -185,6 +185,27 @@ describe('AsyncScheduler', () => {
         expect(errors[0]!.message).toMatch(/onDone of task "echo" rejected: async callback broke/);
       });
 
+      it('report a rejection that comes after stop() resolved as a process warning', async () => {
+        let rejectLate: (error: Error) => void = () => undefined;
+        const { scheduler, errors } = createHarness({
+          // eslint-disable-next-line @typescript-eslint/no-misused-promises -- what is under test
+          onDone: () =>
+            new Promise<undefined>((_resolve, reject) => {
+              rejectLate = reject;
+            }),
+        });
+        await scheduler.waitTask(scheduler.submitTask(echoTask(), 1));
+        await scheduler.stop();
+        const warned = new Promise<Error>((resolve) => {
+          process.once('warning', resolve);
+        });
+        rejectLate(new Error('too late'));
+        const warning = await warned;
+        expect(warning.message).toMatch(/onDone of task "echo" rejected: too late/);
+        expect((warning as Error & { code?: string }).code).toBe('ERR_CALLBACK_FAILED');
+        expect(errors).toEqual([]);
+      });
+
       it('report a thenable whose then() throws', async () => {
         const { scheduler, errors } = createHarness({
           onDone: () =>

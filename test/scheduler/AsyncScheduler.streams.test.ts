@@ -116,6 +116,9 @@ describe('AsyncScheduler', () => {
         expect(errors[0]).toBeInstanceOf(SchedulerError);
         expect(errors[0]!.code).toBe('ERR_SUBSCRIBER_FAILED');
         expect(errors[0]!.cause).toBe(boom);
+        // The transition it was handed names the task.
+        expect(errors[0]!.taskId).toBe(id);
+        expect(errors[0]!.message).toBe('A transitions$ subscriber threw');
       });
 
       it('keeps receiving later transitions', async () => {
