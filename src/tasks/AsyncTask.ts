@@ -1,4 +1,5 @@
 import { assertNonEmptyString } from '../validate.js';
+import { lockDefinition } from './lockDefinition.js';
 import { assertTaskBody } from './taskBody.js';
 import type { TaskFn, TaskModuleRef, TaskOptions } from './types.js';
 import { validateTaskOptions } from './validateTaskOptions.js';
@@ -36,7 +37,8 @@ export class AsyncTask<TArgs extends readonly unknown[] = unknown[], TResult = u
     assertNonEmptyString(name, 'name');
     assertTaskBody(run, { allowFunction: true });
     this.name = name;
-    this.run = run;
+    this.run = typeof run === 'function' ? run : Object.freeze({ ...run });
     this.options = validateTaskOptions(options);
+    lockDefinition(this);
   }
 }

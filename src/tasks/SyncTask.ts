@@ -1,4 +1,5 @@
 import { assertNonEmptyString } from '../validate.js';
+import { lockDefinition } from './lockDefinition.js';
 import { assertTaskBody } from './taskBody.js';
 import type { TaskModuleRef, TaskOptions } from './types.js';
 import { validateTaskOptions } from './validateTaskOptions.js';
@@ -42,5 +43,6 @@ export class SyncTask<TArgs extends readonly unknown[] = unknown[], TResult = un
     this.name = name;
     this.run = Object.freeze({ ...run });
     this.options = validateTaskOptions(options);
+    lockDefinition(this);
   }
 }

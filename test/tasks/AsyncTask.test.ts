@@ -40,6 +40,28 @@ describe('AsyncTask', () => {
       expect(task.options.priority).toBe(2);
     });
 
+    it('keeps its definition read-only: a name or body changed later would skip validation', () => {
+      const ref = { module: './x.mjs' };
+      const task = new AsyncTask('job', ref);
+      expect(() => {
+        (task as { name: string }).name = '';
+      }).toThrow(TypeError);
+      expect(() => {
+        (task as { run: unknown }).run = 42;
+      }).toThrow(TypeError);
+      ref.module = './other.mjs';
+      expect(task.run).toEqual({ module: './x.mjs' });
+      expect(task.name).toBe('job');
+    });
+
+    it('can still be subclassed with fields of its own', () => {
+      class TracedTask extends AsyncTask {
+        readonly traceId = 't-1';
+      }
+      const task = new TracedTask('traced', noop);
+      expect(task).toMatchObject({ name: 'traced', traceId: 't-1', type: 'async' });
+    });
+
     it('has empty options when none are given', () => {
       expect(new AsyncTask('job', noop).options).toEqual({});
     });
