@@ -1,5 +1,5 @@
 // AsyncScheduler against DESIGN.md's "Public API (contract)", as an outside user reads it.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AsyncScheduler,
   AsyncTask,
@@ -12,8 +12,13 @@ import {
   WaitTimeoutError,
 } from '../../src/index.js';
 import {
+  CALLBACKS,
+  CALLBACK_STATE,
   TS_KEY,
   deferred,
+  failureOf,
+  maxStarted,
+  ownSchedulers,
   recordTransitions,
   rejectionOf,
   sleep,
@@ -22,15 +27,7 @@ import {
   type Info,
 } from './helpers.js';
 
-const schedulers: AsyncScheduler[] = [];
-function scheduler(options?: ConstructorParameters<typeof AsyncScheduler>[0]): AsyncScheduler {
-  const s = new AsyncScheduler(options);
-  schedulers.push(s);
-  return s;
-}
-afterEach(async () => {
-  await Promise.all(schedulers.splice(0).map((s) => s.stop({ cancel: true })));
-});
+const { scheduler } = ownSchedulers();
 
 const value = (v: unknown) => new AsyncTask('value', () => v);
 /** A body that runs until the test opens its gate (or its signal aborts). */
@@ -74,8 +71,7 @@ describe('start() and submitTask()', () => {
   });
 
   it('start() returns the scheduler (README chains it)', async () => {
-    const s = new AsyncScheduler();
-    schedulers.push(s);
+    const s = scheduler();
     expect(s.start()).toBe(s);
   });
 
@@ -369,7 +365,7 @@ describe('waitTask()', () => {
     const s = scheduler().start();
     const id = s.submitTask(value(1));
     const bad = (timeoutMs: unknown) =>
-      rejectionOrThrow(() => s.waitTask(id, { timeoutMs } as { timeoutMs: number }));
+      failureOf(() => s.waitTask(id, { timeoutMs } as { timeoutMs: number }));
     return Promise.all([
       expect(bad(-1)).resolves.toBeInstanceOf(RangeError),
       expect(bad(Number.NaN)).resolves.toBeInstanceOf(RangeError),
@@ -377,16 +373,6 @@ describe('waitTask()', () => {
     ]);
   });
 });
-
-/** What a call throws synchronously or rejects with. */
-async function rejectionOrThrow(fn: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('result()', () => {
   it('resolves with the value', async () => {
@@ -620,7 +606,7 @@ describe('transitions$', () => {
       expect(t.info.state).toBe(t.to);
       expect(t.info.id).toBe(id);
       expect(Object.isFrozen(t.info)).toBe(true);
-      const key = TS_KEY[t.to]! as keyof Info['ts'];
+      const key = TS_KEY[t.to]!;
       expect(t.info.ts[key]).toBe(t.at);
     }
     expect(ts.at(-1)!.info.result).toBe('v');
@@ -825,9 +811,7 @@ describe('stop()', () => {
 
   it('validates timeoutMs', async () => {
     const s = scheduler().start();
-    await expect(rejectionOrThrow(() => s.stop({ timeoutMs: -5 }))).resolves.toBeInstanceOf(
-      RangeError,
-    );
+    await expect(failureOf(() => s.stop({ timeoutMs: -5 }))).resolves.toBeInstanceOf(RangeError);
   });
 });
 
@@ -909,25 +893,14 @@ describe('timeoutMs', () => {
 });
 
 describe('on* callbacks', () => {
-  const names = ['onSubmit', 'onSchedule', 'onStart', 'onDone', 'onError', 'onTimeout', 'onCancel'];
-  const stateOf: Record<string, string> = {
-    onSubmit: 'SUBMITTED',
-    onSchedule: 'SCHEDULED',
-    onStart: 'STARTED',
-    onDone: 'DONE',
-    onError: 'FAILED',
-    onTimeout: 'TIMED_OUT',
-    onCancel: 'CANCELED',
-  };
-
   function spyCallbacks(s: () => AsyncScheduler, tag: string, log: string[]) {
     const callbacks: Record<string, (info: Info) => void> = {};
-    for (const name of names) {
+    for (const name of CALLBACKS) {
       callbacks[name] = (info: Info) => {
         log.push(`${tag}:${name}`);
         expect(Object.isFrozen(info)).toBe(true);
-        expect(info.state).toBe(stateOf[name]);
-        const key = TS_KEY[info.state]! as keyof Info['ts'];
+        expect(info.state).toBe(CALLBACK_STATE[name]);
+        const key = TS_KEY[info.state]!;
         expect(typeof info.ts[key]).toBe('number');
         // after the state is entered
         expect(s().taskState(info.id)).toBe(info.state);
@@ -1077,13 +1050,7 @@ describe('priority and concurrency', () => {
     const s = scheduler({ concurrency: 3 }).start();
     let running = 0;
     let maxRunning = 0;
-    let started = 0;
-    let maxStarted = 0;
-    s.transitions$.subscribe((t) => {
-      if (t.to === 'STARTED') started++;
-      if (t.from === 'STARTED') started--;
-      maxStarted = Math.max(maxStarted, started);
-    });
+    const maxStartedSoFar = maxStarted(s);
     const task = new AsyncTask('work', async ({ args: [ms] }) => {
       running++;
       maxRunning = Math.max(maxRunning, running);
@@ -1093,7 +1060,7 @@ describe('priority and concurrency', () => {
     for (let i = 0; i < 20; i++) s.submitTask(task, (i * 7) % 11);
     await s.stop();
     expect(maxRunning).toBe(3);
-    expect(maxStarted).toBe(3);
+    expect(maxStartedSoFar()).toBe(3);
   });
 });
 

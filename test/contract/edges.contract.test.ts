@@ -1,34 +1,28 @@
 // Corners of the contract: where DESIGN.md/README say a little and a user expects the rest.
 import { availableParallelism } from 'node:os';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  AsyncScheduler,
   AsyncTask,
-  SchedulerThread,
   SyncTask,
   TaskState,
   UnknownTaskError,
   WorkerCrashedError,
 } from '../../src/index.js';
-import { contractFixture, deferred, rejectionOf, sleep, thrownBy, until } from './helpers.js';
+import {
+  contractFixture,
+  deferred,
+  maxStarted,
+  ownSchedulers,
+  rejectionOf,
+  sleep,
+  syncBodies,
+  threadBodies,
+  thrownBy,
+  until,
+} from './helpers.js';
 
-const owned: { stop: (o?: { cancel?: boolean }) => Promise<void> }[] = [];
-function scheduler(options?: ConstructorParameters<typeof AsyncScheduler>[0]): AsyncScheduler {
-  const s = new AsyncScheduler(options);
-  owned.push(s);
-  return s;
-}
-function lane(name: string, options?: ConstructorParameters<typeof SchedulerThread>[1]) {
-  const s = new SchedulerThread(name, options);
-  owned.push(s);
-  return s;
-}
-afterEach(async () => {
-  await Promise.all(owned.splice(0).map((s) => s.stop({ cancel: true })));
-});
+const { scheduler, lane } = ownSchedulers();
 
-const threadBodies = contractFixture('thread.mjs');
-const syncBodies = contractFixture('sync.mjs');
 const syncTask = (exportName: string, options?: ConstructorParameters<typeof SyncTask>[2]) =>
   new SyncTask(exportName, { module: syncBodies, export: exportName }, options);
 
@@ -183,16 +177,10 @@ describe('SyncTask corners', () => {
   it('threads defaults to availableParallelism() - 1, at least 1', async () => {
     const expected = Math.max(1, availableParallelism() - 1);
     const s = scheduler().start();
-    let started = 0;
-    let max = 0;
-    s.transitions$.subscribe((t) => {
-      if (t.to === 'STARTED') started++;
-      if (t.from === 'STARTED') started--;
-      max = Math.max(max, started);
-    });
+    const max = maxStarted(s);
     const ids = Array.from({ length: expected + 2 }, () => s.submitTask(syncTask('sleep'), 80));
     await Promise.all(ids.map((id) => s.waitTask(id)));
-    expect(max).toBe(expected);
+    expect(max()).toBe(expected);
   });
 });
 

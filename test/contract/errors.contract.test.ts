@@ -1,5 +1,5 @@
 // Typed errors, TaskState and input validation, against DESIGN.md and the README.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AsyncScheduler,
   AsyncTask,
@@ -15,17 +15,9 @@ import {
   isFinished,
   isRunning,
 } from '../../src/index.js';
-import { contractFixture, deferred, rejectionOf, thrownBy } from './helpers.js';
+import { contractFixture, deferred, ownSchedulers, rejectionOf, thrownBy } from './helpers.js';
 
-const schedulers: AsyncScheduler[] = [];
-function scheduler(options?: ConstructorParameters<typeof AsyncScheduler>[0]): AsyncScheduler {
-  const s = new AsyncScheduler(options);
-  schedulers.push(s);
-  return s;
-}
-afterEach(async () => {
-  await Promise.all(schedulers.splice(0).map((s) => s.stop({ cancel: true })));
-});
+const { scheduler } = ownSchedulers();
 
 const fn = () => 1;
 const moduleRef = { module: contractFixture('sync.mjs') };

@@ -1,6 +1,7 @@
 // Shared helpers for the contract tests: written from DESIGN.md and the README alone.
 import type { Observable } from 'rxjs';
-import { AsyncScheduler, TaskState } from '../../src/index.js';
+import { afterEach } from 'vitest';
+import { AsyncScheduler, AsyncTask, SchedulerThread, TaskState } from '../../src/index.js';
 
 export type Scheduler = AsyncScheduler;
 export type Info = ReturnType<AsyncScheduler['taskInfo']>;
@@ -15,7 +16,7 @@ export const FINAL_STATES: readonly string[] = [
 ];
 
 /** Which `ts` key is set when a state is entered. */
-export const TS_KEY: Readonly<Record<string, string>> = {
+export const TS_KEY: Readonly<Record<string, keyof Info['ts']>> = {
   SUBMITTED: 'submit',
   SCHEDULED: 'schedule',
   STARTED: 'start',
@@ -105,3 +106,82 @@ export function recordTransitions(s: { transitions$: AsyncScheduler['transitions
     },
   };
 }
+
+export type SchedulerOptions = ConstructorParameters<typeof AsyncScheduler>[0];
+export type LaneOptions = ConstructorParameters<typeof SchedulerThread>[1];
+
+/**
+ * Factories for the schedulers and lanes a test file makes: every one made is stopped (with
+ * cancel) after each test. Call it once at the top of a test file.
+ */
+export function ownSchedulers() {
+  const owned: (AsyncScheduler | SchedulerThread)[] = [];
+  afterEach(async () => {
+    await Promise.all(owned.splice(0).map((s) => s.stop({ cancel: true })));
+  });
+  return {
+    scheduler: (options?: SchedulerOptions): AsyncScheduler => {
+      const s = new AsyncScheduler(options);
+      owned.push(s);
+      return s;
+    },
+    lane: (name: string, options?: LaneOptions): SchedulerThread => {
+      const s = new SchedulerThread(name, options);
+      owned.push(s);
+      return s;
+    },
+  };
+}
+
+/** The on* callbacks, in machine order, and the state each one is called for. */
+export const CALLBACK_STATE = {
+  onSubmit: 'SUBMITTED',
+  onSchedule: 'SCHEDULED',
+  onStart: 'STARTED',
+  onDone: 'DONE',
+  onError: 'FAILED',
+  onTimeout: 'TIMED_OUT',
+  onCancel: 'CANCELED',
+} as const;
+export type CallbackName = keyof typeof CALLBACK_STATE;
+export const CALLBACKS = Object.keys(CALLBACK_STATE) as CallbackName[];
+
+/** What a call throws synchronously or rejects with (fails if it succeeds). */
+export const failureOf = (fn: () => unknown): Promise<unknown> =>
+  rejectionOf(
+    new Promise((resolve) => {
+      resolve(fn());
+    }),
+  );
+
+/** How many tasks are STARTED at once at the most, from now on (read it when done). */
+export function maxStarted(s: { transitions$: AsyncScheduler['transitions$'] }): () => number {
+  let started = 0;
+  let max = 0;
+  s.transitions$.subscribe((t) => {
+    if (t.to === 'STARTED') max = Math.max(max, ++started);
+    if (t.from === 'STARTED') started--;
+  });
+  return () => max;
+}
+
+/** A counter the spinning fixtures increment from their thread. */
+export function counter() {
+  const buffer = new SharedArrayBuffer(4);
+  const view = new Int32Array(buffer);
+  return { buffer, read: () => Atomics.load(view, 0) };
+}
+
+/** True if the counter still moves during `ms`. */
+export async function stillCounting(read: () => number, ms = 40): Promise<boolean> {
+  const before = read();
+  await sleep(ms);
+  return read() !== before;
+}
+
+/** The AsyncTask bodies of fixtures/thread.mjs, and the SyncTask bodies of fixtures/sync.mjs. */
+export const threadBodies = contractFixture('thread.mjs');
+export const syncBodies = contractFixture('sync.mjs');
+/** fixtures/thread.mjs `delay`: resolves with args[1] after args[0] ms, rejects on abort. */
+export const delay = (options?: ConstructorParameters<typeof AsyncTask>[2]) =>
+  new AsyncTask('delay', { module: threadBodies, export: 'delay' }, options);

@@ -1,7 +1,7 @@
 // Round 2: odd inputs at the API's edges, timing fields, frozen snapshots, and the streams'
 // lifetime, against DESIGN.md's "Public API (contract)" and the README.
 import { getEventListeners } from 'node:events';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AsyncScheduler,
   AsyncTask,
@@ -18,6 +18,8 @@ import {
   TS_KEY,
   contractFixture,
   deferred,
+  failureOf,
+  ownSchedulers,
   recordTransitions,
   rejectionOf,
   sleep,
@@ -26,37 +28,12 @@ import {
   type Info,
 } from './helpers.js';
 
-type Options = NonNullable<ConstructorParameters<typeof AsyncScheduler>[0]>;
 type AnyScheduler = AsyncScheduler | SchedulerThread;
-
-const owned: AnyScheduler[] = [];
-function scheduler(options?: Options): AsyncScheduler {
-  const s = new AsyncScheduler(options);
-  owned.push(s);
-  return s;
-}
-function lane(name: string, options?: Options): SchedulerThread {
-  const s = new SchedulerThread(name, options);
-  owned.push(s);
-  return s;
-}
-afterEach(async () => {
-  await Promise.all(owned.splice(0).map((s) => s.stop({ cancel: true })));
-});
+const { scheduler, lane } = ownSchedulers();
 
 const bodies = contractFixture('round2.mjs');
 const hang = () => new AsyncTask('hang', () => new Promise<never>(() => undefined));
 const value = (v: unknown) => new AsyncTask('value', () => v);
-
-/** What a call throws synchronously or rejects with. */
-async function failureOf(fn: () => unknown): Promise<unknown> {
-  try {
-    await fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('task names', () => {
   const names = [

@@ -2,9 +2,7 @@
 // DESIGN.md: stop() "When it resolves every task is final and no timer or thread keeps the process
 // alive"; errors$ "callback and subscriber errors; never crash the scheduler"; invariant 4 "A
 // callback or subscriber that throws changes nothing about any task's outcome".
-import { spawn } from 'node:child_process';
 import { getEventListeners, setMaxListeners } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   AsyncScheduler,
@@ -15,35 +13,12 @@ import {
   TaskTimeoutError,
   WaitTimeoutError,
 } from '../../src/index.js';
+import { runChild } from './childProcess.js';
 import { contractFixture, deferred, sleep } from './helpers.js';
 
-const dist = new URL('../../dist/index.js', import.meta.url).href;
 const bodies = contractFixture('round3.mjs');
 /** Only so that a child that does not exit fails the test instead of hanging it. */
 const EXIT_LIMIT_MS = 10_000;
-
-async function runChild(script: string, args: string[], nodeArgs: string[] = []) {
-  const child = spawn(
-    process.execPath,
-    [...nodeArgs, fileURLToPath(contractFixture(script)), dist, ...args],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await new Promise<number | string>((resolve) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      resolve(`still running after ${EXIT_LIMIT_MS} ms; printed ${out.trim()}`);
-    }, EXIT_LIMIT_MS);
-    child.on('exit', (exitCode, signal) => {
-      clearTimeout(timer);
-      resolve(exitCode ?? `killed by ${signal}`);
-    });
-  });
-  return { code, out, err };
-}
 
 const stderrTail = (err: string) =>
   err
@@ -70,7 +45,9 @@ describe('a busy mixed workload in a plain node process (child on dist/)', () =>
     // non-Errors, hang, time out, spin, crash their executor thread, get canceled; callbacks and
     // subscribers that throw or reject; waitTask timeouts and aborts; result() with a catch; an
     // inspect observer that throws sometimes; metrics$ and warnings$ subscribed. Two seeds.
-    const runs = await Promise.all(['1', '2'].map((seed) => runChild('round3Leak.mjs', [seed])));
+    const runs = await Promise.all(
+      ['1', '2'].map((seed) => runChild('round3Leak.mjs', [seed], { limitMs: EXIT_LIMIT_MS })),
+    );
     for (const { code, out, err } of runs) {
       expect(code, stderrTail(err)).toBe(0);
       const report = JSON.parse(out) as LeakReport;

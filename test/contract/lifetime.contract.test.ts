@@ -1,61 +1,23 @@
 // "When stop() resolves every task is final and no timer or thread keeps the process alive",
 // and long limits that must not fire early.
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  AsyncScheduler,
-  AsyncTask,
-  SchedulerError,
-  SyncTask,
-  TaskState,
-  taskMachine,
-} from '../../src/index.js';
-import { contractFixture, deferred, sleep } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { AsyncTask, SchedulerError, SyncTask, TaskState, taskMachine } from '../../src/index.js';
+import { runChild } from './childProcess.js';
+import { contractFixture, deferred, maxStarted, ownSchedulers, sleep } from './helpers.js';
 
-const schedulers: AsyncScheduler[] = [];
-function scheduler(options?: ConstructorParameters<typeof AsyncScheduler>[0]): AsyncScheduler {
-  const s = new AsyncScheduler(options);
-  schedulers.push(s);
-  return s;
-}
-afterEach(async () => {
-  await Promise.all(schedulers.splice(0).map((s) => s.stop({ cancel: true })));
-});
-
-const dist = new URL('../../dist/index.js', import.meta.url).href;
-
-async function runChild(script: string, ...args: string[]) {
-  const child = spawn(process.execPath, [fileURLToPath(contractFixture(script)), dist, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const started = Date.now();
-  const code = await new Promise<number | string>((resolve) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      resolve(`still running after 6 s; printed ${out.trim()}`);
-    }, 6_000);
-    child.on('exit', (exitCode) => {
-      clearTimeout(timer);
-      resolve(exitCode ?? -1);
-    });
-  });
-  return { code, out, err, ms: Date.now() - started };
-}
+const { scheduler } = ownSchedulers();
 
 describe('process lifetime', () => {
   it('AsyncScheduler: long timers that ended early keep nothing alive after stop()', async () => {
-    const { code, out, err } = await runChild('timersAfterStop.mjs', 'main');
+    const { code, out, err } = await runChild('timersAfterStop.mjs', ['main'], { limitMs: 6_000 });
     expect(code, err).toBe(0);
     expect(JSON.parse(out)).toEqual({ state: 'DONE' });
   }, 10_000);
 
   it('SchedulerThread: long timers that ended early keep nothing alive after stop()', async () => {
-    const { code, out, err } = await runChild('timersAfterStop.mjs', 'thread');
+    const { code, out, err } = await runChild('timersAfterStop.mjs', ['thread'], {
+      limitMs: 6_000,
+    });
     expect(code, err).toBe(0);
     expect(JSON.parse(out)).toEqual({ state: 'DONE' });
   }, 10_000);
@@ -199,16 +161,11 @@ describe('more contract details', () => {
     await s.waitTask(warm);
     while (Atomics.load(view, 0) === 0) await sleep(2);
     await s.cancelTask(spinning);
-    let started = 0;
-    let max = 0;
-    s.transitions$.subscribe((t) => {
-      if (t.to === 'STARTED') max = Math.max(max, ++started);
-      if (t.from === 'STARTED') started--;
-    });
+    const max = maxStarted(s);
     const sleeper = new SyncTask('sleep', { module: mod, export: 'sleep' });
     const ids = [s.submitTask(sleeper, 80), s.submitTask(sleeper, 80)];
     await Promise.all(ids.map((id) => s.result(id)));
-    expect(max).toBe(2);
+    expect(max()).toBe(2);
   });
 
   it('slowest() past eviction stays bounded (invariant 6): it does not keep every record', async () => {

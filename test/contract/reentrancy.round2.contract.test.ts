@@ -1,6 +1,6 @@
 // Round 2: calling back into the scheduler from inside every callback and from a transitions$
 // subscriber, on AsyncScheduler and SchedulerThread (DESIGN.md "Public API", invariants 1, 2, 4).
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AsyncScheduler,
   AsyncTask,
@@ -11,56 +11,28 @@ import {
   TaskState,
 } from '../../src/index.js';
 import {
+  CALLBACKS,
+  CALLBACK_STATE,
   EDGES,
   FINAL_STATES,
   TS_KEY,
   contractFixture,
   deferred,
+  maxStarted,
+  ownSchedulers,
   recordTransitions,
   sleep,
   until,
+  type CallbackName,
   type Info,
+  type SchedulerOptions,
   type Transition,
 } from './helpers.js';
 
-type Options = NonNullable<ConstructorParameters<typeof AsyncScheduler>[0]>;
 type AnyScheduler = AsyncScheduler | SchedulerThread;
-
-const owned: AnyScheduler[] = [];
-function scheduler(options?: Options): AsyncScheduler {
-  const s = new AsyncScheduler(options);
-  owned.push(s);
-  return s;
-}
-function lane(name: string, options?: Options): SchedulerThread {
-  const s = new SchedulerThread(name, options);
-  owned.push(s);
-  return s;
-}
-afterEach(async () => {
-  await Promise.all(owned.splice(0).map((s) => s.stop({ cancel: true })));
-});
+const { scheduler, lane } = ownSchedulers();
 
 const bodies = contractFixture('round2.mjs');
-const CALLBACKS = [
-  'onSubmit',
-  'onSchedule',
-  'onStart',
-  'onDone',
-  'onError',
-  'onTimeout',
-  'onCancel',
-] as const;
-type CallbackName = (typeof CALLBACKS)[number];
-const STATE_OF: Record<CallbackName, string> = {
-  onSubmit: 'SUBMITTED',
-  onSchedule: 'SCHEDULED',
-  onStart: 'STARTED',
-  onDone: 'DONE',
-  onError: 'FAILED',
-  onTimeout: 'TIMED_OUT',
-  onCancel: 'CANCELED',
-};
 
 /**
  * Checks per-task machine order and ts bookkeeping over what one subscriber saw. With
@@ -149,9 +121,9 @@ describe('every query works from inside every callback (AsyncScheduler)', () => 
             OUTCOME_OF[name]
           ],
         );
-        expect(seen['state']).toBe(STATE_OF[name]);
-        expect(seen['info']).toBe(STATE_OF[name]);
-        expect(seen['dumpOne']).toEqual([STATE_OF[name]]);
+        expect(seen['state']).toBe(CALLBACK_STATE[name]);
+        expect(seen['info']).toBe(CALLBACK_STATE[name]);
+        expect(seen['dumpOne']).toEqual([CALLBACK_STATE[name]]);
         expect(seen['dumpAll']).toBeGreaterThanOrEqual(2);
         expect(seen['slowest']).toBe(true);
         await expect(seen['wait']).resolves.toMatchObject({ id, state: info.state });
@@ -546,8 +518,8 @@ describe('SchedulerThread: calling back in from callbacks and subscribers', () =
         'v',
       );
       await expect(s.result(id)).resolves.toBe('v');
-      expect(seen['state']).toBe(STATE_OF[name]);
-      expect(seen['dump']).toEqual([STATE_OF[name]]);
+      expect(seen['state']).toBe(CALLBACK_STATE[name]);
+      expect(seen['dump']).toEqual([CALLBACK_STATE[name]]);
       await expect(seen['wait']).resolves.toMatchObject({ id, state: 'DONE' });
       await expect(seen['cancelOther']).resolves.toBe(true);
       await expect(s.result(seen['followUp'] as string)).resolves.toBe('followed');
@@ -716,7 +688,7 @@ describe('a task canceled from its own onStart gives its slot back exactly once'
     'SchedulerThread SyncTask',
   ] as const) {
     it(`${kind}: the next tasks all run, never more than one at once`, async () => {
-      const options: Options = {
+      const options: NonNullable<SchedulerOptions> = {
         concurrency: 1,
         threads: 1,
         onStart: (info) => {
@@ -726,13 +698,7 @@ describe('a task canceled from its own onStart gives its slot back exactly once'
       const s: AnyScheduler = kind.startsWith('SchedulerThread')
         ? lane('slot', options)
         : scheduler(options);
-      let started = 0;
-      let maxStarted = 0;
-      s.transitions$.subscribe((t) => {
-        if (t.to === 'STARTED') started++;
-        if (t.from === 'STARTED') started--;
-        maxStarted = Math.max(maxStarted, started);
-      });
+      const maxStartedSoFar = maxStarted(s);
       s.start();
       const buffer = new SharedArrayBuffer(64);
       const view = new Int32Array(buffer);
@@ -750,7 +716,7 @@ describe('a task canceled from its own onStart gives its slot back exactly once'
       const infos = await Promise.all(others.map((id) => s.waitTask(id)));
       expect(infos.map((i) => i.state)).toEqual(['DONE', 'DONE', 'DONE']);
       expect(s.taskState(self)).toBe(TaskState.CANCELED);
-      expect(maxStarted).toBe(1);
+      expect(maxStartedSoFar()).toBe(1);
       // On the main side onStart runs before the body is handed over: it never ran.
       if (!kind.startsWith('SchedulerThread')) expect(Atomics.load(view, 1)).toBe(0);
     });

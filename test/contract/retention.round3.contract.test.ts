@@ -7,12 +7,9 @@
 // TaskInfo snapshots handed to transitions$ subscribers are collected once evicted (counted by a
 // FinalizationRegistry: a count, not bytes); and the heap the second 10k add is small next to
 // what the first 10k added. No byte or time thresholds: counts and ratios only.
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { contractFixture } from './helpers.js';
+import { runChild } from './childProcess.js';
 
-const dist = new URL('../../dist/index.js', import.meta.url).href;
 const MAX_FINISHED = 100;
 /** Only so that a child that never ends fails the test instead of hanging it. */
 const LIVENESS_MS = 30_000;
@@ -33,24 +30,9 @@ interface MemoryReport {
 }
 
 async function runGcChild<T>(script: string, arg: string): Promise<T> {
-  const child = spawn(
-    process.execPath,
-    ['--expose-gc', fileURLToPath(contractFixture(script)), dist, arg],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await new Promise<number | string>((resolve) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      resolve(`still running after ${LIVENESS_MS} ms`);
-    }, LIVENESS_MS);
-    child.on('exit', (exitCode, signal) => {
-      clearTimeout(timer);
-      resolve(exitCode ?? `killed by ${signal}`);
-    });
+  const { code, out, err } = await runChild(script, [arg], {
+    nodeArgs: ['--expose-gc'],
+    limitMs: LIVENESS_MS,
   });
   expect(code, err).toBe(0);
   return JSON.parse(out) as T;

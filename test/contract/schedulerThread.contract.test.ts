@@ -1,8 +1,6 @@
 // SchedulerThread against DESIGN.md and the README: the same API, its lane on its own thread.
-import { spawn } from 'node:child_process';
 import { isMainThread } from 'node:worker_threads';
-import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AsyncTask,
   SchedulerError,
@@ -17,30 +15,22 @@ import {
   WorkerCrashedError,
 } from '../../src/index.js';
 import {
-  contractFixture,
+  delay,
+  ownSchedulers,
   recordTransitions,
   rejectionOf,
   sleep,
+  syncBodies,
+  threadBodies,
   thrownBy,
   until,
   type Info,
 } from './helpers.js';
+import { runChild } from './childProcess.js';
 
-const lanes: SchedulerThread[] = [];
-function lane(name: string, options?: ConstructorParameters<typeof SchedulerThread>[1]) {
-  const s = new SchedulerThread(name, options);
-  lanes.push(s);
-  return s;
-}
-afterEach(async () => {
-  await Promise.all(lanes.splice(0).map((s) => s.stop({ cancel: true })));
-});
+const { lane } = ownSchedulers();
 
-const threadBodies = contractFixture('thread.mjs');
-const syncBodies = contractFixture('sync.mjs');
 const where = new AsyncTask('where', { module: threadBodies });
-const delay = (options?: ConstructorParameters<typeof AsyncTask>[2]) =>
-  new AsyncTask('delay', { module: threadBodies, export: 'delay' }, options);
 const forever = (options?: ConstructorParameters<typeof AsyncTask>[2]) =>
   new AsyncTask('forever', { module: threadBodies, export: 'forever' }, options);
 
@@ -302,23 +292,7 @@ describe('SchedulerThread', () => {
   });
 
   it('after stop() the process can exit by itself (child process on dist/)', async () => {
-    const script = fileURLToPath(contractFixture('exitAfterStop.mjs'));
-    const dist = new URL('../../dist/index.js', import.meta.url).href;
-    const child = spawn(process.execPath, [script, dist], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const code = await new Promise<number | string>((resolve) => {
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        resolve('still running after 8 s');
-      }, 8_000);
-      child.on('exit', (exitCode) => {
-        clearTimeout(timer);
-        resolve(exitCode ?? -1);
-      });
-    });
+    const { code, out, err } = await runChild('exitAfterStop.mjs', [], { limitMs: 8_000 });
     expect(code, err).toBe(0);
     expect(JSON.parse(out)).toEqual({ results: ['a', 3, 7, 'local'], timedOut: 'TIMED_OUT' });
   }, 15_000);

@@ -1,49 +1,30 @@
 // More of SchedulerThread's contract: retention, SyncTasks stopping for real, a dying lane thread.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AsyncTask,
-  SchedulerThread,
   SyncTask,
   TaskState,
   UnknownTaskError,
   WorkerCrashedError,
 } from '../../src/index.js';
 import {
-  contractFixture,
+  counter,
+  delay,
+  ownSchedulers,
   recordTransitions,
   rejectionOf,
   sleep,
+  stillCounting,
+  syncBodies,
+  threadBodies,
   until,
   type Info,
 } from './helpers.js';
 
-const lanes: SchedulerThread[] = [];
-function lane(name: string, options?: ConstructorParameters<typeof SchedulerThread>[1]) {
-  const s = new SchedulerThread(name, options);
-  lanes.push(s);
-  return s;
-}
-afterEach(async () => {
-  await Promise.all(lanes.splice(0).map((s) => s.stop({ cancel: true })));
-});
+const { lane } = ownSchedulers();
 
-const threadBodies = contractFixture('thread.mjs');
-const syncBodies = contractFixture('sync.mjs');
-const delay = (options?: ConstructorParameters<typeof AsyncTask>[2]) =>
-  new AsyncTask('delay', { module: threadBodies, export: 'delay' }, options);
 const spin = (options?: ConstructorParameters<typeof SyncTask>[2]) =>
   new SyncTask('spin', { module: syncBodies, export: 'spin' }, options);
-
-function counter() {
-  const buffer = new SharedArrayBuffer(4);
-  const view = new Int32Array(buffer);
-  return { buffer, read: () => Atomics.load(view, 0) };
-}
-async function stillCounting(read: () => number, ms = 40): Promise<boolean> {
-  const before = read();
-  await sleep(ms);
-  return read() !== before;
-}
 
 describe('SchedulerThread: more of the same API', () => {
   it('onSubmit has run (main side) by the time submitTask returns, as on AsyncScheduler', () => {

@@ -1,7 +1,6 @@
 // SyncTask on an AsyncScheduler's executor threads, against DESIGN.md and the README.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  AsyncScheduler,
   SchedulerError,
   SyncTask,
   TaskCanceledError,
@@ -9,17 +8,19 @@ import {
   TaskTimeoutError,
   WorkerCrashedError,
 } from '../../src/index.js';
-import { contractFixture, rejectionOf, sleep, thrownBy, until } from './helpers.js';
+import {
+  contractFixture,
+  counter,
+  maxStarted,
+  ownSchedulers,
+  rejectionOf,
+  sleep,
+  stillCounting,
+  thrownBy,
+  until,
+} from './helpers.js';
 
-const schedulers: AsyncScheduler[] = [];
-function scheduler(options?: ConstructorParameters<typeof AsyncScheduler>[0]): AsyncScheduler {
-  const s = new AsyncScheduler(options);
-  schedulers.push(s);
-  return s;
-}
-afterEach(async () => {
-  await Promise.all(schedulers.splice(0).map((s) => s.stop({ cancel: true })));
-});
+const { scheduler } = ownSchedulers();
 
 const module = contractFixture('sync.mjs');
 const sync = (exportName?: string, options?: ConstructorParameters<typeof SyncTask>[2]) =>
@@ -28,20 +29,6 @@ const sync = (exportName?: string, options?: ConstructorParameters<typeof SyncTa
     exportName === undefined ? { module } : { module, export: exportName },
     options,
   );
-
-/** A counter the spinning fixture increments from its thread. */
-function counter() {
-  const buffer = new SharedArrayBuffer(4);
-  const view = new Int32Array(buffer);
-  return { buffer, read: () => Atomics.load(view, 0) };
-}
-
-/** True if the counter still moves during `ms`. */
-async function stillCounting(read: () => number, ms = 40): Promise<boolean> {
-  const before = read();
-  await sleep(ms);
-  return read() !== before;
-}
 
 describe('SyncTask', () => {
   it('runs on a worker thread, with the context and TaskInfo type "sync"', async () => {
@@ -184,16 +171,10 @@ describe('SyncTask', () => {
 
   it('one task per thread at a time: with threads: 2, at most two run at once', async () => {
     const s = scheduler({ threads: 2 }).start();
-    let started = 0;
-    let max = 0;
-    s.transitions$.subscribe((t) => {
-      if (t.to === 'STARTED') started++;
-      if (t.from === 'STARTED') started--;
-      max = Math.max(max, started);
-    });
+    const max = maxStarted(s);
     const ids = Array.from({ length: 5 }, () => s.submitTask(sync('sleep'), 30));
     await Promise.all(ids.map((id) => s.result(id)));
-    expect(max).toBeLessThanOrEqual(2);
+    expect(max()).toBeLessThanOrEqual(2);
   });
 
   it('SyncTasks do not block the caller’s loop', async () => {

@@ -1,57 +1,31 @@
 // Round 2: SchedulerThread specifics (DESIGN.md: "Its API is the same as AsyncScheduler's,
 // called from the main thread"), and SyncTask specifics on executor threads.
-import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  AsyncScheduler,
   AsyncTask,
   SchedulerError,
   SchedulerStoppedError,
-  SchedulerThread,
   SyncTask,
   TaskState,
   WaitTimeoutError,
 } from '../../src/index.js';
 import {
   FINAL_STATES,
+  TS_KEY,
   contractFixture,
+  ownSchedulers,
   recordTransitions,
   rejectionOf,
   sleep,
   thrownBy,
   until,
 } from './helpers.js';
+import { runChild } from './childProcess.js';
 
-type Options = NonNullable<ConstructorParameters<typeof AsyncScheduler>[0]>;
-type AnyScheduler = AsyncScheduler | SchedulerThread;
-
-const owned: AnyScheduler[] = [];
-function scheduler(options?: Options): AsyncScheduler {
-  const s = new AsyncScheduler(options);
-  owned.push(s);
-  return s;
-}
-function lane(name: string, options?: Options): SchedulerThread {
-  const s = new SchedulerThread(name, options);
-  owned.push(s);
-  return s;
-}
-afterEach(async () => {
-  await Promise.all(owned.splice(0).map((s) => s.stop({ cancel: true })));
-});
+const { scheduler, lane } = ownSchedulers();
 
 const bodies = contractFixture('round2.mjs');
-const TS_KEY_OF: Record<string, keyof ReturnType<AsyncScheduler['taskInfo']>['ts']> = {
-  SUBMITTED: 'submit',
-  SCHEDULED: 'schedule',
-  STARTED: 'start',
-  DONE: 'done',
-  FAILED: 'error',
-  TIMED_OUT: 'timeout',
-  CANCELED: 'cancel',
-};
 const asyncRef = (exportName: string, options?: ConstructorParameters<typeof AsyncTask>[2]) =>
   new AsyncTask(exportName, { module: bodies, export: exportName }, options);
 const syncRef = (exportName: string, options?: ConstructorParameters<typeof SyncTask>[2]) =>
@@ -431,30 +405,6 @@ describe('SyncTask specifics', () => {
 });
 
 describe('process lifetime after awkward stops (child process on dist/)', () => {
-  const dist = new URL('../../dist/index.js', import.meta.url).href;
-  const script = fileURLToPath(contractFixture('round2Lifetime.mjs'));
-
-  async function run(which: string) {
-    const child = spawn(process.execPath, [script, dist, which], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const code = await new Promise<number | string>((resolve) => {
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        resolve(`still running after 6 s; printed ${out.trim()}`);
-      }, 6_000);
-      child.on('exit', (exitCode) => {
-        clearTimeout(timer);
-        resolve(exitCode ?? -1);
-      });
-    });
-    return { code, out, err };
-  }
-
   const cases: [string, string[]][] = [
     ['sync-cancel-while-booting', ['CANCELED', 'CANCELED', 'CANCELED']],
     ['sync-drain-while-booting', ['DONE', 'DONE', 'DONE']],
@@ -463,7 +413,7 @@ describe('process lifetime after awkward stops (child process on dist/)', () => 
   ];
   for (const [which, states] of cases) {
     it(`${which}: every task final, then the process exits by itself`, async () => {
-      const { code, out, err } = await run(which);
+      const { code, out, err } = await runChild('round2Lifetime.mjs', [which], { limitMs: 6_000 });
       expect(code, err).toBe(0);
       expect(JSON.parse(out)).toEqual({ states });
     }, 10_000);
@@ -489,7 +439,7 @@ describe('SchedulerThread streams', () => {
     const mismatches: string[] = [];
     s.transitions$.subscribe((t) => {
       if (s.taskState(t.id) !== t.to) mismatches.push(`${t.to} but taskState ${s.taskState(t.id)}`);
-      if (s.taskInfo(t.id).ts[TS_KEY_OF[t.to]!] !== t.at) mismatches.push(`ts of ${t.to}`);
+      if (s.taskInfo(t.id).ts[TS_KEY[t.to]!] !== t.at) mismatches.push(`ts of ${t.to}`);
     });
     s.start();
     const ids = [1, 2, 3].map((ms) => s.submitTask(asyncRef('delay'), ms));
