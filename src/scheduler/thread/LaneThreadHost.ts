@@ -137,7 +137,8 @@ export class LaneThreadHost {
   stop(cancel: boolean, timeoutMs: number): Promise<void> {
     const deadline = timeoutMs > 0 ? this.#options.clock.now() + timeoutMs : Infinity;
     if (this.#stop !== undefined && this.#stopped !== undefined) {
-      this.#tightenStop(this.#stop, cancel, timeoutMs, deadline);
+      // Once the stop is finishing, nothing is left to tighten (and no timer may be set).
+      if (!this.#closing) this.#tightenStop(this.#stop, cancel, timeoutMs, deadline);
       return this.#stopped;
     }
     this.#stop = { requestId: this.#nextRequestId++, cancel, deadline };
