@@ -139,8 +139,9 @@ export class TransitionReporter {
 
   /** Completes both streams. */
   complete(): void {
-    this.#completed = true;
     this.#transitions.complete();
+    // errors$ is still open while transitions$ subscribers complete: their failures go there.
+    this.#completed = true;
     this.#errors.complete();
   }
 
