@@ -72,16 +72,37 @@ export function cloneArgs(
   args: readonly unknown[],
   destination: string,
 ): unknown[] {
+  try {
+    // One clone of the whole list: objects shared between args stay shared, as one postMessage
+    // of them would keep them.
+    return structuredClone(args) as unknown[];
+  } catch (error) {
+    throw cloneFailure(task, args, destination, error);
+  }
+}
+
+/** The TypeError for args that do not clone, naming the first argument that does not. */
+function cloneFailure(
+  task: AsyncTask | SyncTask,
+  args: readonly unknown[],
+  destination: string,
+  listError: unknown,
+): TypeError {
   const kind = task instanceof SyncTask ? 'SyncTask' : 'AsyncTask';
-  return args.map((arg, index) => {
+  const why = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+  for (const [index, arg] of args.entries()) {
     try {
-      return structuredClone(arg);
+      structuredClone(arg);
     } catch (error) {
-      throw new TypeError(
-        `Argument args[${index}] of ${kind} "${task.name}" cannot be sent to ${destination} (structured clone failed: ${error instanceof Error ? error.message : String(error)}), got ${describeValue(arg)}`,
+      return new TypeError(
+        `Argument args[${index}] of ${kind} "${task.name}" cannot be sent to ${destination} (structured clone failed: ${why(error)}), got ${describeValue(arg)}`,
       );
     }
-  });
+  }
+  // Each clones alone but not all together (a getter that throws on its second read).
+  return new TypeError(
+    `The args of ${kind} "${task.name}" cannot be sent to ${destination} (structured clone failed: ${why(listError)})`,
+  );
 }
 
 /** The task's info, live or retained. @throws UnknownTaskError */
