@@ -82,10 +82,13 @@ export class LaneWatchdog {
     this.#cancelsWaitingForBoot.clear();
   }
 
-  /** Drops the deadlines of requests a replaced thread will never answer. */
+  /**
+   * Drops the deadlines of requests a replaced thread will never answer. A bounded stop's
+   * deadline stays: the stop goes on in the next thread, and its bound holds there too.
+   */
   clearRequests(): void {
     for (const key of [...this.#timers.keys()]) {
-      if (!key.startsWith('task:')) this.#clear(key);
+      if (key.startsWith('cancel:')) this.#clear(key);
     }
     this.#cancelsWaitingForBoot.clear();
   }

@@ -43,6 +43,16 @@ describe('LaneWatchdog', () => {
     expect(overdue).toEqual([{ kind: 'stop', timeoutMs: 100 }]);
   });
 
+  it('keeps a bounded stop’s deadline when the thread is replaced meanwhile', async () => {
+    const { clock, overdue, watchdog } = setup();
+    watchdog.threadReady();
+    watchdog.stopSent(100);
+    watchdog.cancelSent(3);
+    watchdog.clearRequests();
+    await clock.advance(100 + LANE_WATCHDOG_GRACE_MS);
+    expect(overdue).toEqual([{ kind: 'stop', timeoutMs: 100 }]);
+  });
+
   it('waits for the next thread to boot after a replacement', async () => {
     const { clock, overdue, watchdog } = setup();
     watchdog.threadReady();
