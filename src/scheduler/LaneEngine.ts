@@ -215,9 +215,16 @@ export class LaneEngine {
    *
    * @param id - the task's id when the caller made it (a SchedulerThread's main side names its
    * tasks before they cross to the lane thread); absent: a new UUID v7.
+   * @param submittedAt - when the caller submitted it, when that was earlier than now (a
+   * SchedulerThread's main side): its SUBMITTED stamp, so the actor and the task's record agree.
    * @throws SchedulerStoppedError once `stop()` was called.
    */
-  submit(task: TaskDefinition, args: unknown[], id: string = this.#createTaskId()): string {
+  submit(
+    task: TaskDefinition,
+    args: unknown[],
+    id: string = this.#createTaskId(),
+    submittedAt?: number,
+  ): string {
     const status = this.status;
     // `#shutdown` is set before the supervisor hears of the stop: a callback run by stop()
     // itself (an onCancel) sees the supervisor still `running`, and must be refused too.
@@ -255,7 +262,11 @@ export class LaneEngine {
     this.#queueing++;
     try {
       actor.start();
-      this.#channel.send(record, submitEvent(this.#config.clock.now()));
+      const now = this.#config.clock.now();
+      // Never later than now: two threads' clocks may disagree by a fraction of a millisecond,
+      // and the stamps must not go backwards (submit <= schedule).
+      const at = submittedAt === undefined ? now : Math.min(submittedAt, now);
+      this.#channel.send(record, submitEvent(at));
       // Before start() the task is held; after, it is scheduled.
       if (this.#holding) this.#hold(record);
       else this.#schedule(record);

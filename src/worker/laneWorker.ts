@@ -148,6 +148,7 @@ function submit(message: SubmitMessage): void {
     { name: message.name, type: message.taskType, run: message.body, options },
     [...message.args],
     message.id,
+    message.submittedAt,
   );
 }
 

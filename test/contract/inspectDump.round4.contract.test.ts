@@ -75,8 +75,9 @@ const isTaskActor = (snapshots: readonly Seen[]): boolean =>
   snapshots.every((e) => TASK_STATES.includes(String(e.snapshot?.value)));
 
 /**
- * A task's timestamps but its submit time: a SchedulerThread's actor stamps `submit` when the
- * thread receives the task, TaskInfo when submitTask() returns (see deviations4, kept apart).
+ * A task's timestamps but its submit time, to match actors to tasks. (A SchedulerThread's actor
+ * used to stamp `submit` again when the thread received the task; regressions4 checks that it
+ * now carries the main side's time.)
  */
 const afterSubmit = (ts: object | undefined): string =>
   JSON.stringify({ ...ts, submit: undefined });

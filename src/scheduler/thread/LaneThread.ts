@@ -65,6 +65,7 @@ export class LaneThread {
       args: record.args,
       priority: record.priority,
       timeoutMs: record.timeoutMs,
+      submittedAt: record.submittedAt,
     });
   }
 

@@ -16,6 +16,11 @@ export interface ThreadTask extends TaskIdentity, LiveRecord {
   readonly callbacks: TaskCallbacks;
   readonly body: WireModuleRef;
   state: TaskState;
+  /**
+   * When `submitTask` was called, on the main side's clock: its `ts.submit`, and the time the
+   * lane thread's actor stamps too (the thread reads the message later, or again after a restart).
+   */
+  readonly submittedAt: number;
   /** The task as last reported (or as created, while NEW). */
   info: TaskInfo;
   waiters: Waiter[] | undefined;
@@ -73,23 +78,25 @@ export class ThreadTaskStore {
 
   /** Creates the record of a task handed to the thread (NEW; see {@link ThreadTaskStore.submitted}). */
   add(identity: TaskIdentity, body: WireModuleRef, callbacks: TaskCallbacks): ThreadTask {
+    const now = this.#clock.now();
     const record: ThreadTask = {
       ...identity,
       body,
       callbacks,
       state: TaskState.NEW,
-      info: buildTaskInfo(identity, TaskState.NEW, { ts: {} }, this.#clock.now()),
+      submittedAt: now,
+      info: buildTaskInfo(identity, TaskState.NEW, { ts: {} }, now),
       waiters: undefined,
     };
     this.registry.addLive(record);
     return record;
   }
 
-  /** Enters SUBMITTED on the main side, at the main clock's now, when `submitTask` returns. */
+  /** Enters SUBMITTED on the main side, stamped {@link ThreadTask.submittedAt}. */
   submitted(record: ThreadTask): void {
     if (record.state !== TaskState.NEW) return;
     this.counters.taskSubmitted();
-    const at = this.#clock.now();
+    const at = record.submittedAt;
     this.#enter(
       record,
       TaskState.SUBMITTED,

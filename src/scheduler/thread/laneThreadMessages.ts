@@ -47,6 +47,8 @@ export interface SubmitMessage {
   readonly args: readonly unknown[];
   readonly priority: number;
   readonly timeoutMs: number | undefined;
+  /** The main side's `ts.submit`: the thread's actor enters SUBMITTED stamped with it. */
+  readonly submittedAt: number;
 }
 
 /** Cancel a task; answered by a {@link CancelReplyMessage} with the same `requestId`. */
