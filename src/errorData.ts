@@ -31,7 +31,7 @@ const BUILT_IN_ERRORS: Readonly<Record<string, ErrorConstructor>> = {
  * name, message, stack and `code`.
  *
  * @remarks A built-in class (`TypeError`, `RangeError`, …) comes back as itself, so `instanceof`
- * works as it would for an AsyncTask on the caller's loop; any other class stayed in the thread,
+ * works as it would for an AsyncTask on the caller's loop; every other class stayed in the thread,
  * and comes back as an `Error` carrying its name.
  */
 export function errorFromData(data: TaskErrorData): Error {

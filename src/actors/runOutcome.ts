@@ -29,8 +29,8 @@ export function reportRunOutcome<TJob extends ExecutionJob>(
 /**
  * The error of an executor thread that exited on its own.
  *
- * @param running - the task it was running, if any.
- * @param cause - the thread's last uncaught error, if any.
+ * @param running - the task it was running, if it was running one.
+ * @param cause - the thread's last uncaught error, when there was one.
  */
 export function executorCrash(
   exitCode: number,

@@ -27,7 +27,7 @@ export function isAllowedHost(headers: IncomingHttpHeaders, server: ListenAddres
   try {
     url = new URL(`http://${host}`);
   } catch {
-    // Not a host at all: refuse, as any other foreign host.
+    // Not a host at all: refuse it, like every other foreign host.
     return false;
   }
   if (url.port !== String(server.port) || url.username !== '' || url.pathname !== '/') {

@@ -19,7 +19,7 @@ function isSchedulerCode(code: string | undefined): code is SchedulerErrorCode {
  *
  * @remarks The scheduler's own errors come back as their classes (`WorkerCrashedError`,
  * `SchedulerError` with its code), so `instanceof` and `code` work as with AsyncScheduler. A
- * body's own error is rebuilt by {@link errorFromData}: a built-in class as itself, any other as
+ * body's own error is rebuilt by {@link errorFromData}: a built-in class as itself, every other as
  * an `Error` with the same name, message, stack and `code`.
  */
 export function rebuildError(
