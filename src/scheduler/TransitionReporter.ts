@@ -155,33 +155,20 @@ export class TransitionReporter {
     const transition = new Transition(pending);
     if (observed) this.#transitions.next(transition);
     if (name === undefined) return;
-    this.#call(own, name, transition);
-    this.#call(shared, name, transition);
+    // One failure handler for every call (no closure per callback): the info names the task,
+    // and its state the callback.
+    if (own !== undefined) callGuarded(own, undefined, transition.info, this.#callbackFailed);
+    if (shared !== undefined) callGuarded(shared, undefined, transition.info, this.#callbackFailed);
   }
 
-  #call(
-    callback: ((info: TaskInfo) => void) | undefined,
-    name: string,
-    transition: TaskTransition,
-  ): void {
-    if (callback === undefined) return;
-    callGuarded(callback, undefined, transition.info, (error, how) => {
-      this.#callbackFailed(name, transition, error, how);
-    });
-  }
-
-  #callbackFailed(
-    name: string,
-    transition: TaskTransition,
-    error: unknown,
-    how: GuardedFailure,
-  ): void {
+  readonly #callbackFailed = (error: unknown, how: GuardedFailure, info: TaskInfo): void => {
+    const name = CALLBACK_FOR_STATE[info.state] ?? 'callback';
     this.reportError(
       new SchedulerError(
         SchedulerErrorCode.CALLBACK_FAILED,
-        `Callback ${name} of task "${transition.name}" ${how}: ${error instanceof Error ? error.message : String(error)}`,
-        { cause: error, taskId: transition.id },
+        `Callback ${name} of task "${info.name}" ${how}: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error, taskId: info.id },
       ),
     );
-  }
+  };
 }
