@@ -2,6 +2,7 @@
 import type { Observable } from 'rxjs';
 import { afterEach } from 'vitest';
 import { AsyncScheduler, AsyncTask, SchedulerThread, TaskState } from '../../src/index.js';
+import { deferred as supportDeferred, type Deferred } from '../support/deferred.js';
 
 export type Scheduler = AsyncScheduler;
 export type Info = ReturnType<AsyncScheduler['taskInfo']>;
@@ -44,20 +45,11 @@ export const sleep = (ms: number): Promise<void> =>
     setTimeout(resolve, ms);
   });
 
-export interface Deferred<T> {
-  promise: Promise<T>;
-  resolve: (value: T) => void;
-  reject: (reason: unknown) => void;
-}
+export type { Deferred } from '../support/deferred.js';
 
+/** The project's test deferred, settled with no value unless typed otherwise. */
 export function deferred<T = void>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (reason: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
+  return supportDeferred<T>();
 }
 
 /** Polls until `check` returns true, or fails after `timeoutMs`. */
