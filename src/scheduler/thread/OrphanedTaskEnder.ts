@@ -16,7 +16,7 @@ export interface OrphanedTaskEnderOptions {
   readonly watchdog: LaneWatchdog;
   readonly cancels: PendingCancels;
   /** Where a task that blocked the thread's loop past its timeout is reported. */
-  readonly observation: ThreadObservation;
+  readonly observation: Pick<ThreadObservation, 'warn'>;
 }
 
 /**
@@ -94,8 +94,14 @@ export class OrphanedTaskEnder {
     this.#options.store.end(record, TaskState.CANCELED, error, reason);
   }
 
-  /** Ends every live task CANCELED with `reason`, in submit order. */
+  /**
+   * Ends every live task CANCELED with `reason`, in submit order. A cancel the caller asked for
+   * first and the thread has not answered wins: its task ends with that cancel's reason, and
+   * that `cancelTask()` resolves true.
+   */
   cancelAll(reason: string): void {
+    const { cancels } = this.#options;
+    for (const pending of cancels.takeAll()) cancels.end(pending);
     for (const record of [...this.#options.store.registry.liveRecords()]) {
       this.cancel(record, reason);
     }

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { LaneWatchdog } from '../../../src/scheduler/thread/LaneWatchdog.js';
+import { OrphanedTaskEnder } from '../../../src/scheduler/thread/OrphanedTaskEnder.js';
+import { PendingCancels } from '../../../src/scheduler/thread/PendingCancels.js';
+import { ThreadTaskStore } from '../../../src/scheduler/thread/ThreadTaskStore.js';
+import { TaskState } from '../../../src/taskState.js';
+import { ManualClock } from '../../support/ManualClock.js';
+
+/** Two SUBMITTED tasks of a lane whose thread is still booting, and the ender under test. */
+function setup() {
+  const clock = new ManualClock();
+  const store = new ThreadTaskStore({ maxFinished: 10, maxAgeMs: Infinity }, clock, {});
+  const watchdog = new LaneWatchdog(clock, () => undefined);
+  const cancels = new PendingCancels(store, watchdog);
+  const body = { module: 'file:///x.mjs', export: 'default' };
+  const submit = (id: string) => {
+    const identity = { id, name: id, lane: 'orphans', args: [], priority: 0 };
+    const record = store.add({ ...identity, type: 'async', timeoutMs: undefined }, body, {});
+    store.submitted(record);
+    return record;
+  };
+  const first = submit('first');
+  const second = submit('second');
+  const ender = new OrphanedTaskEnder({
+    lane: 'orphans',
+    clock,
+    store,
+    watchdog,
+    cancels,
+    observation: { warn: () => undefined },
+  });
+  return { store, cancels, ender, first, second };
+}
+
+describe('OrphanedTaskEnder', () => {
+  describe('.cancelAll()', () => {
+    it('lets a cancel the thread never answered win: its reason, and true for its caller', async () => {
+      const { store, cancels, ender, first, second } = setup();
+      const asked = cancels.wait(1, first, 'asked for first');
+
+      ender.cancelAll('scheduler stop timed out after 5 ms');
+
+      await expect(asked).resolves.toBe(true);
+      expect(cancels.size).toBe(0);
+      expect(store.registry.finished(first.id)?.info).toMatchObject({
+        state: TaskState.CANCELED,
+        reason: 'asked for first',
+      });
+      expect(store.registry.finished(second.id)?.info).toMatchObject({
+        state: TaskState.CANCELED,
+        reason: 'scheduler stop timed out after 5 ms',
+      });
+    });
+
+    it('answers false to a pending cancel whose task had already ended', async () => {
+      const { cancels, ender, first } = setup();
+      const asked = cancels.wait(1, first, 'too late');
+      ender.cancel(first, 'ended meanwhile');
+
+      ender.cancelAll('scheduler stopped');
+
+      await expect(asked).resolves.toBe(false);
+    });
+  });
+});
