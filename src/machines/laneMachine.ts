@@ -16,7 +16,10 @@ export const TASK_DONE_EVENT = `xstate.done.actor.${TASK_ACTOR_ID}` as const;
 
 /** The events a lane supervisor understands. */
 export type LaneEvent =
-  { type: 'lane.start' } | { type: 'lane.stop'; cancel: boolean; reason: string } | TaskDoneEvent;
+  | { type: 'lane.start' }
+  | { type: 'lane.stop'; cancel: boolean; reason: string }
+  | { type: 'lane.drained' }
+  | TaskDoneEvent;
 
 /** What the lane supervisor shows in its snapshot (kept small: the inspector serializes it). */
 export interface LaneMachineContext {
@@ -34,8 +37,6 @@ export interface LaneMachineContext {
 export interface LaneHooks {
   /** Schedules every held task, in submit order. */
   scheduleHeldTasks(): void;
-  /** A child task finished: file it, then start what its slot allows. */
-  releaseSlot(): void;
   /** Cancels every task not yet final. */
   cancelAll(reason: string): void;
   /** True once no task of the lane is left unfinished. */
@@ -47,12 +48,17 @@ export interface LaneHooks {
 /**
  * The supervisor of one lane: `idle → running → stopping → stopped`.
  *
- * @remarks Task actors are created with this actor as their parent, so they join its actor
- * system (and its inspector) without entering its snapshot; each one stops itself on reaching a
- * final state, and the supervisor hears of it as `xstate.done.actor.task`, which frees
- * its slot. In `idle`, submitted tasks wait SUBMITTED; entering `running` schedules them;
+ * @remarks In `idle`, submitted tasks wait SUBMITTED; entering `running` schedules them;
  * `stopping` accepts nothing new, drains (or cancels) what is left and becomes `stopped` once
- * every task is final.
+ * every task is final (checked on entry, and on `lane.drained`, which the engine sends when
+ * the last task ends).
+ *
+ * When an `inspect` observer watches the lane, its task actors are created with this actor as
+ * their parent, so they join its actor system (and the inspector) without entering its
+ * snapshot; each stops itself on reaching a final state, and the supervisor hears of it as
+ * `xstate.done.actor.task`, which the inspector shows (the engine has freed the slot already).
+ * Unwatched, task actors stand alone: that relay would cost a macrostep of this machine per
+ * task that nobody sees.
  *
  * A submit is not an event of this machine: the engine reads the supervisor's state and
  * queues the task directly. A supervisor event is a macrostep (about 2.5 µs), a tenth of a
@@ -68,9 +74,6 @@ export function createLaneMachine(hooks: LaneHooks) {
     actions: {
       scheduleHeldTasks: () => {
         hooks.scheduleHeldTasks();
-      },
-      releaseSlot: () => {
-        hooks.releaseSlot();
       },
       applyStop: (_, params: { cancel: boolean; reason: string }) => {
         if (params.cancel) hooks.cancelAll(params.reason);
@@ -102,7 +105,6 @@ export function createLaneMachine(hooks: LaneHooks) {
       running: {
         entry: 'scheduleHeldTasks',
         on: {
-          [TASK_DONE_EVENT]: { actions: 'releaseSlot' },
           'lane.stop': {
             target: 'stopping',
             actions: {
@@ -117,7 +119,7 @@ export function createLaneMachine(hooks: LaneHooks) {
         entry: 'scheduleHeldTasks',
         always: { guard: 'isDrained', target: 'stopped' },
         on: {
-          [TASK_DONE_EVENT]: { actions: 'releaseSlot' },
+          'lane.drained': { guard: 'isDrained', target: 'stopped' },
           'lane.stop': {
             actions: {
               type: 'applyStop',

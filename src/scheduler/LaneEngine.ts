@@ -4,7 +4,7 @@ import { SchedulerStoppedError } from '../errors.js';
 import { createIdFactory } from '../ids.js';
 import { createLaneMachine, TASK_ACTOR_ID, type LaneMachine } from '../machines/laneMachine.js';
 import { scheduleEvent, startEvent, submitEvent } from '../machines/taskEvents.js';
-import { taskMachine } from '../machines/taskMachine.js';
+import { taskMachine, unobservedTaskMachine } from '../machines/taskMachine.js';
 import { LaneCounters } from '../metrics/LaneCounters.js';
 import { LaneLoopWatch } from './LaneLoopWatch.js';
 import { guardInspection } from './guardInspection.js';
@@ -14,7 +14,7 @@ import { PriorityQueue } from './queue/PriorityQueue.js';
 import type { LaneConfig, TaskDefinition } from './laneConfig.js';
 import { LaneShutdown } from './LaneShutdown.js';
 import { LazySyncExecutor } from './LazySyncExecutor.js';
-import { stateOf, type LiveTask } from './LiveTask.js';
+import { stateOf, type LiveTask, type TaskActor } from './LiveTask.js';
 import { liveTaskInfo, liveTaskInfos } from './liveTaskInfo.js';
 import { LoopTurnBudget } from './LoopTurnBudget.js';
 import { TaskActorChannel } from './TaskActorChannel.js';
@@ -75,7 +75,8 @@ export class LaneEngine {
   /**
    * Above 0 while tasks are being put in the queues: their SUBMITTED and SCHEDULED callbacks may
    * submit more, and starting waits until every one is in, so the queue's order (priority, then
-   * submit order) decides what starts first, not the nesting of the callbacks.
+   * submit order) decides what starts first, not the nesting of the callbacks. Also while a stop
+   * cancels every task: no slot it frees starts a task it is about to cancel.
    */
   #queueing = 0;
   /** A pump was asked for while queueing: it runs when the queueing ends. */
@@ -115,6 +116,12 @@ export class LaneEngine {
         this.#running--;
         this.#loopWatch.taskEnded(record, startedAt);
       },
+      finished: () => {
+        this.#pump();
+        if (this.#shutdown !== undefined && this.registry.liveCount === 0) {
+          this.#supervisor.send({ type: 'lane.drained' });
+        }
+      },
     });
     this.#syncExecutor = new LazySyncExecutor({
       lane: config.lane,
@@ -142,15 +149,14 @@ export class LaneEngine {
       scheduleHeldTasks: () => {
         this.#scheduleHeld();
       },
-      releaseSlot: () => {
-        // XState tells the supervisor while the task's final send is still under way: file
-        // and report that task first, so its final transition precedes the next task's start.
-        // (A done event the supervisor had to queue arrives after its send was observed.)
-        this.#channel.observeSending();
-        this.#pump();
-      },
       cancelAll: (reason) => {
-        this.#settler.cancelAll(reason);
+        // The slots that cancels free must not start queued tasks about to be canceled too.
+        this.#queueing++;
+        try {
+          this.#settler.cancelAll(reason);
+        } finally {
+          this.#endQueueing();
+        }
       },
       isDrained: () => this.registry.liveCount === 0,
       stopped: () => {
@@ -231,12 +237,15 @@ export class LaneEngine {
     if (this.#shutdown !== undefined || status === 'stopping' || status === 'stopped') {
       throw new SchedulerStoppedError(this.#config.lane);
     }
-    const actorOptions = { id: TASK_ACTOR_ID, systemId: id, parent: this.#supervisor };
-    const actor = createActor(
-      taskMachine,
-      // Only for the inspector: its `xstate.init` event then names the task (filters use it).
-      this.#inspected ? { ...actorOptions, input: { name: task.name } } : actorOptions,
-    );
+    const actor: TaskActor = this.#inspected
+      ? createActor(taskMachine, {
+          id: TASK_ACTOR_ID,
+          systemId: id,
+          parent: this.#supervisor,
+          // Only for the inspector: its `xstate.init` event then names the task (filters use it).
+          input: { name: task.name },
+        })
+      : createActor(unobservedTaskMachine, { id: TASK_ACTOR_ID });
     const record: LiveTask = {
       id,
       name: task.name,
@@ -251,6 +260,10 @@ export class LaneEngine {
       queueIndex: -1,
       actor,
       state: TaskState.NEW,
+      ts: {},
+      result: undefined,
+      error: undefined,
+      reason: undefined,
       execution: undefined,
       timer: undefined,
       startedAtReal: undefined,

@@ -103,7 +103,7 @@ export class LaneLoopWatch {
     const running: BlockingTask[] = [];
     for (const record of this.#options.started) {
       if (record.type !== 'async' || (record.startedAtReal ?? -Infinity) > since) continue;
-      const startedAt = record.actor.getSnapshot().context.ts.start ?? now;
+      const startedAt = record.ts.start ?? now;
       running.push({ id: record.id, name: record.name, runMs: now - startedAt });
     }
     return running;

@@ -1,20 +1,40 @@
-import type { Actor } from 'xstate';
 import type { Execution, ExecutionJob } from '../actors/executor.js';
 import type { TimerHandle } from '../clock.js';
-import type { TaskMachine } from '../machines/taskMachine.js';
+import type { TaskEvent } from '../machines/taskEvents.js';
 import type { TaskState } from '../taskState.js';
-import type { TaskCallbacks } from '../tasks/types.js';
+import type { TaskCallbacks, TaskErrorData, TaskTimestamps } from '../tasks/types.js';
 import { FINAL_TIMESTAMP_KEY } from '../tasks/types.js';
 import type { QueueEntry } from './queue/PriorityQueue.js';
 import type { TaskIdentity } from './taskInfo.js';
 import type { LiveRecord, Waiter } from './TaskRegistry.js';
 
-/** A task that is not final yet: its lane's working record of it. */
+/** What a lane needs of a task actor, of either task machine. */
+export interface TaskActor {
+  start(): void;
+  send(event: TaskEvent): void;
+  getSnapshot(): { readonly value: TaskState };
+}
+
+/**
+ * A task that is not final yet: its lane's working record of it.
+ *
+ * @remarks Its stamps and outcome are recorded from the events the lane sends its actor, as
+ * each one moves the actor to a new state: the record, not the actor's context, is what
+ * TaskInfos are built from.
+ */
 export interface LiveTask extends TaskIdentity, QueueEntry, ExecutionJob, LiveRecord {
   readonly callbacks: TaskCallbacks;
-  readonly actor: Actor<TaskMachine>;
+  readonly actor: TaskActor;
   /** The actor's state as last reported. */
   state: TaskState;
+  /** Each state's entry time, set once, when the actor entered it. */
+  readonly ts: { -readonly [K in keyof TaskTimestamps]: TaskTimestamps[K] };
+  /** What the body returned, once DONE. */
+  result: unknown;
+  /** Why it ended, once FAILED, TIMED_OUT or CANCELED. */
+  error: TaskErrorData | undefined;
+  /** Why it was canceled or timed out. */
+  reason: string | undefined;
   execution: Execution | undefined;
   timer: TimerHandle | undefined;
   /**
@@ -38,4 +58,29 @@ export const ENTRY_TIMESTAMP_KEY = {
 /** A record's state, read afresh: sending an event to its actor may have changed it. */
 export function stateOf(record: LiveTask): TaskState {
   return record.state;
+}
+
+/** The stamps a task can have before it is final, in the order it enters their states. */
+const PATH_STAMPS = ['submit', 'schedule', 'start'] as const;
+/** Each state a task passes through → how many of {@link PATH_STAMPS} it has once there. */
+const PATH_STAMP_COUNT: Partial<Record<TaskState, number>> = {
+  SUBMITTED: 1,
+  SCHEDULED: 2,
+  STARTED: 3,
+};
+
+/**
+ * A task's stamps as they stood right after it entered `state`, a state it passes through (not
+ * final): those of that state and the ones before it. A record's stamps keep growing, and a
+ * transition's info may be built long after, from the record.
+ */
+export function stampsWhenEntered(ts: TaskTimestamps, state: TaskState): TaskTimestamps {
+  const stamps: { -readonly [K in keyof TaskTimestamps]: TaskTimestamps[K] } = {};
+  const count = PATH_STAMP_COUNT[state] ?? 0;
+  for (let i = 0; i < count; i++) {
+    const key = PATH_STAMPS[i] as (typeof PATH_STAMPS)[number];
+    const at = ts[key];
+    if (at !== undefined) stamps[key] = at;
+  }
+  return stamps;
 }

@@ -1,10 +1,9 @@
 import type { Clock } from '../clock.js';
-import type { LaneCounters } from '../metrics/LaneCounters.js';
 import type { TaskEvent } from '../machines/taskEvents.js';
-import type { TaskMachineContext } from '../machines/taskMachine.js';
+import type { LaneCounters } from '../metrics/LaneCounters.js';
 import { isFinished, TaskState } from '../taskState.js';
 import type { TaskInfo } from '../tasks/types.js';
-import { ENTRY_TIMESTAMP_KEY, type LiveTask } from './LiveTask.js';
+import { ENTRY_TIMESTAMP_KEY, stampsWhenEntered, type LiveTask } from './LiveTask.js';
 import { buildTaskInfo } from './taskInfo.js';
 import type { TaskRegistry } from './TaskRegistry.js';
 import type { TransitionReporter } from './TransitionReporter.js';
@@ -18,64 +17,56 @@ export interface TaskActorChannelOptions {
   readonly counters: LaneCounters;
   /** A task STARTED at `startedAt` reached a final state: its executor slot is free. */
   readonly leftRunning: (record: LiveTask, startedAt: number) => void;
+  /** A task reached a final state and was reported and filed: the lane may start another. */
+  readonly finished: () => void;
 }
 
 /**
- * The one way a lane talks to its task actors: it sends an event, then reports the transition
- * the event caused and files the task when it is final.
+ * The one way a lane talks to its task actors: it sends an event, then records and reports the
+ * transition the event caused, and files the task when it is final.
  *
  * @remarks Every event a task actor receives comes through {@link TaskActorChannel.send}, so
- * reading the actor's snapshot after the send sees every transition (a subscription per actor
- * would cost a Set and a subscription for each of 100k queued tasks). When a send makes a task
- * final, XState tells the supervisor during the send; the supervisor calls
- * {@link TaskActorChannel.observeSending} first, so the task's final transition is reported
- * before its slot is reused.
+ * reading the actor's state after the send sees every transition (a subscription per actor
+ * would cost a Set and a subscription for each of 100k queued tasks). The event that moved the
+ * actor carries the stamp and the outcome the new state records.
  */
 export class TaskActorChannel {
   readonly #options: TaskActorChannelOptions;
-  /** The task whose event is being sent right now (sends nest through callbacks). */
-  #sending: LiveTask | undefined;
 
   constructor(options: TaskActorChannelOptions) {
     this.#options = options;
   }
 
-  /** Sends `event` to the task's actor and reports what it changed. */
+  /** Sends `event` to the task's actor and records and reports what it changed. */
   send(record: LiveTask, event: TaskEvent): void {
-    const outer = this.#sending;
-    this.#sending = record;
-    try {
-      record.actor.send(event);
-    } finally {
-      this.#sending = outer;
-    }
-    this.#observe(record);
-  }
-
-  /** Reports the transition of the task whose send is under way, if there is one. */
-  observeSending(): void {
-    if (this.#sending !== undefined) this.#observe(this.#sending);
-  }
-
-  #observe(record: LiveTask): void {
-    const snapshot = record.actor.getSnapshot();
-    this.#onTaskSnapshot(record, snapshot.value, snapshot.context);
-  }
-
-  /** Reports a task's transition, if the last send caused one, and files it when final. */
-  #onTaskSnapshot(record: LiveTask, to: TaskState, context: TaskMachineContext): void {
+    record.actor.send(event);
+    const to = record.actor.getSnapshot().value;
     const from = record.state;
     if (to === from) return;
     record.state = to;
-    const at = context.ts[ENTRY_TIMESTAMP_KEY[to as keyof typeof ENTRY_TIMESTAMP_KEY]] ?? 0;
+    const { at } = event;
+    record.ts[ENTRY_TIMESTAMP_KEY[to as keyof typeof ENTRY_TIMESTAMP_KEY]] = at;
+    if (event.type === 'task.done') record.result = event.result;
+    else if (event.type !== 'task.submit' && event.type !== 'task.schedule') {
+      if (event.type !== 'task.start') record.error = event.error;
+      if (event.type === 'task.timeout' || event.type === 'task.cancel') {
+        record.reason = event.reason;
+      }
+    }
+    this.#report(record, from, to, at);
+  }
+
+  /** Reports a task's transition and, when it is final, files it and frees its slot. */
+  #report(record: LiveTask, from: TaskState, to: TaskState, at: number): void {
     let buildInfo: () => TaskInfo;
-    if (isFinished(to)) {
+    const final = isFinished(to);
+    if (final) {
       this.#options.counters.taskFinished(to);
-      if (from === TaskState.STARTED) this.#options.leftRunning(record, context.ts.start ?? at);
+      if (from === TaskState.STARTED) this.#options.leftRunning(record, record.ts.start ?? at);
       if (record.timer !== undefined) this.#options.clock.clearTimeout(record.timer);
       record.timer = undefined;
       record.execution = undefined;
-      const info = buildTaskInfo(record, to, context, at);
+      const info = buildTaskInfo(record, to, record, at);
       this.#options.registry.finish(
         record,
         info,
@@ -83,7 +74,7 @@ export class TaskActorChannel {
       );
       buildInfo = () => info;
     } else {
-      buildInfo = () => buildTaskInfo(record, to, context, at);
+      buildInfo = () => buildTaskInfo(record, to, { ts: stampsWhenEntered(record.ts, to) }, at);
     }
     this.#options.reporter.report({
       id: record.id,
@@ -95,5 +86,6 @@ export class TaskActorChannel {
       buildInfo,
       callbacks: record.callbacks,
     });
+    if (final) this.#options.finished();
   }
 }

@@ -123,7 +123,7 @@ export class TaskSettler implements ExecutionSink<LiveTask> {
     // Node's timers count from the loop's cached time, which can be up to a millisecond older
     // than the STARTED stamp: a timer that fires early is set again for the rest, so runMs of a
     // TIMED_OUT task is never below its timeoutMs.
-    const remainingMs = timeoutMs - (now - (record.actor.getSnapshot().context.ts.start ?? now));
+    const remainingMs = timeoutMs - (now - (record.ts.start ?? now));
     if (remainingMs > 0) {
       this.#armTimeout(record, timeoutMs, remainingMs);
       return;

@@ -7,7 +7,7 @@ import { buildTaskInfo } from './taskInfo.js';
  * running task the time it has run up to `now`.
  */
 export function liveTaskInfo(record: LiveTask, now: number): TaskInfo {
-  return buildTaskInfo(record, record.state, record.actor.getSnapshot().context, now);
+  return buildTaskInfo(record, record.state, record, now);
 }
 
 /** The {@link liveTaskInfo} of each record, in the order given, all measured to `now`. */

@@ -1,6 +1,5 @@
-import type { TaskMachineContext } from '../machines/taskMachine.js';
 import { isFinished, TaskState } from '../taskState.js';
-import type { TaskInfo, TaskTimestamps, TaskType } from '../tasks/types.js';
+import type { TaskErrorData, TaskInfo, TaskTimestamps, TaskType } from '../tasks/types.js';
 import { FINAL_TIMESTAMP_KEY } from '../tasks/types.js';
 
 /** The fixed facts of a task, known at submit. */
@@ -14,13 +13,18 @@ export interface TaskIdentity {
   readonly timeoutMs: number | undefined;
 }
 
-/** The part of a task actor's context that {@link buildTaskInfo} reads. */
-export type TaskOutcome = Pick<TaskMachineContext, 'ts' | 'result' | 'error' | 'reason'>;
+/** A task's stamps and outcome, as its lane recorded them: what {@link buildTaskInfo} reads. */
+export interface TaskOutcome {
+  readonly ts: TaskTimestamps;
+  readonly result?: unknown;
+  readonly error?: TaskErrorData | undefined;
+  readonly reason?: string | undefined;
+}
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
- * A frozen {@link TaskInfo} from a task's identity, its state and its actor's context.
+ * A frozen {@link TaskInfo} from a task's identity, its state and its outcome so far.
  *
  * @param now - the time `runMs` is measured to while the task is still running.
  */

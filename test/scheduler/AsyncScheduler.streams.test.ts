@@ -69,6 +69,25 @@ describe('AsyncScheduler', () => {
       }
     });
 
+    it('gives each transition the info of its moment, even when first read after the task ended', async () => {
+      const { scheduler, clock, transitions } = createHarness();
+      const gate = new Gate('g');
+      const id = scheduler.submitTask(gate.task);
+      await clock.advance(5);
+      await gate.resolve(id, 'r');
+      await scheduler.waitTask(id);
+      // The info of every transition is read only now, after DONE.
+      expect(transitions.map((t) => [t.to, Object.keys(t.info.ts), t.info.state])).toEqual([
+        ['SUBMITTED', ['submit'], 'SUBMITTED'],
+        ['SCHEDULED', ['submit', 'schedule'], 'SCHEDULED'],
+        ['STARTED', ['submit', 'schedule', 'start'], 'STARTED'],
+        ['DONE', ['submit', 'schedule', 'start', 'done'], 'DONE'],
+      ]);
+      expect(transitions[2]!.info.runMs).toBe(0);
+      expect(transitions[2]!.info.result).toBeUndefined();
+      expect(transitions[3]!.info).toMatchObject({ result: 'r', runMs: 5 });
+    });
+
     it('serializes a transition to JSON with its info', async () => {
       const { scheduler, transitions } = createHarness();
       const id = scheduler.submitTask(echoTask(), { n: 1 });

@@ -36,8 +36,10 @@ interface SupervisorRunEvent {
 }
 
 /**
- * A supervisor as the lane's: an action on each task's done event. `test.run` runs a function
- * inside its own macrostep, so a task can end while it is busy (the done event then waits).
+ * A supervisor with an action on each task's done event, so each done event is a macrostep of
+ * its own that the filters must place (the lane's supervisor no longer acts on done events, but a
+ * user's may). `test.run` runs a function inside its own macrostep, so a task can end while it
+ * is busy (the done event then waits).
  */
 function createSupervisor(lane: string, inspect: InspectionObserver) {
   const machine = setup({
