@@ -57,8 +57,8 @@ export interface LaneHooks {
  * their parent, so they join its actor system (and the inspector) without entering its
  * snapshot; each stops itself on reaching a final state, and the supervisor hears of it as
  * `xstate.done.actor.task`, which the inspector shows (the engine has freed the slot already).
- * Unwatched, task actors stand alone: that relay would cost a macrostep of this machine per
- * task that nobody sees.
+ * Unwatched, their parent is a do-nothing actor of the lane instead: the relay to this machine
+ * would cost a macrostep per task that nobody sees.
  *
  * A submit is not an event of this machine: the engine reads the supervisor's state and
  * queues the task directly. A supervisor event is a macrostep (about 2.5 µs), a tenth of a

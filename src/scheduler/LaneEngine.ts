@@ -1,4 +1,4 @@
-import { createActor, type Actor } from 'xstate';
+import { createActor, fromTransition, type Actor, type AnyActorRef } from 'xstate';
 import type { ExecutorHealth, TaskExecutor } from '../actors/executor.js';
 import { SchedulerStoppedError } from '../errors.js';
 import { createIdFactory } from '../ids.js';
@@ -59,6 +59,13 @@ export class LaneEngine {
   /** SUBMITTED tasks waiting for `start()`, in submit order. */
   readonly #held = new Set<LiveTask>();
   readonly #supervisor: Actor<LaneMachine>;
+  /**
+   * An unwatched lane's options for its task actors (undefined when watched). Their parent is
+   * a do-nothing actor: through it they share one actor system (a system of its own costs each
+   * queued task ~1.8 KB), and it ignores their done events, which would cost the supervisor a
+   * macrostep each; the engine frees slots itself.
+   */
+  readonly #unwatchedTasks: { readonly id: string; readonly parent: AnyActorRef } | undefined;
   readonly #createTaskId = createIdFactory();
   /** Every STARTED task: `slowest({ running })` reads these without touching the queue. */
   readonly #started = new Set<LiveTask>();
@@ -161,6 +168,7 @@ export class LaneEngine {
       isDrained: () => this.registry.liveCount === 0,
       stopped: () => {
         // Every task is final; the threads go before stop() resolves, so none keeps the process up.
+        this.#unwatchedTasks?.parent.stop();
         this.#shutdown?.finish(this.#syncExecutor.close());
       },
     });
@@ -175,6 +183,17 @@ export class LaneEngine {
       ...(inspect === undefined ? {} : { inspect }),
     });
     this.#supervisor.start();
+    this.#unwatchedTasks = this.#inspected
+      ? undefined
+      : {
+          id: TASK_ACTOR_ID,
+          parent: createActor(
+            fromTransition((state: undefined) => state, undefined),
+            {
+              id: `tasks:${config.lane}`,
+            },
+          ).start(),
+        };
   }
 
   /** The lane's name. */
@@ -237,15 +256,16 @@ export class LaneEngine {
     if (this.#shutdown !== undefined || status === 'stopping' || status === 'stopped') {
       throw new SchedulerStoppedError(this.#config.lane);
     }
-    const actor: TaskActor = this.#inspected
-      ? createActor(taskMachine, {
-          id: TASK_ACTOR_ID,
-          systemId: id,
-          parent: this.#supervisor,
-          // Only for the inspector: its `xstate.init` event then names the task (filters use it).
-          input: { name: task.name },
-        })
-      : createActor(unobservedTaskMachine, { id: TASK_ACTOR_ID });
+    const actor: TaskActor =
+      this.#unwatchedTasks === undefined
+        ? createActor(taskMachine, {
+            id: TASK_ACTOR_ID,
+            systemId: id,
+            parent: this.#supervisor,
+            // Only for the inspector: its `xstate.init` event then names the task (filters use it).
+            input: { name: task.name },
+          })
+        : createActor(unobservedTaskMachine, this.#unwatchedTasks);
     const record: LiveTask = {
       id,
       name: task.name,
