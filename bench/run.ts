@@ -33,6 +33,8 @@ const names = [
   'scheduler-10k-metrics',
   'metrics-overhead-ratio',
   'scheduler-100k',
+  'scheduler-over-bare-alternated',
+  'scheduler-100k-over-10k-alternated',
   'p-queue-10k',
   'p-queue-100k',
   'piscina-20k-2-threads',
@@ -88,6 +90,16 @@ const atLeast = (what: string, name: string, min: number): void => {
   const figure = value(name);
   if (!Number.isNaN(figure)) targets.push({ what, figure, goal: `>= ${min}x`, met: figure >= min });
 };
+atLeast(
+  'scheduler 10k / bare XState, alternated in one process, best of 6 each',
+  'scheduler-over-bare-alternated',
+  0.6,
+);
+atLeast(
+  'scheduler 100k / 10k, alternated in one process, best of 3 each',
+  'scheduler-100k-over-10k-alternated',
+  0.9,
+);
 atLeast(
   'same, alternated in one process, best of 6 each (issue #4)',
   'metrics-overhead-ratio',

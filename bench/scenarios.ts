@@ -106,6 +106,31 @@ const scenarios: Record<string, Scenario> = {
     }
     return { value: metered / plain, unit: 'x' };
   },
+  'scheduler-over-bare-alternated': async () => {
+    // The issue #2 ratio with both sides in one process, alternated, best of each: a shared
+    // host's slow minutes hit both (separate processes minutes apart swung it 0.33–0.58).
+    await warmScheduler();
+    bareXStateLifecycles(20_000);
+    let bare = 0;
+    let scheduler = 0;
+    for (let round = 0; round < 6; round++) {
+      bare = Math.max(bare, bareXStateLifecycles(50_000));
+      scheduler = Math.max(scheduler, await schedulerThroughput(10_000));
+    }
+    return { value: scheduler / bare, unit: 'x' };
+  },
+  'scheduler-100k-over-10k-alternated': async () => {
+    await warmScheduler();
+    let small = 0;
+    let large = 0;
+    for (let round = 0; round < 3; round++) {
+      small = Math.max(small, await schedulerThroughput(10_000));
+      gc();
+      large = Math.max(large, await schedulerThroughput(100_000));
+      gc();
+    }
+    return { value: large / small, unit: 'x' };
+  },
   'scheduler-100k': async () => {
     await warmScheduler();
     return { value: await best(2, () => schedulerThroughput(100_000)), unit: 'tasks/s' };
