@@ -91,17 +91,17 @@ const atLeast = (what: string, name: string, min: number): void => {
   if (!Number.isNaN(figure)) targets.push({ what, figure, goal: `>= ${min}x`, met: figure >= min });
 };
 atLeast(
-  'scheduler 10k / bare XState, alternated in one process, best of 6 each',
+  'scheduler 10k / bare XState, alternated in one process, median of 8 rounds',
   'scheduler-over-bare-alternated',
   0.6,
 );
 atLeast(
-  'scheduler 100k / 10k, alternated in one process, best of 3 each',
+  'scheduler 100k / 10k, alternated in one process, median of 4 rounds',
   'scheduler-100k-over-10k-alternated',
   0.9,
 );
 atLeast(
-  'same, alternated in one process, best of 6 each (issue #4)',
+  'same, alternated in one process, median of 8 rounds (issue #4)',
   'metrics-overhead-ratio',
   0.9,
 );

@@ -70,6 +70,34 @@ async function warmScheduler(): Promise<void> {
 
 type Scenario = () => Promise<{ value: number; unit: string }>;
 
+/**
+ * The ratio `a / b` with both measured in this process, back to back, `rounds` times (which goes
+ * first alternates): the median of the per-round ratios. On this shared host one process's runs
+ * of the same code vary up to 2x from minute to minute; a pair measured seconds apart shares the
+ * minute, and the median ignores the round a neighbour's burst hit one side of.
+ */
+async function alternatedRatio(
+  rounds: number,
+  a: () => Promise<number> | number,
+  b: () => Promise<number> | number,
+): Promise<number> {
+  const ratios: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    if (round % 2 === 0) {
+      const first = await a();
+      ratios.push(first / (await b()));
+    } else {
+      const first = await b();
+      ratios.push((await a()) / first);
+    }
+  }
+  ratios.sort((x, y) => x - y);
+  const middle = rounds >> 1;
+  return rounds % 2 === 1
+    ? (ratios[middle] as number)
+    : ((ratios[middle - 1] as number) + (ratios[middle] as number)) / 2;
+}
+
 const best = async (runs: number, measure: () => Promise<number> | number): Promise<number> => {
   let top = 0;
   for (let i = 0; i < runs; i++) top = Math.max(top, await measure());
@@ -95,41 +123,39 @@ const scenarios: Record<string, Scenario> = {
     return { value: await best(3, () => schedulerThroughput(10_000, true)), unit: 'tasks/s' };
   },
   'metrics-overhead-ratio': async () => {
-    // Both in one process, alternated, best of each: the noise of a shared machine hits both.
     await warmScheduler();
     await schedulerThroughput(WARMUP_TASKS, true);
-    let plain = 0;
-    let metered = 0;
-    for (let round = 0; round < 6; round++) {
-      plain = Math.max(plain, await schedulerThroughput(10_000));
-      metered = Math.max(metered, await schedulerThroughput(10_000, true));
-    }
-    return { value: metered / plain, unit: 'x' };
+    const ratio = await alternatedRatio(
+      8,
+      () => schedulerThroughput(10_000, true),
+      () => schedulerThroughput(10_000),
+    );
+    return { value: ratio, unit: 'x' };
   },
   'scheduler-over-bare-alternated': async () => {
-    // The issue #2 ratio with both sides in one process, alternated, best of each: a shared
-    // host's slow minutes hit both (separate processes minutes apart swung it 0.33–0.58).
     await warmScheduler();
     bareXStateLifecycles(20_000);
-    let bare = 0;
-    let scheduler = 0;
-    for (let round = 0; round < 6; round++) {
-      bare = Math.max(bare, bareXStateLifecycles(50_000));
-      scheduler = Math.max(scheduler, await schedulerThroughput(10_000));
-    }
-    return { value: scheduler / bare, unit: 'x' };
+    const ratio = await alternatedRatio(
+      8,
+      () => schedulerThroughput(10_000),
+      () => bareXStateLifecycles(50_000),
+    );
+    return { value: ratio, unit: 'x' };
   },
   'scheduler-100k-over-10k-alternated': async () => {
     await warmScheduler();
-    let small = 0;
-    let large = 0;
-    for (let round = 0; round < 3; round++) {
-      small = Math.max(small, await schedulerThroughput(10_000));
-      gc();
-      large = Math.max(large, await schedulerThroughput(100_000));
-      gc();
-    }
-    return { value: large / small, unit: 'x' };
+    const ratio = await alternatedRatio(
+      4,
+      async () => {
+        gc();
+        return schedulerThroughput(100_000);
+      },
+      async () => {
+        gc();
+        return schedulerThroughput(10_000);
+      },
+    );
+    return { value: ratio, unit: 'x' };
   },
   'scheduler-100k': async () => {
     await warmScheduler();
