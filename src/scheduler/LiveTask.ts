@@ -59,28 +59,3 @@ export const ENTRY_TIMESTAMP_KEY = {
 export function stateOf(record: LiveTask): TaskState {
   return record.state;
 }
-
-/** The stamps a task can have before it is final, in the order it enters their states. */
-const PATH_STAMPS = ['submit', 'schedule', 'start'] as const;
-/** Each state a task passes through → how many of {@link PATH_STAMPS} it has once there. */
-const PATH_STAMP_COUNT: Partial<Record<TaskState, number>> = {
-  SUBMITTED: 1,
-  SCHEDULED: 2,
-  STARTED: 3,
-};
-
-/**
- * A task's stamps as they stood right after it entered `state`, a state it passes through (not
- * final): those of that state and the ones before it. A record's stamps keep growing, and a
- * transition's info may be built long after, from the record.
- */
-export function stampsWhenEntered(ts: TaskTimestamps, state: TaskState): TaskTimestamps {
-  const stamps: { -readonly [K in keyof TaskTimestamps]: TaskTimestamps[K] } = {};
-  const count = PATH_STAMP_COUNT[state] ?? 0;
-  for (let i = 0; i < count; i++) {
-    const key = PATH_STAMPS[i] as (typeof PATH_STAMPS)[number];
-    const at = ts[key];
-    if (at !== undefined) stamps[key] = at;
-  }
-  return stamps;
-}

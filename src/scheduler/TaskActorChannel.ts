@@ -3,7 +3,7 @@ import type { TaskEvent } from '../machines/taskEvents.js';
 import type { LaneCounters } from '../metrics/LaneCounters.js';
 import { isFinished, TaskState } from '../taskState.js';
 import type { TaskInfo } from '../tasks/types.js';
-import { ENTRY_TIMESTAMP_KEY, stampsWhenEntered, type LiveTask } from './LiveTask.js';
+import { ENTRY_TIMESTAMP_KEY, type LiveTask } from './LiveTask.js';
 import { buildTaskInfo } from './taskInfo.js';
 import type { TaskRegistry } from './TaskRegistry.js';
 import type { TransitionReporter } from './TransitionReporter.js';
@@ -74,7 +74,8 @@ export class TaskActorChannel {
       );
       buildInfo = () => info;
     } else {
-      buildInfo = () => buildTaskInfo(record, to, { ts: stampsWhenEntered(record.ts, to) }, at);
+      // Built on first read, maybe after the task moved on: it reads only what `to` had.
+      buildInfo = () => buildTaskInfo(record, to, record, at);
     }
     this.#options.reporter.report({
       id: record.id,

@@ -35,14 +35,29 @@ const STAMP_KEYS = [
 ] as const satisfies readonly (keyof TaskTimestamps)[];
 
 /**
- * A frozen copy of the stamps that are set.
- *
- * @remarks Copied key by key, not spread: once optimized, V8 gave the frozen spread of a lane
- * record's stamps a hidden class of its own each time (~190 bytes more per retained record).
+ * Each state a task passes through → how many of {@link STAMP_KEYS} it has there: those of that
+ * state and the ones before it. A final state has whichever are set.
  */
-function frozenStamps(ts: TaskTimestamps): TaskTimestamps {
+const STAMP_COUNT: Partial<Record<TaskState, number>> = {
+  NEW: 0,
+  SUBMITTED: 1,
+  SCHEDULED: 2,
+  STARTED: 3,
+};
+
+/**
+ * A frozen copy of the stamps a task has in `state`.
+ *
+ * @remarks Only those of `state` and before: a lane's record of a task keeps growing, and a
+ * transition's info may be built from it long after (on first read). Copied key by key, not
+ * spread: once optimized, V8 gave the frozen spread of a lane record's stamps a hidden class of
+ * its own each time (~190 bytes more per retained record).
+ */
+function frozenStamps(ts: TaskTimestamps, state: TaskState): TaskTimestamps {
   const copy: Mutable<TaskTimestamps> = {};
-  for (const key of STAMP_KEYS) {
+  const count = STAMP_COUNT[state] ?? STAMP_KEYS.length;
+  for (let i = 0; i < count; i++) {
+    const key = STAMP_KEYS[i] as (typeof STAMP_KEYS)[number];
     const at = ts[key];
     if (at !== undefined) copy[key] = at;
   }
@@ -52,6 +67,8 @@ function frozenStamps(ts: TaskTimestamps): TaskTimestamps {
 /**
  * A frozen {@link TaskInfo} from a task's identity, its state and its outcome so far.
  *
+ * @param outcome - what the lane recorded, read as it stood when the task entered `state`: the
+ * stamps up to that state, and the result, error and reason only for a final state.
  * @param now - the time `runMs` is measured to while the task is still running.
  */
 export function buildTaskInfo(
@@ -60,7 +77,7 @@ export function buildTaskInfo(
   outcome: TaskOutcome,
   now: number,
 ): TaskInfo {
-  const ts = frozenStamps(outcome.ts);
+  const ts = frozenStamps(outcome.ts, state);
   const info: Mutable<TaskInfo> = {
     id: identity.id,
     name: identity.name,
@@ -78,6 +95,7 @@ export function buildTaskInfo(
     const end = isFinished(state) ? ts[FINAL_TIMESTAMP_KEY[state]] : undefined;
     info.runMs = Math.max(0, (end ?? now) - start);
   }
+  if (!isFinished(state)) return Object.freeze(info);
   if (state === TaskState.DONE) info.result = outcome.result;
   // Frozen too: it may come from across a thread boundary, and a clone is never frozen.
   if (outcome.error !== undefined) {

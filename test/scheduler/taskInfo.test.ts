@@ -31,6 +31,27 @@ describe('buildTaskInfo()', () => {
     });
   });
 
+  it('reads the outcome as it stood in the state asked for: no later stamps, no outcome before the end', () => {
+    const error = toErrorData(new TaskTimeoutError('id-1', 500));
+    const later = {
+      ts: { submit: 10, schedule: 12, start: 15, timeout: 515 },
+      error,
+      reason: 'Task timed out after 500 ms',
+    };
+    const started = buildTaskInfo(identity, 'STARTED', later, 15);
+    expect(started.ts).toEqual({ submit: 10, schedule: 12, start: 15 });
+    expect(started).not.toHaveProperty('error');
+    expect(started).not.toHaveProperty('reason');
+    expect(started.runMs).toBe(0);
+    expect(buildTaskInfo(identity, 'SCHEDULED', later, 12).ts).toEqual({
+      submit: 10,
+      schedule: 12,
+    });
+    const ended = buildTaskInfo(identity, 'TIMED_OUT', later, 515);
+    expect(ended.ts).toEqual(later.ts);
+    expect(ended).toMatchObject({ error, reason: later.reason, runMs: 500 });
+  });
+
   it('measures a running task to now', () => {
     const info = buildTaskInfo(
       identity,
