@@ -4,6 +4,7 @@ import { isFinished, TaskState, type FinalTaskState } from '../taskState.js';
 import type { TaskTransition } from '../tasks/types.js';
 import type { LoopMonitor } from './LoopMonitor.js';
 import { DurationWindow } from './percentiles.js';
+import { transitionDurationMs } from './transitionDuration.js';
 import type { LaneKind, LaneMetrics, SchedulerWarning } from './types.js';
 
 /** How often `metrics$` emits when not told, ms. */
@@ -54,10 +55,10 @@ class MetricsWindow {
 
   onTransition(transition: TaskTransition): void {
     if (transition.to === TaskState.STARTED) {
-      this.waits.record(transition.info.waitMs ?? 0);
+      this.waits.record(transitionDurationMs(transition));
     } else if (isFinished(transition.to)) {
       this.finished++;
-      if (transition.from === TaskState.STARTED) this.runs.record(transition.info.runMs ?? 0);
+      if (transition.from === TaskState.STARTED) this.runs.record(transitionDurationMs(transition));
     }
   }
 

@@ -77,6 +77,11 @@ export class TaskActorChannel {
       // Built on first read, maybe after the task moved on: it reads only what `to` had.
       buildInfo = () => buildTaskInfo(record, to, record, at);
     }
+    // What metrics$ times, without building the info: as buildTaskInfo's waitMs and runMs.
+    let durationMs: number | undefined;
+    if (to === TaskState.STARTED) durationMs = at - (record.ts.submit ?? at);
+    else if (final && from === TaskState.STARTED)
+      durationMs = Math.max(0, at - (record.ts.start ?? at));
     this.#options.reporter.report({
       id: record.id,
       name: record.name,
@@ -86,6 +91,7 @@ export class TaskActorChannel {
       at,
       buildInfo,
       callbacks: record.callbacks,
+      durationMs,
     });
     if (final) this.#options.finished();
   }

@@ -1,6 +1,7 @@
 import { SchedulerError, SchedulerErrorCode } from '../errors.js';
 import type { TaskState } from '../taskState.js';
 import type { TaskCallbackName, TaskCallbacks, TaskInfo, TaskTransition } from '../tasks/types.js';
+import { TRANSITION_DURATION_MS } from '../metrics/transitionDuration.js';
 import { GuardedStream, subscriberErrorsTo } from './GuardedStream.js';
 import { callGuarded, type GuardedFailure } from './callGuarded.js';
 
@@ -27,6 +28,8 @@ export interface PendingTransition {
   readonly buildInfo: () => TaskInfo;
   /** The task's own callbacks. */
   readonly callbacks: TaskCallbacks;
+  /** The wait (to STARTED) or run time (from STARTED to a final state), when the reporter knows it. */
+  readonly durationMs?: number | undefined;
 }
 
 /**
@@ -42,6 +45,7 @@ class Transition implements TaskTransition {
   readonly at: number;
   #info: TaskInfo | undefined;
   readonly #buildInfo: () => TaskInfo;
+  readonly #durationMs: number | undefined;
 
   constructor(pending: PendingTransition) {
     this.id = pending.id;
@@ -51,6 +55,12 @@ class Transition implements TaskTransition {
     this.to = pending.to;
     this.at = pending.at;
     this.#buildInfo = pending.buildInfo;
+    this.#durationMs = pending.durationMs;
+  }
+
+  /** For this package's `metrics$` (`transitionDurationMs`); not part of TaskTransition. */
+  get [TRANSITION_DURATION_MS](): number | undefined {
+    return this.#durationMs;
   }
 
   get info(): TaskInfo {
