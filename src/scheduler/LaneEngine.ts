@@ -46,8 +46,6 @@ export class LaneEngine {
   readonly counters = new LaneCounters();
   /** `warnings$` and the blocked-loop detector behind it. */
   readonly #loopWatch: LaneLoopWatch;
-  /** True when an `inspect` observer watches this lane's actors. */
-  readonly #inspected: boolean;
   readonly #config: LaneConfig;
   /** One queue per executor: a SyncTask waiting for a thread never blocks an AsyncTask. */
   readonly #queues: Record<TaskType, PriorityQueue<LiveTask>> = {
@@ -176,24 +174,24 @@ export class LaneEngine {
     const inspect = guardInspection(config.inspect, (error) => {
       this.reporter.reportError(error);
     });
-    this.#inspected = inspect !== undefined;
     this.#supervisor = createActor(machine, {
       id: `lane:${config.lane}`,
       input: { lane: config.lane, concurrency: config.concurrency },
       ...(inspect === undefined ? {} : { inspect }),
     });
     this.#supervisor.start();
-    this.#unwatchedTasks = this.#inspected
-      ? undefined
-      : {
-          id: TASK_ACTOR_ID,
-          parent: createActor(
-            fromTransition((state: undefined) => state, undefined),
-            {
-              id: `tasks:${config.lane}`,
-            },
-          ).start(),
-        };
+    this.#unwatchedTasks =
+      inspect !== undefined
+        ? undefined
+        : {
+            id: TASK_ACTOR_ID,
+            parent: createActor(
+              fromTransition((state: undefined) => state, undefined),
+              {
+                id: `tasks:${config.lane}`,
+              },
+            ).start(),
+          };
   }
 
   /** The lane's name. */

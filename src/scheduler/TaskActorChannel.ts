@@ -46,13 +46,10 @@ export class TaskActorChannel {
     record.state = to;
     const { at } = event;
     record.ts[ENTRY_TIMESTAMP_KEY[to as keyof typeof ENTRY_TIMESTAMP_KEY]] = at;
+    // The outcome a final state records comes with its event, as taskMachine's actions read it.
     if (event.type === 'task.done') record.result = event.result;
-    else if (event.type !== 'task.submit' && event.type !== 'task.schedule') {
-      if (event.type !== 'task.start') record.error = event.error;
-      if (event.type === 'task.timeout' || event.type === 'task.cancel') {
-        record.reason = event.reason;
-      }
-    }
+    if ('error' in event) record.error = event.error;
+    if ('reason' in event) record.reason = event.reason;
     this.#report(record, from, to, at);
   }
 

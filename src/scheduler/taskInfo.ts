@@ -1,6 +1,6 @@
 import { isFinished, TaskState } from '../taskState.js';
 import type { TaskErrorData, TaskInfo, TaskTimestamps, TaskType } from '../tasks/types.js';
-import { FINAL_TIMESTAMP_KEY } from '../tasks/types.js';
+import { FINAL_TIMESTAMP_KEY, TIMESTAMP_KEYS_IN_ORDER } from '../tasks/types.js';
 
 /** The fixed facts of a task, known at submit. */
 export interface TaskIdentity {
@@ -23,19 +23,8 @@ export interface TaskOutcome {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** Every timestamp key, in the order a task can set them. */
-const STAMP_KEYS = [
-  'submit',
-  'schedule',
-  'start',
-  'timeout',
-  'error',
-  'done',
-  'cancel',
-] as const satisfies readonly (keyof TaskTimestamps)[];
-
 /**
- * Each state a task passes through → how many of {@link STAMP_KEYS} it has there: those of that
+ * Each state a task passes through → how many of TIMESTAMP_KEYS_IN_ORDER it has there: those of that
  * state and the ones before it. A final state has whichever are set.
  */
 const STAMP_COUNT: Partial<Record<TaskState, number>> = {
@@ -55,9 +44,9 @@ const STAMP_COUNT: Partial<Record<TaskState, number>> = {
  */
 function frozenStamps(ts: TaskTimestamps, state: TaskState): TaskTimestamps {
   const copy: Mutable<TaskTimestamps> = {};
-  const count = STAMP_COUNT[state] ?? STAMP_KEYS.length;
+  const count = STAMP_COUNT[state] ?? TIMESTAMP_KEYS_IN_ORDER.length;
   for (let i = 0; i < count; i++) {
-    const key = STAMP_KEYS[i] as (typeof STAMP_KEYS)[number];
+    const key = TIMESTAMP_KEYS_IN_ORDER[i] as (typeof TIMESTAMP_KEYS_IN_ORDER)[number];
     const at = ts[key];
     if (at !== undefined) copy[key] = at;
   }

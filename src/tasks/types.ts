@@ -157,6 +157,20 @@ export interface TaskOptions extends TaskCallbacks {
   priority?: number;
 }
 
+/**
+ * Every timestamp key in the order a task's states are entered (a task has at most one of the
+ * four final ones).
+ */
+export const TIMESTAMP_KEYS_IN_ORDER = [
+  'submit',
+  'schedule',
+  'start',
+  'timeout',
+  'error',
+  'done',
+  'cancel',
+] as const satisfies readonly (keyof TaskTimestamps)[];
+
 /** A final state → its timestamp key in {@link TaskTimestamps}. */
 export const FINAL_TIMESTAMP_KEY = {
   DONE: 'done',

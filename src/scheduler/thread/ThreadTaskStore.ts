@@ -2,7 +2,7 @@ import type { Clock } from '../../clock.js';
 import { toErrorData } from '../../errorData.js';
 import { isFinished, TaskState, type FinalTaskState } from '../../taskState.js';
 import type { TaskCallbacks, TaskInfo, TaskTimestamps } from '../../tasks/types.js';
-import { FINAL_TIMESTAMP_KEY } from '../../tasks/types.js';
+import { FINAL_TIMESTAMP_KEY, TIMESTAMP_KEYS_IN_ORDER } from '../../tasks/types.js';
 import { LaneCounters } from '../../metrics/LaneCounters.js';
 import type { RetentionLimits } from '../retention/FinishedStore.js';
 import { buildTaskInfo, type TaskIdentity } from '../taskInfo.js';
@@ -184,17 +184,6 @@ export class ThreadTaskStore {
   }
 }
 
-/** The timestamps in the order their states are entered; a task has at most one final one. */
-const LIFECYCLE_ORDER = [
-  'submit',
-  'schedule',
-  'start',
-  'done',
-  'error',
-  'timeout',
-  'cancel',
-] as const;
-
 /**
  * Timestamps that never go back: the main side stamps SUBMITTED with its clock, the lane thread
  * stamps the rest with its own, and a worker's `performance.timeOrigin` can differ from the
@@ -204,7 +193,7 @@ const LIFECYCLE_ORDER = [
 function inLifecycleOrder(ts: TaskTimestamps): TaskTimestamps {
   const ordered: Record<string, number> = {};
   let floor = -Infinity;
-  for (const key of LIFECYCLE_ORDER) {
+  for (const key of TIMESTAMP_KEYS_IN_ORDER) {
     const at = ts[key];
     if (at === undefined) continue;
     floor = Math.max(floor, at);
