@@ -118,6 +118,29 @@ describe('SchedulerThread', () => {
       expect(scheduler.taskInfo(stuck).reason).toMatch(/timed out after 5 ms/);
     });
 
+    it('orders cancels around stop({ cancel: true }) as the caller asked them, even when the thread answers too late', async () => {
+      const { scheduler } = createThreadHarness('stop-order', { concurrency: 1 }, { start: false });
+      const first = scheduler.submitTask(laneTask('default'), 1);
+      const second = scheduler.submitTask(laneTask('default'), 2);
+      const before = scheduler.cancelTask(first, 'asked before the stop');
+      const stopped = scheduler.stop({ cancel: true, timeoutMs: 10 });
+      const after = scheduler.cancelTask(second, 'asked after the stop');
+      // Blocked past the stop's deadline and grace: the main side ends the tasks itself.
+      const until = Date.now() + 400;
+      while (Date.now() < until);
+      await stopped;
+      await expect(before).resolves.toBe(true);
+      await expect(after).resolves.toBe(false);
+      expect(scheduler.taskInfo(first)).toMatchObject({
+        state: 'CANCELED',
+        reason: 'asked before the stop',
+      });
+      expect(scheduler.taskInfo(second)).toMatchObject({
+        state: 'CANCELED',
+        reason: 'scheduler stopped',
+      });
+    });
+
     it('completes both streams when it resolves, and returns the same promise when called again', async () => {
       const { scheduler } = createThreadHarness('streams');
       let completed = 0;

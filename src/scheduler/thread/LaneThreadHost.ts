@@ -33,6 +33,11 @@ export interface LaneThreadHostOptions {
 interface StopRequest {
   readonly requestId: number;
   cancel: boolean;
+  /**
+   * The cancels asked before the stop turned into a cancel have a smaller request id than this
+   * (Infinity while it drains): if the main side must end the tasks itself, they still win.
+   */
+  cancelsAskedBefore: number;
   /** When the drain's time is up, on the main side's clock (Infinity: no bound). */
   deadline: number;
 }
@@ -141,7 +146,8 @@ export class LaneThreadHost {
       if (!this.#closing) this.#tightenStop(this.#stop, cancel, timeoutMs, deadline);
       return this.#stopped;
     }
-    this.#stop = { requestId: this.#nextRequestId++, cancel, deadline };
+    const requestId = this.#nextRequestId++;
+    this.#stop = { requestId, cancel, cancelsAskedBefore: cancel ? requestId : Infinity, deadline };
     // The bound holds even if the thread's loop is blocked, or it restarts meanwhile.
     if (timeoutMs > 0) this.#watchdog.stopSent(timeoutMs);
     this.#stopped = new Promise<void>((resolve) => {
@@ -164,7 +170,10 @@ export class LaneThreadHost {
     const escalate = cancel && !stop.cancel;
     const sooner = deadline < stop.deadline;
     if (!escalate && !sooner) return;
-    if (escalate) stop.cancel = true;
+    if (escalate) {
+      stop.cancel = true;
+      stop.cancelsAskedBefore = this.#nextRequestId;
+    }
     if (sooner) {
       stop.deadline = deadline;
       this.#watchdog.stopSent(timeoutMs);
@@ -284,7 +293,11 @@ export class LaneThreadHost {
   #onOverdue(overdue: Overdue): void {
     if (this.#closing || this.#thread === undefined) return;
     if (overdue.kind === 'stop') {
-      this.#orphans.cancelAll(`scheduler stop timed out after ${overdue.timeoutMs} ms`);
+      const stop = this.#stop;
+      // A cancelling stop ends them as the thread would have; a drain, as its bound does.
+      if (stop?.cancel === true)
+        this.#orphans.cancelAll('scheduler stopped', stop.cancelsAskedBefore);
+      else this.#orphans.cancelAll(`scheduler stop timed out after ${overdue.timeoutMs} ms`);
       void this.#finishStop();
       return;
     }
@@ -324,7 +337,10 @@ export class LaneThreadHost {
         void this.#finishStop();
       } else if (this.#restarts.overLimit) {
         // Stopping and the thread keeps dying: end what is left here rather than never.
-        this.#orphans.cancelAll('scheduler stopped: its lane thread keeps crashing');
+        this.#orphans.cancelAll(
+          'scheduler stopped: its lane thread keeps crashing',
+          this.#stop.cancelsAskedBefore,
+        );
         void this.#finishStop();
       } else {
         this.#spawn(); // drain (or cancel) what is queued in a fresh thread
@@ -348,7 +364,7 @@ export class LaneThreadHost {
     this.#options.observation.detach(false);
     if (thread !== undefined) await thread.terminate();
     // The thread answered `stopped` after its last transition: nothing should be left.
-    this.#orphans.cancelAll('scheduler stopped');
+    this.#orphans.cancelAll('scheduler stopped', this.#stop?.cancelsAskedBefore);
     this.#cancels.dropAll();
     this.#options.observation.complete();
     this.#options.store.reporter.complete();

@@ -96,14 +96,17 @@ export class OrphanedTaskEnder {
 
   /**
    * Ends every live task CANCELED with `reason`, in submit order. A cancel the caller asked for
-   * first and the thread has not answered wins: its task ends with that cancel's reason, and
-   * that `cancelTask()` resolves true.
+   * before request `askedBefore` (the stop that cancels) and the thread has not answered wins:
+   * its task ends with that cancel's reason, and that `cancelTask()` resolves true. A cancel
+   * asked later finds its task ended by the stop, as on an AsyncScheduler, and resolves false.
    */
-  cancelAll(reason: string): void {
+  cancelAll(reason: string, askedBefore = Infinity): void {
     const { cancels } = this.#options;
-    for (const pending of cancels.takeAll()) cancels.end(pending);
+    const pending = cancels.takeAll();
+    for (const first of pending.filter((p) => p.requestId < askedBefore)) cancels.end(first);
     for (const record of [...this.#options.store.registry.liveRecords()]) {
       this.cancel(record, reason);
     }
+    for (const late of pending.filter((p) => p.requestId >= askedBefore)) late.resolve(false);
   }
 }

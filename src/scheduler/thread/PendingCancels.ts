@@ -5,6 +5,8 @@ import type { ThreadTask, ThreadTaskStore } from './ThreadTaskStore.js';
 
 /** A cancel sent to the lane thread, waiting for its answer. */
 export interface PendingCancel {
+  /** Orders it among the lane's requests (cancels and stops): a smaller id was asked first. */
+  readonly requestId: number;
   /** The task to cancel. */
   readonly id: string;
   readonly reason: string;
@@ -42,7 +44,7 @@ export class PendingCancels {
    */
   wait(requestId: number, record: ThreadTask, reason: string): Promise<boolean> {
     return new Promise<boolean>((resolve) => {
-      this.#byRequestId.set(requestId, { id: record.id, reason, resolve });
+      this.#byRequestId.set(requestId, { requestId, id: record.id, reason, resolve });
       this.#watchdog.cancelSent(requestId);
     });
   }

@@ -52,6 +52,23 @@ describe('OrphanedTaskEnder', () => {
       });
     });
 
+    it('answers false to a cancel asked after the stop that cancels: the stop ended its task', async () => {
+      const { store, cancels, ender, first, second } = setup();
+      const before = cancels.wait(1, first, 'asked before the stop');
+      const after = cancels.wait(3, second, 'asked after the stop');
+
+      ender.cancelAll('scheduler stopped', 2);
+
+      await expect(before).resolves.toBe(true);
+      await expect(after).resolves.toBe(false);
+      expect(cancels.size).toBe(0);
+      expect(store.registry.finished(first.id)?.info.reason).toBe('asked before the stop');
+      expect(store.registry.finished(second.id)?.info).toMatchObject({
+        state: TaskState.CANCELED,
+        reason: 'scheduler stopped',
+      });
+    });
+
     it('answers false to a pending cancel whose task had already ended', async () => {
       const { cancels, ender, first } = setup();
       const asked = cancels.wait(1, first, 'too late');
