@@ -38,6 +38,7 @@ const names = [
   'p-queue-10k',
   'p-queue-100k',
   'piscina-20k-2-threads',
+  'executor-pool-20k-2-threads',
   'synctask-20k-2-threads',
   'synctask-cancel-stop-p99',
   'synctask-cancel-next-task-p99',
@@ -113,6 +114,18 @@ ratio(
   'synctask-20k-2-threads',
   'piscina-20k-2-threads',
   0.8,
+);
+ratio(
+  'executor threads alone (no actor, no lane) / Piscina 5 (context)',
+  'executor-pool-20k-2-threads',
+  'piscina-20k-2-threads',
+  0,
+);
+ratio(
+  'SyncTask 20k / executor threads alone (context)',
+  'synctask-20k-2-threads',
+  'executor-pool-20k-2-threads',
+  0,
 );
 atMost('SyncTask cancel: busy loop stopped, p99', 'synctask-cancel-stop-p99', 10, 'ms');
 atMost('SyncTask cancel: next task done, p99', 'synctask-cancel-next-task-p99', 20, 'ms');

@@ -4,6 +4,7 @@
  */
 import { AsyncScheduler, AsyncTask, SyncTask } from '../dist/index.js';
 import { piscinaAbortLatency, syncTaskAbortLatency } from './abortLatency.js';
+import { executorPoolThroughput } from './executorPool.js';
 import { singleLoopIsolation, threadIsolation } from './isolation.js';
 import {
   bareXStateLifecycles,
@@ -171,6 +172,9 @@ const scenarios: Record<string, Scenario> = {
   },
   'piscina-20k-2-threads': async () => {
     return { value: await best(2, () => piscinaThroughput(20_000, 2)), unit: 'tasks/s' };
+  },
+  'executor-pool-20k-2-threads': async () => {
+    return { value: await best(2, () => executorPoolThroughput(20_000, 2)), unit: 'tasks/s' };
   },
   'synctask-20k-2-threads': async () => {
     const increment = new SyncTask('increment', { module: INCREMENT_MODULE, export: 'syncTask' });
