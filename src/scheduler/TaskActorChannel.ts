@@ -2,8 +2,8 @@ import type { Clock } from '../clock.js';
 import type { TaskEvent } from '../machines/taskEvents.js';
 import type { LaneCounters } from '../metrics/LaneCounters.js';
 import { isFinished, TaskState } from '../taskState.js';
-import type { TaskInfo } from '../tasks/types.js';
 import { ENTRY_TIMESTAMP_KEY, type LiveTask } from './LiveTask.js';
+import { ReportedTransition } from './ReportedTransition.js';
 import { buildTaskInfo } from './taskInfo.js';
 import type { TaskRegistry } from './TaskRegistry.js';
 import type { TransitionReporter } from './TransitionReporter.js';
@@ -55,41 +55,30 @@ export class TaskActorChannel {
 
   /** Reports a task's transition and, when it is final, files it and frees its slot. */
   #report(record: LiveTask, from: TaskState, to: TaskState, at: number): void {
-    let buildInfo: () => TaskInfo;
-    const final = isFinished(to);
-    if (final) {
-      this.#options.counters.taskFinished(to);
-      if (from === TaskState.STARTED) this.#options.leftRunning(record, record.ts.start ?? at);
-      if (record.timer !== undefined) this.#options.clock.clearTimeout(record.timer);
+    const { counters, leftRunning, clock, registry, reporter } = this.#options;
+    let transition: ReportedTransition;
+    if (isFinished(to)) {
+      counters.taskFinished(to);
+      // What metrics$ times, without building the info: as buildTaskInfo's runMs.
+      let runMs: number | undefined;
+      if (from === TaskState.STARTED) {
+        const startedAt = record.ts.start ?? at;
+        runMs = Math.max(0, at - startedAt);
+        leftRunning(record, startedAt);
+      }
+      if (record.timer !== undefined) clock.clearTimeout(record.timer);
       record.timer = undefined;
       record.execution = undefined;
       const info = buildTaskInfo(record, to, record, at);
-      this.#options.registry.finish(
-        record,
-        info,
-        to === TaskState.DONE ? undefined : record.failure,
-      );
-      buildInfo = () => info;
-    } else {
-      // Built on first read, maybe after the task moved on: it reads only what `to` had.
-      buildInfo = () => buildTaskInfo(record, to, record, at);
+      registry.finish(record, info, to === TaskState.DONE ? undefined : record.failure, at);
+      transition = ReportedTransition.withInfo(record, from, to, at, info, runMs);
+      reporter.report(transition, record.callbacks);
+      this.#options.finished();
+      return;
     }
-    // What metrics$ times, without building the info: as buildTaskInfo's waitMs and runMs.
-    let durationMs: number | undefined;
-    if (to === TaskState.STARTED) durationMs = at - (record.ts.submit ?? at);
-    else if (final && from === TaskState.STARTED)
-      durationMs = Math.max(0, at - (record.ts.start ?? at));
-    this.#options.reporter.report({
-      id: record.id,
-      name: record.name,
-      lane: record.lane,
-      from,
-      to,
-      at,
-      buildInfo,
-      callbacks: record.callbacks,
-      durationMs,
-    });
-    if (final) this.#options.finished();
+    // Built on first read, maybe after the task moved on: it reads only what `to` had.
+    const waitMs = to === TaskState.STARTED ? at - (record.ts.submit ?? at) : undefined;
+    transition = ReportedTransition.fromRecord(record, from, to, at, waitMs);
+    reporter.report(transition, record.callbacks);
   }
 }

@@ -87,11 +87,17 @@ export class TaskRegistry<TLive extends LiveRecord> {
    * Moves a task from live to finished and settles its waiters.
    *
    * @param failure - what `result()` rejects with, when the task did not end DONE.
+   * @param endedAt - when it ended (default: now), on this registry's clock.
    */
-  finish(record: TLive, info: TaskInfo, failure: Error | undefined): void {
+  finish(
+    record: TLive,
+    info: TaskInfo,
+    failure: Error | undefined,
+    endedAt: number = this.#clock.now(),
+  ): void {
     this.#live.delete(record.id);
     const kept: FinishedRecord = failure === undefined ? { info } : { info, failure };
-    this.#finished.add(kept, this.#clock.now());
+    this.#finished.add(kept, endedAt);
     const waiters = record.waiters;
     record.waiters = undefined;
     // Waiters get the record itself: retention may evict it before they run (maxFinished 0).

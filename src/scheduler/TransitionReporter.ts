@@ -1,7 +1,7 @@
 import { SchedulerError, SchedulerErrorCode } from '../errors.js';
 import type { TaskState } from '../taskState.js';
 import type { TaskCallbackName, TaskCallbacks, TaskInfo, TaskTransition } from '../tasks/types.js';
-import { TRANSITION_DURATION_MS } from '../metrics/transitionDuration.js';
+import type { ReportedTransition } from './ReportedTransition.js';
 import { GuardedStream, subscriberErrorsTo } from './GuardedStream.js';
 import { callGuarded, type GuardedFailure } from './callGuarded.js';
 
@@ -16,65 +16,6 @@ const CALLBACK_FOR_STATE: Partial<Record<TaskState, TaskCallbackName>> = {
   CANCELED: 'onCancel',
 };
 
-/** One transition waiting to be reported. */
-export interface PendingTransition {
-  readonly id: string;
-  readonly name: string;
-  readonly lane: string;
-  readonly from: TaskState;
-  readonly to: TaskState;
-  readonly at: number;
-  /** Builds the info as it was right after the transition; called at most once. */
-  readonly buildInfo: () => TaskInfo;
-  /** The task's own callbacks. */
-  readonly callbacks: TaskCallbacks;
-  /** The wait (to STARTED) or run time (from STARTED to a final state), when the reporter knows it. */
-  readonly durationMs?: number | undefined;
-}
-
-/**
- * A transition as delivered: plain fields, and `info` built on first read, since most
- * subscribers (counters, metrics) never read it.
- */
-class Transition implements TaskTransition {
-  readonly id: string;
-  readonly name: string;
-  readonly lane: string;
-  readonly from: TaskState;
-  readonly to: TaskState;
-  readonly at: number;
-  #info: TaskInfo | undefined;
-  readonly #buildInfo: () => TaskInfo;
-  readonly #durationMs: number | undefined;
-
-  constructor(pending: PendingTransition) {
-    this.id = pending.id;
-    this.name = pending.name;
-    this.lane = pending.lane;
-    this.from = pending.from;
-    this.to = pending.to;
-    this.at = pending.at;
-    this.#buildInfo = pending.buildInfo;
-    this.#durationMs = pending.durationMs;
-  }
-
-  /** For this package's `metrics$` (`transitionDurationMs`); not part of TaskTransition. */
-  get [TRANSITION_DURATION_MS](): number | undefined {
-    return this.#durationMs;
-  }
-
-  get info(): TaskInfo {
-    this.#info ??= this.#buildInfo();
-    return this.#info;
-  }
-
-  /** A plain copy, `info` included (for JSON and structured clone). */
-  toJSON(): Omit<TaskTransition, 'info'> & { info: TaskInfo } {
-    const { id, name, lane, from, to, at, info } = this;
-    return { id, name, lane, from, to, at, info };
-  }
-}
-
 /**
  * Delivers transitions to `transitions$` and to the `on*` callbacks, and failures to `errors$`.
  *
@@ -87,7 +28,9 @@ export class TransitionReporter {
   readonly #transitions: GuardedStream<TaskTransition>;
   readonly #errors: GuardedStream<SchedulerError>;
   readonly #callbacks: TaskCallbacks;
-  readonly #queue: PendingTransition[] = [];
+  /** Transitions waiting to be delivered, and beside each (same index) its task's callbacks. */
+  readonly #queue: ReportedTransition[] = [];
+  readonly #queuedCallbacks: TaskCallbacks[] = [];
   #delivering = false;
   /** Set once both streams completed (the lane stopped). */
   #completed = false;
@@ -132,17 +75,27 @@ export class TransitionReporter {
     process.emitWarning(error.message, { code: error.code });
   }
 
-  /** Queues a transition for delivery and delivers, unless a delivery is already under way. */
-  report(pending: PendingTransition): void {
-    this.#queue.push(pending);
+  /**
+   * Queues a transition for delivery and delivers, unless a delivery is already under way.
+   *
+   * @param callbacks - the task's own callbacks.
+   */
+  report(transition: ReportedTransition, callbacks: TaskCallbacks): void {
+    this.#queue.push(transition);
+    this.#queuedCallbacks.push(callbacks);
     if (this.#delivering) return;
     this.#delivering = true;
     try {
       // Index walk, not Array#shift: a burst of nested transitions stays linear.
-      for (let i = 0; i < this.#queue.length; i++)
-        this.#deliver(this.#queue[i] as PendingTransition);
+      for (let i = 0; i < this.#queue.length; i++) {
+        this.#deliver(
+          this.#queue[i] as ReportedTransition,
+          this.#queuedCallbacks[i] as TaskCallbacks,
+        );
+      }
     } finally {
       this.#queue.length = 0;
+      this.#queuedCallbacks.length = 0;
       this.#delivering = false;
     }
   }
@@ -155,15 +108,11 @@ export class TransitionReporter {
     this.#errors.complete();
   }
 
-  #deliver(pending: PendingTransition): void {
-    const name = CALLBACK_FOR_STATE[pending.to];
-    const own = name === undefined ? undefined : pending.callbacks[name];
+  #deliver(transition: ReportedTransition, callbacks: TaskCallbacks): void {
+    const name = CALLBACK_FOR_STATE[transition.to];
+    const own = name === undefined ? undefined : callbacks[name];
     const shared = name === undefined ? undefined : this.#callbacks[name];
-    const observed = this.#transitions.observed;
-    // Per transition of every task: build nothing when nobody listens.
-    if (!observed && own === undefined && shared === undefined) return;
-    const transition = new Transition(pending);
-    if (observed) this.#transitions.next(transition);
+    if (this.#transitions.observed) this.#transitions.next(transition);
     if (name === undefined) return;
     // One failure handler for every call (no closure per callback): the info names the task,
     // and its state the callback.

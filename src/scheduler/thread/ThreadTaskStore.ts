@@ -7,6 +7,7 @@ import { LaneCounters } from '../../metrics/LaneCounters.js';
 import type { RetentionLimits } from '../retention/FinishedStore.js';
 import { buildTaskInfo, type TaskIdentity } from '../taskInfo.js';
 import { TaskRegistry, type LiveRecord, type Waiter } from '../TaskRegistry.js';
+import { ReportedTransition } from '../ReportedTransition.js';
 import { TransitionReporter } from '../TransitionReporter.js';
 import type { TransitionMessage, WireModuleRef } from './laneThreadMessages.js';
 import { failureOf } from './wireErrors.js';
@@ -171,16 +172,8 @@ export class ThreadTaskStore {
       this.counters.taskFinished(to);
       this.registry.finish(record, info, to === TaskState.DONE ? undefined : failure);
     }
-    this.reporter.report({
-      id: record.id,
-      name: record.name,
-      lane: record.lane,
-      from,
-      to,
-      at: info.ts[tsKey(to)] ?? 0,
-      buildInfo: () => info,
-      callbacks: record.callbacks,
-    });
+    const at = info.ts[tsKey(to)] ?? 0;
+    this.reporter.report(ReportedTransition.withInfo(record, from, to, at, info), record.callbacks);
   }
 }
 
