@@ -4,6 +4,7 @@
  */
 import { AsyncScheduler, AsyncTask, SyncTask } from '../dist/index.js';
 import { piscinaAbortLatency, syncTaskAbortLatency } from './abortLatency.js';
+import { bullmqThroughput } from './bullmq.js';
 import { executorPoolThroughput } from './executorPool.js';
 import { singleLoopIsolation, threadIsolation } from './isolation.js';
 import {
@@ -169,6 +170,12 @@ const scenarios: Record<string, Scenario> = {
   'p-queue-100k': async () => {
     await pQueueThroughput(WARMUP_TASKS, CONCURRENCY);
     return { value: await best(2, () => pQueueThroughput(100_000, CONCURRENCY)), unit: 'jobs/s' };
+  },
+  'bullmq-10k': async () => {
+    return {
+      value: await bullmqThroughput(10_000, CONCURRENCY, WARMUP_TASKS / 5),
+      unit: 'jobs/s',
+    };
   },
   'piscina-20k-2-threads': async () => {
     return { value: await best(2, () => piscinaThroughput(20_000, 2)), unit: 'tasks/s' };

@@ -1,0 +1,85 @@
+/**
+ * BullMQ 6 on the local Redis: the peer for the distributed lane DESIGN.md plans next. The same
+ * no-op jobs as scheduler-10k, added in bulk, run by one in-process Worker at concurrency 64:
+ * what a job costs when its queue and every state change live in Redis.
+ */
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+
+/** Where Redis is: `REDIS_URL`, or the local default. */
+const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
+/**
+ * Resolves once Redis answers PING.
+ *
+ * @throws Error naming the URL and how to start Redis, when it does not answer within 2 s.
+ */
+async function assertRedisUp(): Promise<void> {
+  const probe = new Redis(REDIS_URL, {
+    lazyConnect: true,
+    connectTimeout: 2_000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  // ioredis reports the cause on 'error' (and logs it when nobody listens); the rejection
+  // itself only says the connection closed.
+  let cause: unknown;
+  probe.on('error', (error: unknown) => {
+    cause ??= error;
+  });
+  try {
+    await probe.connect();
+    await probe.ping();
+  } catch (rejection) {
+    const error = cause ?? rejection;
+    throw new Error(
+      `The BullMQ scenario needs Redis at ${REDIS_URL} (set REDIS_URL, or start one: redis-server --daemonize yes --port 6379 --save ""): ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  } finally {
+    probe.disconnect();
+  }
+}
+
+/** Adds `count` jobs at once and waits until the Worker has completed all. Jobs per second. */
+async function runJobs(queue: Queue, worker: Worker, count: number): Promise<number> {
+  let completed = 0;
+  const allCompleted = new Promise<void>((resolve) => {
+    const onCompleted = (): void => {
+      if (++completed < count) return;
+      worker.off('completed', onCompleted);
+      resolve();
+    };
+    worker.on('completed', onCompleted);
+  });
+  const startedAt = performance.now();
+  await queue.addBulk(Array.from({ length: count }, (_, i) => ({ name: 'noop', data: { i } })));
+  await allCompleted;
+  return (count / (performance.now() - startedAt)) * 1000;
+}
+
+/**
+ * `count` no-op jobs through a fresh BullMQ queue (after a warm-up of `warmup` jobs), with one
+ * Worker of the given concurrency in this process. The queue is removed afterwards.
+ */
+export async function bullmqThroughput(
+  count: number,
+  concurrency: number,
+  warmup: number,
+): Promise<number> {
+  await assertRedisUp();
+  const connection = { url: REDIS_URL, maxRetriesPerRequest: null };
+  const name = `async-scheduler-bench-${process.pid}`;
+  const defaultJobOptions = { removeOnComplete: true, removeOnFail: true };
+  const queue = new Queue(name, { connection, defaultJobOptions });
+  const worker = new Worker(name, () => Promise.resolve(undefined), { connection, concurrency });
+  try {
+    await worker.waitUntilReady();
+    await runJobs(queue, worker, warmup);
+    return await runJobs(queue, worker, count);
+  } finally {
+    await worker.close();
+    await queue.obliterate({ force: true });
+    await queue.close();
+  }
+}
