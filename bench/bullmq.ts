@@ -68,7 +68,8 @@ export async function bullmqThroughput(
   warmup: number,
 ): Promise<number> {
   await assertRedisUp();
-  const connection = { url: REDIS_URL, maxRetriesPerRequest: null };
+  // One connection for the queue; the Worker makes its own blocking one from it.
+  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const name = `async-scheduler-bench-${process.pid}`;
   const defaultJobOptions = { removeOnComplete: true, removeOnFail: true };
   const queue = new Queue(name, { connection, defaultJobOptions });
@@ -81,5 +82,6 @@ export async function bullmqThroughput(
     await worker.close();
     await queue.obliterate({ force: true });
     await queue.close();
+    connection.disconnect();
   }
 }

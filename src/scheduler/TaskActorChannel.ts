@@ -56,7 +56,6 @@ export class TaskActorChannel {
   /** Reports a task's transition and, when it is final, files it and frees its slot. */
   #report(record: LiveTask, from: TaskState, to: TaskState, at: number): void {
     const { counters, leftRunning, clock, registry, reporter } = this.#options;
-    let transition: ReportedTransition;
     if (isFinished(to)) {
       counters.taskFinished(to);
       // What metrics$ times, without building the info: as buildTaskInfo's runMs.
@@ -71,14 +70,15 @@ export class TaskActorChannel {
       record.execution = undefined;
       const info = buildTaskInfo(record, to, record, at);
       registry.finish(record, info, to === TaskState.DONE ? undefined : record.failure, at);
-      transition = ReportedTransition.withInfo(record, from, to, at, info, runMs);
-      reporter.report(transition, record.callbacks);
+      reporter.report(
+        ReportedTransition.withInfo(record, from, to, at, info, runMs),
+        record.callbacks,
+      );
       this.#options.finished();
       return;
     }
     // Built on first read, maybe after the task moved on: it reads only what `to` had.
     const waitMs = to === TaskState.STARTED ? at - (record.ts.submit ?? at) : undefined;
-    transition = ReportedTransition.fromRecord(record, from, to, at, waitMs);
-    reporter.report(transition, record.callbacks);
+    reporter.report(ReportedTransition.fromRecord(record, from, to, at, waitMs), record.callbacks);
   }
 }
