@@ -3,9 +3,10 @@
  */
 import PQueue from 'p-queue';
 import { Piscina } from 'piscina';
-import { createActor, fromTransition, setup, type AnyActorRef } from 'xstate';
+import { createActor, fromTransition, setup } from 'xstate';
 import { TASK_ACTOR_ID } from '../dist/machines/laneMachine.js';
 import { unobservedTaskMachine } from '../dist/machines/taskMachine.js';
+import { persistedWaitingSnapshot } from '../dist/machines/taskPassivation.js';
 
 const bareMachine = setup({}).createMachine({
   initial: 'a',
@@ -45,24 +46,31 @@ export async function pQueueThroughput(count: number, concurrency: number): Prom
 
 /**
  * The XState work alone that the scheduler cannot avoid: `count` task actors of the machine an
- * unwatched lane uses, with a do-nothing parent (as the lane gives them), each taken through
- * submit, schedule, start and done, started 64 at a time with the done event sent from a
+ * unwatched lane uses, with a do-nothing parent (as the lane gives them). As in the lane, a
+ * queued task's actor is passivated: each is restored from the persisted SCHEDULED snapshot
+ * when it starts, 64 at a time, then taken through start and done, the done event sent from a
  * microtask, as the scheduler does. No queue, records, stream or callbacks. Returns tasks per
  * second.
  */
 export async function xstateTaskFloor(count: number, concurrency: number): Promise<number> {
-  const queue: AnyActorRef[] = [];
-  let next = 0;
+  let started = 0;
   let running = 0;
   let finished = 0;
   let allDone: () => void = () => undefined;
   const done = new Promise<void>((resolve) => {
     allDone = resolve;
   });
+  const parent = createActor(fromTransition((state: undefined) => state, undefined)).start();
+  const scheduled = persistedWaitingSnapshot('SCHEDULED');
   const pump = (): void => {
-    while (running < concurrency && next < queue.length) {
-      const actor = queue[next++] as AnyActorRef;
+    while (running < concurrency && started < count) {
+      started++;
       running++;
+      const actor = createActor(unobservedTaskMachine, {
+        id: TASK_ACTOR_ID,
+        parent,
+        snapshot: scheduled,
+      }).start();
       actor.send({ type: 'task.start', at: 2 });
       queueMicrotask(() => {
         running--;
@@ -72,16 +80,8 @@ export async function xstateTaskFloor(count: number, concurrency: number): Promi
       });
     }
   };
-  const parent = createActor(fromTransition((state: undefined) => state, undefined)).start();
   const startedAt = performance.now();
-  for (let i = 0; i < count; i++) {
-    const actor = createActor(unobservedTaskMachine, { id: TASK_ACTOR_ID, parent });
-    actor.start();
-    actor.send({ type: 'task.submit', at: 0 });
-    actor.send({ type: 'task.schedule', at: 1 });
-    queue.push(actor);
-    pump();
-  }
+  pump();
   await done;
   return (count / (performance.now() - startedAt)) * 1000;
 }

@@ -8,9 +8,8 @@ import type { QueueEntry } from './queue/PriorityQueue.js';
 import type { TaskIdentity } from './taskInfo.js';
 import type { LiveRecord, Waiter } from './TaskRegistry.js';
 
-/** What a lane needs of a task actor, of either task machine. */
+/** What a lane needs of a task actor, of either task machine (started already). */
 export interface TaskActor {
-  start(): void;
   send(event: TaskEvent): void;
   getSnapshot(): { readonly value: TaskState };
 }
@@ -24,7 +23,11 @@ export interface TaskActor {
  */
 export interface LiveTask extends TaskIdentity, QueueEntry, ExecutionJob, LiveRecord {
   readonly callbacks: TaskCallbacks;
-  readonly actor: TaskActor;
+  /**
+   * The task's actor; undefined while it is passivated (a lane nobody watches keeps a waiting
+   * task's actor as its persisted snapshot, and restores it when the task starts or ends).
+   */
+  actor: TaskActor | undefined;
   /** The actor's state as last reported. */
   state: TaskState;
   /** Each state's entry time, set once, when the actor entered it. */

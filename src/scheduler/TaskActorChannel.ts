@@ -1,8 +1,13 @@
 import type { Clock } from '../clock.js';
 import type { TaskEvent } from '../machines/taskEvents.js';
+import {
+  isWaiting,
+  waitingTransition,
+  type WaitingTaskState,
+} from '../machines/taskPassivation.js';
 import type { LaneCounters } from '../metrics/LaneCounters.js';
 import { isFinished, TaskState } from '../taskState.js';
-import { ENTRY_TIMESTAMP_KEY, type LiveTask } from './LiveTask.js';
+import { ENTRY_TIMESTAMP_KEY, type LiveTask, type TaskActor } from './LiveTask.js';
 import { ReportedTransition } from './ReportedTransition.js';
 import { buildTaskInfo } from './taskInfo.js';
 import type { TaskRegistry } from './TaskRegistry.js';
@@ -19,6 +24,12 @@ export interface TaskActorChannelOptions {
   readonly leftRunning: (record: LiveTask, startedAt: number) => void;
   /** A task reached a final state and was reported and filed: the lane may start another. */
   readonly finished: () => void;
+  /**
+   * Restores the started actor of a passivated task waiting in `state` (an
+   * `unobservedTaskMachine` actor): given by a lane that passivates, which creates its tasks
+   * without an actor.
+   */
+  readonly activate?: ((state: WaitingTaskState) => TaskActor) | undefined;
 }
 
 /**
@@ -37,11 +48,33 @@ export class TaskActorChannel {
     this.#options = options;
   }
 
-  /** Sends `event` to the task's actor and records and reports what it changed. */
+  /**
+   * Sends `event` to the task's actor and records and reports what it changed.
+   *
+   * @remarks A passivated actor (its task waits) stays so while the event keeps its task
+   * waiting: the machine's own answer for its state and the event's type says where it goes.
+   * An event that would start or end the task restores the actor first, which then takes it.
+   */
   send(record: LiveTask, event: TaskEvent): void {
-    record.actor.send(event);
-    const to = record.actor.getSnapshot().value;
     const from = record.state;
+    let actor = record.actor;
+    if (actor === undefined) {
+      if (!isWaiting(from)) throw new Error(`task ${record.id} has no actor in ${from}`);
+      const next = waitingTransition(from, event.type);
+      if (isWaiting(next)) {
+        this.#moved(record, event, from, next);
+        return;
+      }
+      const { activate } = this.#options;
+      if (activate === undefined) throw new Error(`task ${record.id} has no actor to restore`);
+      actor = record.actor = activate(from);
+    }
+    actor.send(event);
+    this.#moved(record, event, from, actor.getSnapshot().value);
+  }
+
+  /** Records the state `event` moved the task to, with its stamp and outcome, and reports it. */
+  #moved(record: LiveTask, event: TaskEvent, from: TaskState, to: TaskState): void {
     if (to === from) return;
     record.state = to;
     const { at } = event;

@@ -5,37 +5,18 @@ import {
   renderMachineDiagram,
 } from '../../src/dashboard/page/machineDiagram.js';
 import { transition } from 'xstate';
-import {
-  cancelEvent,
-  doneEvent,
-  failEvent,
-  scheduleEvent,
-  startEvent,
-  submitEvent,
-  timeoutEvent,
-  type TaskEvent,
-} from '../../src/machines/taskEvents.js';
 import { taskMachine } from '../../src/machines/taskMachine.js';
 import { TaskState } from '../../src/taskState.js';
+import { EVERY_TASK_EVENT } from '../support/everyTaskEvent.js';
 
 describe('renderMachineDiagram', () => {
   it('reads every state and edge from the task machine', () => {
     expect(machineStates().sort()).toEqual(Object.values(TaskState).sort());
     // The same edges found another way: send every event in every state and see where it goes.
-    const error = { name: 'Error', message: 'x' };
-    const events: TaskEvent[] = [
-      submitEvent(0),
-      scheduleEvent(0),
-      startEvent(0),
-      doneEvent(0, 1),
-      failEvent(0, error),
-      timeoutEvent(0, 'late', error),
-      cancelEvent(0, 'no', error),
-    ];
     const stepped = new Set<string>();
     for (const state of machineStates()) {
       const snapshot = taskMachine.resolveState({ value: state, context: { ts: {} } });
-      for (const event of events) {
+      for (const event of EVERY_TASK_EVENT) {
         const next = transition(taskMachine, snapshot, event)[0].value as string;
         if (next !== state) stepped.add(`${state}→${next}`);
       }

@@ -1,28 +1,8 @@
 import { createActor } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import type { TaskEvent } from '../../src/index.js';
-import {
-  cancelEvent,
-  doneEvent,
-  failEvent,
-  scheduleEvent,
-  startEvent,
-  submitEvent,
-  timeoutEvent,
-} from '../../src/machines/taskEvents.js';
 import { taskMachine, unobservedTaskMachine } from '../../src/machines/taskMachine.js';
-
-const error = { name: 'Error', message: 'boom' };
-/** One event of every type the task machines know. */
-const EVERY_EVENT: readonly TaskEvent[] = [
-  submitEvent(1),
-  scheduleEvent(2),
-  startEvent(3),
-  doneEvent(4, 'result'),
-  failEvent(4, error),
-  timeoutEvent(4, 'too slow', error),
-  cancelEvent(4, 'not needed', error),
-];
+import { EVERY_TASK_EVENT } from '../support/everyTaskEvent.js';
 
 type AnyTaskMachine = typeof taskMachine | typeof unobservedTaskMachine;
 
@@ -45,7 +25,7 @@ function edgesOf(machine: AnyTaskMachine): string[] {
     // A final actor has stopped: events sent to it are dropped with a warning.
     if (seen.has(from.state) || from.status === 'done') continue;
     seen.add(from.state);
-    for (const event of EVERY_EVENT) {
+    for (const event of EVERY_TASK_EVENT) {
       const to = replay(machine, [...path, event]);
       if (to.state === from.state) continue;
       edges.push(
