@@ -161,7 +161,7 @@ const scenarios: Record<string, Scenario> = {
   },
   'scheduler-100k': async () => {
     await warmScheduler();
-    return { value: await best(2, () => schedulerThroughput(100_000)), unit: 'tasks/s' };
+    return { value: await best(3, () => schedulerThroughput(100_000)), unit: 'tasks/s' };
   },
   'p-queue-10k': async () => {
     await pQueueThroughput(WARMUP_TASKS, CONCURRENCY);
