@@ -326,6 +326,7 @@ const runConfigArb: fc.Arbitrary<RunConfig> = fc.record({
   startAtOnce: fc.boolean(),
   finalCancel: fc.boolean(),
   throwing: fc.record({ callbacks: throwPatternArb, subscriber: throwPatternArb }),
+  watched: fc.boolean(),
 });
 
 /** Long enough for every body and timeout of a run to be over. */
@@ -439,6 +440,7 @@ const raceConfigArb: fc.Arbitrary<RaceConfig> = fc.record({
   maxAgeMs: fc.constant(Infinity),
   startAtOnce: fc.boolean(),
   throwing: fc.record({ callbacks: throwPatternArb, subscriber: throwPatternArb }),
+  watched: fc.boolean(),
 });
 
 /** A body that waits for fast-check's scheduler to release it, then ends as `kind` says. */

@@ -119,6 +119,8 @@ export interface RunConfig {
   readonly startAtOnce: boolean;
   readonly finalCancel: boolean;
   readonly throwing: ThrowPatterns;
+  /** With an `inspect` observer: the lane keeps live actors for waiting tasks too. */
+  readonly watched?: boolean;
 }
 
 export interface ExpectedTransition {

@@ -108,7 +108,7 @@ export interface ThrowPatterns {
 }
 
 export function createObserved(
-  options: { concurrency: number; maxFinished: number; maxAgeMs: number },
+  options: { concurrency: number; maxFinished: number; maxAgeMs: number; watched?: boolean },
   throwing: ThrowPatterns,
 ): Observed {
   const clock = new ManualClock();
@@ -129,6 +129,8 @@ export function createObserved(
     clock,
     concurrency: options.concurrency,
     retention: { maxFinished: options.maxFinished, maxAgeMs: options.maxAgeMs },
+    // Watched, every task actor is live from its submit; unwatched, a waiting one is passivated.
+    ...(options.watched === true ? { inspect: () => undefined } : {}),
     ...callbacks,
   });
   const observed: Observed = {
