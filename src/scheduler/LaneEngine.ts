@@ -35,8 +35,10 @@ export const DEFAULT_CANCEL_REASON = 'canceled by caller';
  *
  * @remarks One instance per lane. The supervisor actor ({@link createLaneMachine}) owns the
  * lane's lifecycle and receives every submit and every child's completion; this class carries
- * out what it decides. Task actors are created with the supervisor as parent and stop
- * themselves when final, so finished tasks hold no actor: only a frozen record in retention.
+ * out what it decides. Task actors stop themselves when final, so finished tasks hold no
+ * actor: only a frozen record in retention. Watched, they are created at submit with the
+ * supervisor as parent; unwatched, a waiting task's actor is passivated and restored (under a
+ * do-nothing parent) when the task starts or ends.
  * How tasks end (outcomes, timeouts, cancels) is the {@link TaskSettler}'s job; a stop, from
  * the first call to closed threads and streams, the {@link LaneShutdown}'s.
  */
@@ -238,7 +240,8 @@ export class LaneEngine {
   }
 
   /**
-   * Creates a task actor for one run of `task`, enters SUBMITTED and hands it to the supervisor.
+   * Records one run of `task` with its actor (passivated when the lane is unwatched), enters
+   * SUBMITTED, and holds it or queues it as the supervisor's state says.
    *
    * @param id - the task's id when the caller made it (a SchedulerThread's main side names its
    * tasks before they cross to the lane thread); absent: a new UUID v7.
