@@ -16,6 +16,21 @@ export function toErrorData(error: unknown): TaskErrorData {
   return Object.freeze({ name: 'NonError', message: String(error) });
 }
 
+/**
+ * {@link toErrorData} of an error the scheduler made itself (a cancel's or a timeout's), whose
+ * `stack` is formatted only when someone reads it.
+ *
+ * @remarks Formatting a stack trace is the largest single cost of ending a waiting task: over
+ * 100k queued tasks, `stop({ cancel: true })` spent a third of its time formatting stacks
+ * nobody read. The error is never changed once made, so a late read sees what an early one
+ * would; structured clone and JSON read the getter like any property.
+ */
+export function ownErrorData(error: Error & { readonly code: string }): TaskErrorData {
+  const data = { name: error.name, message: error.message, code: error.code };
+  Object.defineProperty(data, 'stack', { enumerable: true, get: () => error.stack });
+  return Object.freeze(data);
+}
+
 /** The built-in error classes a structured clone would keep: rebuilt as themselves. */
 const BUILT_IN_ERRORS: Readonly<Record<string, ErrorConstructor>> = {
   EvalError,

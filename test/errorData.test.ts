@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { errorFromData, toErrorData } from '../src/errorData.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { errorFromData, ownErrorData, toErrorData } from '../src/errorData.js';
+import { TaskCanceledError } from '../src/errors.js';
 
 describe('toErrorData / errorFromData', () => {
   it('round-trips a built-in error class as itself, with its code and stack', () => {
@@ -27,5 +28,39 @@ describe('toErrorData / errorFromData', () => {
 
   it('describes a thrown non-Error value', () => {
     expect(toErrorData(42)).toEqual({ name: 'NonError', message: '42' });
+  });
+});
+
+describe('ownErrorData', () => {
+  const defaultPrepare = Object.getOwnPropertyDescriptor(Error, 'prepareStackTrace');
+  afterEach(() => {
+    if (defaultPrepare === undefined) Reflect.deleteProperty(Error, 'prepareStackTrace');
+    else Object.defineProperty(Error, 'prepareStackTrace', defaultPrepare);
+  });
+
+  it('formats the stack of a scheduler error only when it is read, then as it would have been', () => {
+    let formatted = 0;
+    Error.prepareStackTrace = (error: Error, frames: NodeJS.CallSite[]) => {
+      formatted++;
+      return `${error.name}: ${error.message}\n    ${frames.length} frames`;
+    };
+    const error = new TaskCanceledError('task-1', 'not needed');
+    const data = ownErrorData(error);
+    expect(formatted).toBe(0);
+    expect(data).toMatchObject({ name: 'TaskCanceledError', code: error.code });
+    expect(data.stack).toMatch(/^TaskCanceledError: .*not needed/);
+    expect(data.stack).toBe(error.stack);
+    expect(formatted).toBe(1);
+  });
+
+  it('is frozen plain data that JSON and structured clone carry whole, stack included', () => {
+    const error = new TaskCanceledError('task-1', 'not needed');
+    const data = ownErrorData(error);
+    expect(Object.isFrozen(data)).toBe(true);
+    expect(Object.keys(data)).toEqual(['name', 'message', 'code', 'stack']);
+    const expected = { ...toErrorData(error) };
+    expect(structuredClone(data)).toEqual(expected);
+    expect(JSON.parse(JSON.stringify(data))).toEqual(expected);
+    expect(errorFromData(data).stack).toBe(error.stack);
   });
 });

@@ -6,7 +6,7 @@ import {
   TaskCanceledError,
   TaskTimeoutError,
 } from '../errors.js';
-import { toErrorData } from '../errorData.js';
+import { ownErrorData, toErrorData } from '../errorData.js';
 import { cancelEvent, doneEvent, failEvent, timeoutEvent } from '../machines/taskEvents.js';
 import { isFinished, TaskState } from '../taskState.js';
 import { describeValue } from '../validate.js';
@@ -101,7 +101,7 @@ export class TaskSettler implements ExecutionSink<LiveTask> {
     record.failure = error;
     // Stop the work first, as in #timeOut.
     record.execution?.abort(error);
-    this.#channel.send(record, cancelEvent(this.#clock.now(), reason, toErrorData(error)));
+    this.#channel.send(record, cancelEvent(this.#clock.now(), reason, ownErrorData(error)));
     return stateOf(record) === TaskState.CANCELED;
   }
 
@@ -134,6 +134,6 @@ export class TaskSettler implements ExecutionSink<LiveTask> {
     // executors never report synchronously, so what the aborted body does next arrives after
     // the final state below and is discarded.
     record.execution?.abort(error);
-    this.#channel.send(record, timeoutEvent(now, error.message, toErrorData(error)));
+    this.#channel.send(record, timeoutEvent(now, error.message, ownErrorData(error)));
   }
 }
