@@ -5,6 +5,7 @@ import {
   AsyncScheduler,
   AsyncTask,
   SchedulerThread,
+  SchedulerErrorCode,
   TaskCanceledError,
   TaskState,
   TaskTimeoutError,
@@ -254,7 +255,10 @@ describe('invariants 1 and 2 with SyncTasks and lane threads (randomized races)'
         plans.forEach((plan, i) => {
           const info = infos.get(ids[i]!)!;
           if (plan.kind === 'exit' && info.state === 'FAILED') {
-            expect(info.error?.name).toBe('WorkerCrashedError');
+            // Past the restart limit (5 crashes in 10 s, which the runs together can pass) the
+            // executor is degraded: a queued task then fails at once with that error instead.
+            const degraded = info.error?.code === SchedulerErrorCode.EXECUTOR_DEGRADED;
+            expect(info.error?.name).toBe(degraded ? 'SchedulerError' : 'WorkerCrashedError');
           }
           if (plan.kind === 'sum' && info.state === 'DONE') expect(info.result).toBe(3);
           if (plan.kind === 'spin') expect(info.state).not.toBe('DONE');
