@@ -3,18 +3,13 @@ import { TaskState } from '../taskState.js';
 import type { TaskEvent } from './taskEvents.js';
 import { unobservedTaskMachine } from './taskMachine.js';
 
+const WAITING_STATES = [TaskState.NEW, TaskState.SUBMITTED, TaskState.SCHEDULED] as const;
+
 /** The states of a task that waits: not yet submitted, held, or queued for a slot. */
-export type WaitingTaskState =
-  typeof TaskState.NEW | typeof TaskState.SUBMITTED | typeof TaskState.SCHEDULED;
+export type WaitingTaskState = (typeof WAITING_STATES)[number];
 
 /** What an actor of {@link unobservedTaskMachine} persists, and is restored from. */
 export type PersistedTaskSnapshot = ReturnType<typeof unobservedTaskMachine.getPersistedSnapshot>;
-
-const WAITING_STATES: readonly WaitingTaskState[] = [
-  TaskState.NEW,
-  TaskState.SUBMITTED,
-  TaskState.SCHEDULED,
-];
 
 /** True for NEW, SUBMITTED and SCHEDULED: the task has neither started nor ended. */
 export function isWaiting(state: TaskState): state is WaitingTaskState {
