@@ -1,5 +1,5 @@
 /**
- * BullMQ 6 on the local Redis: the peer for the distributed lane DESIGN.md plans next. The same
+ * BullMQ 6 on the local Redis: the peer for the planned distributed lane (docs/contract.md). The same
  * no-op jobs as scheduler-10k, added in bulk, run by one in-process Worker at concurrency 64:
  * what a job costs when its queue and every state change live in Redis.
  */
