@@ -52,6 +52,9 @@ const names = [
   'piscina-20k-2-threads',
   'executor-pool-20k-2-threads',
   'synctask-20k-2-threads',
+  'piscina-cpu-1ms-2-threads',
+  'synctask-cpu-1ms-2-threads',
+  'synctask-over-piscina-cpu-1ms-alternated',
   'synctask-cancel-stop-p99',
   'synctask-cancel-next-task-p99',
   'piscina-abort-stop-p99',
@@ -141,6 +144,17 @@ ratio(
   'synctask-20k-2-threads',
   'executor-pool-20k-2-threads',
   0,
+);
+ratio(
+  'SyncTask 1 ms CPU tasks on 2 threads / Piscina 5, separate processes (issue #12)',
+  'synctask-cpu-1ms-2-threads',
+  'piscina-cpu-1ms-2-threads',
+  0.95,
+);
+atLeast(
+  'same, alternated in one process, median of 8 rounds (issue #12)',
+  'synctask-over-piscina-cpu-1ms-alternated',
+  0.95,
 );
 atMost('SyncTask cancel: busy loop stopped, p99', 'synctask-cancel-stop-p99', 10, 'ms');
 atMost('SyncTask cancel: next task done, p99', 'synctask-cancel-next-task-p99', 20, 'ms');

@@ -4,6 +4,7 @@
  */
 import { AsyncScheduler, AsyncTask, SyncTask } from '../dist/index.js';
 import { piscinaAbortLatency, syncTaskAbortLatency } from './abortLatency.js';
+import { createPiscinaCpuRunner, createSyncTaskCpuRunner } from './cpuTasks.js';
 import { executorPoolThroughput } from './executorPool.js';
 import { singleLoopIsolation, threadIsolation } from './isolation.js';
 import {
@@ -18,6 +19,8 @@ const CONCURRENCY = 64;
 const WARMUP_TASKS = 5_000;
 const MIB = 1024 * 1024;
 const ABORT_ROUNDS = 40;
+/** 1 ms CPU tasks per measured run: about a second of work on 2 threads. */
+const CPU_TASKS = 2_000;
 
 function gc(): void {
   const collect = (globalThis as { gc?: () => void }).gc;
@@ -200,6 +203,29 @@ const scenarios: Record<string, Scenario> = {
       return (20_000 / (performance.now() - startedAt)) * 1000;
     };
     return { value: await best(2, measure), unit: 'tasks/s' };
+  },
+  'piscina-cpu-1ms-2-threads': async () => {
+    const piscina = await createPiscinaCpuRunner(2);
+    const value = await best(2, () => piscina.run(CPU_TASKS));
+    await piscina.close();
+    return { value, unit: 'tasks/s' };
+  },
+  'synctask-cpu-1ms-2-threads': async () => {
+    const syncTasks = await createSyncTaskCpuRunner(2);
+    const value = await best(2, () => syncTasks.run(CPU_TASKS));
+    await syncTasks.close();
+    return { value, unit: 'tasks/s' };
+  },
+  'synctask-over-piscina-cpu-1ms-alternated': async () => {
+    const piscina = await createPiscinaCpuRunner(2);
+    const syncTasks = await createSyncTaskCpuRunner(2);
+    const ratio = await alternatedRatio(
+      8,
+      () => syncTasks.run(CPU_TASKS),
+      () => piscina.run(CPU_TASKS),
+    );
+    await Promise.all([piscina.close(), syncTasks.close()]);
+    return { value: ratio, unit: 'x' };
   },
   'synctask-cancel-stop-p99': async () => ({
     value: (await syncTaskAbortLatency(ABORT_ROUNDS)).stopP99Ms,
