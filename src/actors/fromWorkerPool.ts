@@ -16,6 +16,7 @@ import { RecentModules } from './RecentModules.js';
 import { executorCrash, reportRunOutcome } from './runOutcome.js';
 import { ThreadBusyTime } from './ThreadBusyTime.js';
 import { workerEntry } from './workerEntry.js';
+import { workerExecArgv } from './workerExecArgv.js';
 import type { FromThreadMessage, RunMessage, ToThreadMessage } from './threadMessages.js';
 
 const DEFAULT_EXPORT = 'default';
@@ -242,10 +243,10 @@ export class WorkerPool implements TaskExecutor {
 
   #spawn(slot: Slot): void {
     const limits = this.#options.resourceLimits;
-    const worker = new Worker(
-      workerEntry('executorWorker', 'SyncTask'),
-      limits === undefined ? {} : { resourceLimits: limits },
-    );
+    const worker = new Worker(workerEntry('executorWorker', 'SyncTask'), {
+      execArgv: workerExecArgv(),
+      ...(limits === undefined ? {} : { resourceLimits: limits }),
+    });
     slot.worker = worker;
     slot.state = 'starting';
     slot.lastError = undefined;

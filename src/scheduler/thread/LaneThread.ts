@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { workerEntry } from '../../actors/workerEntry.js';
+import { workerExecArgv } from '../../actors/workerExecArgv.js';
 import type {
   FromLaneThreadMessage,
   LaneThreadInit,
@@ -34,7 +35,10 @@ export class LaneThread {
   #referenced = true;
 
   constructor(init: LaneThreadInit, events: LaneThreadEvents) {
-    const worker = new Worker(workerEntry('laneWorker', 'SchedulerThread'), { workerData: init });
+    const worker = new Worker(workerEntry('laneWorker', 'SchedulerThread'), {
+      workerData: init,
+      execArgv: workerExecArgv(),
+    });
     this.worker = worker;
     worker.on('message', (message: FromLaneThreadMessage) => {
       if (this.#current) events.message(message);

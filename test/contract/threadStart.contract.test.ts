@@ -1,0 +1,45 @@
+// How the library's threads start, tried as a user runs node: each case is a child process on
+// the built package (dist/), started with the flags under test.
+import { describe, expect, it } from 'vitest';
+import { runChild } from './childProcess.js';
+
+/** A child's eval code: runs the fixture given as its first argument. */
+const IMPORT_FIXTURE =
+  "import { pathToFileURL } from 'node:url'; await import(pathToFileURL(process.argv[1]).href);";
+
+/** How long a child may take before its test fails (it should end in about a second). */
+const LIMIT_MS = 15_000;
+
+interface TaskOutcome {
+  state: string;
+  result?: unknown;
+  code?: string;
+  taskId?: boolean;
+  cause?: string;
+  errors: string[];
+}
+
+async function runThreadStart(
+  nodeArgs: string[],
+): Promise<{ thread: TaskOutcome; sync: TaskOutcome }> {
+  const { code, out, err } = await runChild('threadStart.mjs', [], { nodeArgs, limitMs: LIMIT_MS });
+  expect(code, err).toBe(0);
+  return JSON.parse(out) as { thread: TaskOutcome; sync: TaskOutcome };
+}
+
+describe('SchedulerThread and SyncTask executor threads', () => {
+  describe('started from a `node -e` script', () => {
+    it.each([
+      [['--input-type=module', '-e', IMPORT_FIXTURE]],
+      [['--input-type', 'module', '--eval', IMPORT_FIXTURE]],
+    ])(
+      'run their tasks: the eval flags are not passed on to the threads (%j)',
+      async (nodeArgs) => {
+        const { thread, sync } = await runThreadStart(nodeArgs);
+        expect(thread).toEqual({ state: 'DONE', result: 'lane', errors: [] });
+        expect(sync).toEqual({ state: 'DONE', result: 3, errors: [] });
+      },
+      LIMIT_MS + 5_000,
+    );
+  });
+});
