@@ -2,6 +2,7 @@
 // the built package (dist/), started with the flags under test.
 import { describe, expect, it } from 'vitest';
 import { runChild } from './childProcess.js';
+import { contractFixture } from './helpers.js';
 
 /** A child's eval code: runs the fixture given as its first argument. */
 const IMPORT_FIXTURE =
@@ -38,6 +39,31 @@ describe('SchedulerThread and SyncTask executor threads', () => {
         const { thread, sync } = await runThreadStart(nodeArgs);
         expect(thread).toEqual({ state: 'DONE', result: 'lane', errors: [] });
         expect(sync).toEqual({ state: 'DONE', result: 3, errors: [] });
+      },
+      LIMIT_MS + 5_000,
+    );
+  });
+
+  describe('when no thread can start', () => {
+    it(
+      'fail the queued task with ERR_THREAD_START_FAILED past the restart limit, on errors$ too, and the process exits',
+      async () => {
+        const refuse = contractFixture('refuseWorkerThreads.mjs').href;
+        const { thread, sync } = await runThreadStart(['--import', refuse]);
+        const startError = 'refuseWorkerThreads.mjs: no worker thread may start';
+        for (const outcome of [thread, sync]) {
+          expect(outcome).toMatchObject({
+            state: 'FAILED',
+            code: 'ERR_THREAD_START_FAILED',
+            cause: startError,
+          });
+          // Each failed start is reported as it happens; giving up, once.
+          expect(outcome.errors.filter((code) => code === 'ERR_THREAD_START_FAILED')).toEqual([
+            'ERR_THREAD_START_FAILED',
+          ]);
+          expect(outcome.errors.slice(0, 2)).toEqual(['ERR_WORKER_CRASHED', 'ERR_WORKER_CRASHED']);
+        }
+        expect(thread.taskId).toBe(true);
       },
       LIMIT_MS + 5_000,
     );

@@ -199,8 +199,8 @@ export class LaneThreadHost {
       message: (message) => {
         this.#onMessage(message);
       },
-      exit: (exitCode, lastError) => {
-        this.#onExit(exitCode, lastError);
+      exit: (exitCode, lastError, ready) => {
+        this.#onExit(exitCode, lastError, ready);
       },
     });
     this.#generation++;
@@ -226,6 +226,7 @@ export class LaneThreadHost {
     switch (message.type) {
       case 'ready':
         this.#watchdog.threadReady();
+        this.#restarts.started();
         return;
       case 'transition': {
         const { store } = this.#options;
@@ -265,25 +266,33 @@ export class LaneThreadHost {
     }
   }
 
-  #onExit(exitCode: number, cause: Error | undefined): void {
+  #onExit(exitCode: number, cause: Error | undefined, ready: boolean): void {
     this.#thread = undefined;
     if (this.#closing) return;
     this.#options.observation.detach(true);
     this.#handlingExit = true;
     try {
-      this.#handleExit(exitCode, cause);
+      this.#handleExit(exitCode, cause, ready);
     } finally {
       this.#handlingExit = false;
     }
     this.#afterExit();
   }
 
-  /** Ends what died with the thread, then reports the crash (callbacks may call stop()). */
-  #handleExit(exitCode: number, cause: Error | undefined): void {
-    const why = `Lane thread "${this.#options.init.lane}" exited with code ${exitCode}${cause === undefined ? '' : `: ${cause.message}`}`;
+  /**
+   * Ends what died with the thread, then reports the crash (callbacks may call stop()). A
+   * thread that was never ready failed to start: past the restart limit, the queued tasks end.
+   */
+  #handleExit(exitCode: number, cause: Error | undefined, ready: boolean): void {
+    const why = `Lane thread "${this.#options.init.lane}" ${ready ? '' : 'failed to start: it '}exited with code ${exitCode}${cause === undefined ? '' : `: ${cause.message}`}`;
     const details = { exitCode, ...(cause === undefined ? {} : { cause }) };
     this.#orphans.endWithDeadThread(why, details);
-    this.#restarts.recordCrash(why, details);
+    if (ready) {
+      this.#restarts.recordCrash(why, details);
+      return;
+    }
+    const failed = this.#restarts.recordStartFailure(why, details);
+    if (failed !== undefined) this.#orphans.failAll(failed);
   }
 
   /**
