@@ -51,7 +51,9 @@ interface StopRequest {
  * with `WorkerCrashedError`; a task waiting on a cancel ends CANCELED. Tasks that had not
  * started are kept, and resubmitted intact (same id, first timestamps kept) to the replacement
  * thread, which starts after the executors' restart policy (exponential, jittered delay; past
- * the limit an `ERR_EXECUTOR_DEGRADED` error on `errors$` and a retry every `maxDelayMs`).
+ * the limit an `ERR_EXECUTOR_DEGRADED` error on `errors$` and a retry every `maxDelayMs`). A
+ * thread that exits before it is ready is paced the same, but past the limit the queued tasks
+ * end FAILED with `ERR_THREAD_START_FAILED` instead of waiting for a start that may never come.
  * The thread keeps the process alive only while it has work: live tasks or a pending request.
  * One thread at a time is a {@link LaneThread}; the restart pacing ({@link LaneThreadRestarts}),
  * the cancels awaiting answers ({@link PendingCancels}) and the ending of tasks no thread can
