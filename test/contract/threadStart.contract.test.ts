@@ -22,10 +22,10 @@ interface TaskOutcome {
 
 async function runThreadStart(
   nodeArgs: string[],
-): Promise<{ thread: TaskOutcome; sync: TaskOutcome }> {
+): Promise<Record<'thread' | 'threadSync' | 'sync', TaskOutcome>> {
   const { code, out, err } = await runChild('threadStart.mjs', [], { nodeArgs, limitMs: LIMIT_MS });
   expect(code, err).toBe(0);
-  return JSON.parse(out) as { thread: TaskOutcome; sync: TaskOutcome };
+  return JSON.parse(out) as Record<'thread' | 'threadSync' | 'sync', TaskOutcome>;
 }
 
 describe('SchedulerThread and SyncTask executor threads', () => {
@@ -36,8 +36,9 @@ describe('SchedulerThread and SyncTask executor threads', () => {
     ])(
       'run their tasks: the eval flags are not passed on to the threads (%j)',
       async (nodeArgs) => {
-        const { thread, sync } = await runThreadStart(nodeArgs);
+        const { thread, threadSync, sync } = await runThreadStart(nodeArgs);
         expect(thread).toEqual({ state: 'DONE', result: 'lane', errors: [] });
+        expect(threadSync).toEqual({ state: 'DONE', result: 5, errors: [] });
         expect(sync).toEqual({ state: 'DONE', result: 3, errors: [] });
       },
       LIMIT_MS + 5_000,
@@ -49,9 +50,9 @@ describe('SchedulerThread and SyncTask executor threads', () => {
       'fail the queued task with ERR_THREAD_START_FAILED past the restart limit, on errors$ too, and the process exits',
       async () => {
         const refuse = contractFixture('refuseWorkerThreads.mjs').href;
-        const { thread, sync } = await runThreadStart(['--import', refuse]);
+        const { thread, threadSync, sync } = await runThreadStart(['--import', refuse]);
         const startError = 'refuseWorkerThreads.mjs: no worker thread may start';
-        for (const outcome of [thread, sync]) {
+        for (const outcome of [thread, threadSync, sync]) {
           expect(outcome).toMatchObject({
             state: 'FAILED',
             code: 'ERR_THREAD_START_FAILED',
@@ -63,7 +64,7 @@ describe('SchedulerThread and SyncTask executor threads', () => {
           ]);
           expect(outcome.errors.slice(0, 2)).toEqual(['ERR_WORKER_CRASHED', 'ERR_WORKER_CRASHED']);
         }
-        expect(thread.taskId).toBe(true);
+        expect([thread.taskId, threadSync.taskId]).toEqual([true, true]);
       },
       LIMIT_MS + 5_000,
     );
