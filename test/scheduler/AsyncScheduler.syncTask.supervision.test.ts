@@ -12,6 +12,7 @@ import {
   useSyncHarness,
   workTask,
 } from '../support/syncTasks.js';
+import { REFUSED_FLAG, refuseWorkerCreation } from '../support/refusedWorkerFlag.js';
 import { createdWorkers } from '../support/workerRecorder.js';
 
 vi.mock('node:worker_threads', async (importOriginal) =>
@@ -202,6 +203,28 @@ describe('AsyncScheduler', () => {
       const info = await h.scheduler.waitTask(id, { timeoutMs: 2_000 });
       expect(info.state).toBe('FAILED');
       expect(info.error?.code).toBe(THREAD_START_FAILED);
+    });
+  });
+
+  describe('executor threads Node refuses to create', () => {
+    const harness = useSyncHarness();
+
+    it('count as failed starts: the waiting SyncTask ends FAILED with ERR_THREAD_START_FAILED', async () => {
+      const undo = refuseWorkerCreation();
+      try {
+        const h = harness({ threads: 1, restart: ONE_RESTART });
+        const startFailed = h.nextError(THREAD_START_FAILED);
+        const id = h.scheduler.submitTask(addOneTask(), 1);
+        const error = await startFailed;
+        expect(error.cause).toMatchObject({ code: 'ERR_WORKER_INVALID_EXEC_ARGV' });
+        expect((error.cause as Error).message).toContain(REFUSED_FLAG);
+        const info = await h.scheduler.waitTask(id);
+        expect(info.state).toBe('FAILED');
+        expect(info.error?.code).toBe(THREAD_START_FAILED);
+        await h.scheduler.stop();
+      } finally {
+        undo();
+      }
     });
   });
 
