@@ -17,6 +17,12 @@ export const SchedulerErrorCode = {
   WORKER_CRASHED: 'ERR_WORKER_CRASHED',
   /** Executor threads crashed past the restart limit; SyncTasks fail until one restarts. */
   EXECUTOR_DEGRADED: 'ERR_EXECUTOR_DEGRADED',
+  /**
+   * A lane thread or an executor thread could not start (its entry did not load, threw on
+   * import, or exited before it was ready) past the restart limit: the tasks waiting for it
+   * fail with this code, the start error as `cause`, until a thread starts.
+   */
+  THREAD_START_FAILED: 'ERR_THREAD_START_FAILED',
   /** `waitTask()`'s own `timeoutMs` passed before the task finished. */
   WAIT_TIMEOUT: 'ERR_WAIT_TIMEOUT',
   /** A task body threw or rejected with something that is not an `Error`. */

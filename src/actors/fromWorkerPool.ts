@@ -16,9 +16,13 @@ import { RecentModules } from './RecentModules.js';
 import { executorCrash, reportRunOutcome } from './runOutcome.js';
 import { ThreadBusyTime } from './ThreadBusyTime.js';
 import { workerEntry } from './workerEntry.js';
+import { workerExecArgv } from './workerExecArgv.js';
 import type { FromThreadMessage, RunMessage, ToThreadMessage } from './threadMessages.js';
 
 const DEFAULT_EXPORT = 'default';
+
+/** The exit code Node gives a worker that could not run its entry; also used for one refused. */
+const EXIT_CODE_NOT_STARTED = 1;
 
 /** How many recently run task modules a fresh thread loads before its first task. */
 const PRELOADED_MODULES = 16;
@@ -241,14 +245,16 @@ export class WorkerPool implements TaskExecutor {
   }
 
   #spawn(slot: Slot): void {
-    const limits = this.#options.resourceLimits;
-    const worker = new Worker(
-      workerEntry('executorWorker', 'SyncTask'),
-      limits === undefined ? {} : { resourceLimits: limits },
-    );
-    slot.worker = worker;
     slot.state = 'starting';
     slot.lastError = undefined;
+    let worker: Worker;
+    try {
+      worker = this.#createWorker();
+    } catch (error) {
+      this.#refused(slot, error);
+      return;
+    }
+    slot.worker = worker;
     this.#owner.set(worker, slot);
     if (slot !== this.#spare) this.#busyTime.join(worker);
     worker.on('message', (message: FromThreadMessage) => {
@@ -263,6 +269,29 @@ export class WorkerPool implements TaskExecutor {
       const owner = this.#owner.get(worker);
       this.#owner.delete(worker);
       if (owner?.worker === worker) this.#onExit(owner, exitCode);
+    });
+  }
+
+  #createWorker(): Worker {
+    const limits = this.#options.resourceLimits;
+    return new Worker(workerEntry('executorWorker', 'SyncTask'), {
+      execArgv: workerExecArgv(),
+      ...(limits === undefined ? {} : { resourceLimits: limits }),
+    });
+  }
+
+  /**
+   * Node refused to create the thread (a flag it will not give a worker, say): a failed start
+   * like one whose entry does not load, so it is counted and restarted by the same policy, on a
+   * later turn rather than inside the lane's dispatch that asked for it.
+   */
+  #refused(slot: Slot, error: unknown): void {
+    slot.worker = undefined;
+    slot.lastError = error instanceof Error ? error : new Error(String(error));
+    queueMicrotask(() => {
+      if (!this.#closed && slot.worker === undefined && slot.state === 'starting') {
+        this.#onExit(slot, EXIT_CODE_NOT_STARTED);
+      }
     });
   }
 
@@ -346,11 +375,10 @@ export class WorkerPool implements TaskExecutor {
     const { delayMs, overLimit } = this.#restarts.recordCrash(this.#options.clock.now());
     const becameDegraded = overLimit && this.#degraded === undefined;
     if (becameDegraded) {
-      this.#degraded = new SchedulerError(
-        SchedulerErrorCode.EXECUTOR_DEGRADED,
-        `Executor threads crashed more than ${this.#options.restart.maxRestarts} times in ${this.#options.restart.windowMs} ms; SyncTasks fail until a restart succeeds`,
-        { cause: crash },
-      );
+      this.#degraded = degradedError(this.#options.restart, crash, {
+        // Never ready: its entry did not load (or threw, or exited): no task is to blame.
+        startError: slot.state === 'starting' ? (slot.lastError ?? crash) : undefined,
+      });
     }
     slot.state = 'waiting-restart';
     // Referenced on purpose: a program awaiting a SyncTask queued behind the crash must not
@@ -371,6 +399,30 @@ export class WorkerPool implements TaskExecutor {
       this.#options.events.slotFree();
     }
   }
+}
+
+/**
+ * The error every run fails with while the pool is degraded: `ERR_THREAD_START_FAILED` with
+ * the start error as `cause` when the crash that passed the limit was a thread that never got
+ * ready, else `ERR_EXECUTOR_DEGRADED` with the crash as `cause`.
+ */
+function degradedError(
+  policy: RestartPolicy,
+  crash: WorkerCrashedError,
+  { startError }: { startError: Error | undefined },
+): SchedulerError {
+  if (startError === undefined) {
+    return new SchedulerError(
+      SchedulerErrorCode.EXECUTOR_DEGRADED,
+      `Executor threads crashed more than ${policy.maxRestarts} times in ${policy.windowMs} ms; SyncTasks fail until a restart succeeds`,
+      { cause: crash },
+    );
+  }
+  return new SchedulerError(
+    SchedulerErrorCode.THREAD_START_FAILED,
+    `Executor threads could not start (${policy.maxRestarts + 1} tries in ${policy.windowMs} ms): ${startError.message}; SyncTasks fail until a start succeeds, retried every ${policy.maxDelayMs} ms`,
+    { cause: startError },
+  );
 }
 
 /** What {@link fromWorkerPool} needs besides the lane's events. */

@@ -12,13 +12,14 @@ import {
   useSyncHarness,
   workTask,
 } from '../support/syncTasks.js';
+import { REFUSED_FLAG, refuseWorkerCreation } from '../support/refusedWorkerFlag.js';
 import { createdWorkers } from '../support/workerRecorder.js';
 
 vi.mock('node:worker_threads', async (importOriginal) =>
   (await import('../support/workerRecorder.js')).recordingWorkerThreads(await importOriginal()),
 );
 
-const { WORKER_CRASHED, EXECUTOR_DEGRADED } = SchedulerErrorCode;
+const { WORKER_CRASHED, EXECUTOR_DEGRADED, THREAD_START_FAILED } = SchedulerErrorCode;
 /** Quick restarts, so a test does not wait on the default backoff. */
 const QUICK_RESTART = { baseDelayMs: 1, maxDelayMs: 20 };
 /** The brief's policy: a second crash within a minute degrades the lane. */
@@ -190,17 +191,40 @@ describe('AsyncScheduler', () => {
       expect(h.maxStarted()).toBe(1);
     });
 
-    it('counts threads that fail to start: a waiting SyncTask ends FAILED instead of waiting forever', async () => {
+    it('counts threads that fail to start: a waiting SyncTask ends FAILED with ERR_THREAD_START_FAILED instead of waiting forever', async () => {
       const h = harness({ threads: 1, resourceLimits: TOO_SMALL_TO_START, restart: ONE_RESTART });
-      const degraded = h.nextError(EXECUTOR_DEGRADED);
+      const startFailed = h.nextError(THREAD_START_FAILED);
       const id = h.scheduler.submitTask(addOneTask(), 1);
-      const error = await degraded;
-      expect(error.cause).toBeInstanceOf(WorkerCrashedError);
-      expect((error.cause as Error).message).toMatch(/while starting or idle/);
-      // A generous bound: the task should have ended when the lane degraded.
+      const error = await startFailed;
+      // The start error itself: the thread ran out of memory before it was ready.
+      expect(error.cause).toMatchObject({ code: 'ERR_WORKER_OUT_OF_MEMORY' });
+      expect(error.message).toMatch(/^Executor threads could not start \(2 tries in/);
+      // A generous bound: the task should have ended when the lane gave up.
       const info = await h.scheduler.waitTask(id, { timeoutMs: 2_000 });
       expect(info.state).toBe('FAILED');
-      expect(info.error?.code).toBe(EXECUTOR_DEGRADED);
+      expect(info.error?.code).toBe(THREAD_START_FAILED);
+    });
+  });
+
+  describe('executor threads Node refuses to create', () => {
+    const harness = useSyncHarness();
+
+    it('count as failed starts: the waiting SyncTask ends FAILED with ERR_THREAD_START_FAILED', async () => {
+      const undo = refuseWorkerCreation();
+      try {
+        const h = harness({ threads: 1, restart: ONE_RESTART });
+        const startFailed = h.nextError(THREAD_START_FAILED);
+        const id = h.scheduler.submitTask(addOneTask(), 1);
+        const error = await startFailed;
+        expect(error.cause).toMatchObject({ code: 'ERR_WORKER_INVALID_EXEC_ARGV' });
+        expect((error.cause as Error).message).toContain(REFUSED_FLAG);
+        const info = await h.scheduler.waitTask(id);
+        expect(info.state).toBe('FAILED');
+        expect(info.error?.code).toBe(THREAD_START_FAILED);
+        await h.scheduler.stop();
+      } finally {
+        undo();
+      }
     });
   });
 

@@ -1,6 +1,12 @@
 import { filter, firstValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { SchedulerErrorCode, WorkerCrashedError, isFinished } from '../../src/index.js';
+import {
+  SchedulerErrorCode,
+  SchedulerThread,
+  WorkerCrashedError,
+  isFinished,
+} from '../../src/index.js';
+import { REFUSED_FLAG, refuseWorkerCreation } from '../support/refusedWorkerFlag.js';
 import { LaneSignals, laneTask, useThreadHarness } from '../support/schedulerThreads.js';
 
 describe('SchedulerThread', () => {
@@ -31,6 +37,20 @@ describe('SchedulerThread', () => {
       expect(error.message).toMatch(/Lane thread "degraded" crashed more than 0 times/);
       const next = scheduler.submitTask(laneTask('default'), 4);
       await expect(scheduler.result(next)).resolves.toBe(4);
+    });
+
+    it('throws from its constructor when Node refuses to create the lane thread', () => {
+      const undo = refuseWorkerCreation();
+      try {
+        expect(() => new SchedulerThread('refused')).toThrow(
+          expect.objectContaining({
+            code: 'ERR_WORKER_INVALID_EXEC_ARGV',
+            message: expect.stringContaining(REFUSED_FLAG) as string,
+          }),
+        );
+      } finally {
+        undo();
+      }
     });
 
     it('loses none of a thousand tasks queued when the thread dies', async () => {

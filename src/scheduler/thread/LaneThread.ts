@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { workerEntry } from '../../actors/workerEntry.js';
+import { workerExecArgv } from '../../actors/workerExecArgv.js';
 import type {
   FromLaneThreadMessage,
   LaneThreadInit,
@@ -11,8 +12,11 @@ import type { ThreadTask } from './ThreadTaskStore.js';
 export interface LaneThreadEvents {
   /** The thread sent `message`. */
   message(message: FromLaneThreadMessage): void;
-  /** The thread exited unasked; `lastError` is the uncaught error that ended it, if any. */
-  exit(exitCode: number, lastError: Error | undefined): void;
+  /**
+   * The thread exited unasked; `lastError` is the uncaught error that ended it, if any, and
+   * `ready` whether it had said `ready` (false: it never started, e.g. its entry did not load).
+   */
+  exit(exitCode: number, lastError: Error | undefined, ready: boolean): void;
 }
 
 /**
@@ -30,13 +34,19 @@ export class LaneThread {
   /** True until the thread exits or is let go: only then are its events passed on. */
   #current = true;
   #lastError: Error | undefined;
+  /** Whether the thread said `ready`: its entry loaded and its lane runs. */
+  #ready = false;
   /** Whether the worker keeps the process alive: a new one does. */
   #referenced = true;
 
   constructor(init: LaneThreadInit, events: LaneThreadEvents) {
-    const worker = new Worker(workerEntry('laneWorker', 'SchedulerThread'), { workerData: init });
+    const worker = new Worker(workerEntry('laneWorker', 'SchedulerThread'), {
+      workerData: init,
+      execArgv: workerExecArgv(),
+    });
     this.worker = worker;
     worker.on('message', (message: FromLaneThreadMessage) => {
+      if (message.type === 'ready') this.#ready = true;
       if (this.#current) events.message(message);
     });
     worker.on('error', (error: Error) => {
@@ -45,7 +55,7 @@ export class LaneThread {
     worker.on('exit', (exitCode: number) => {
       if (!this.#current) return;
       this.#current = false;
-      events.exit(exitCode, this.#lastError);
+      events.exit(exitCode, this.#lastError, this.#ready);
     });
   }
 

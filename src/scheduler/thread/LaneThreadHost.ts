@@ -51,7 +51,9 @@ interface StopRequest {
  * with `WorkerCrashedError`; a task waiting on a cancel ends CANCELED. Tasks that had not
  * started are kept, and resubmitted intact (same id, first timestamps kept) to the replacement
  * thread, which starts after the executors' restart policy (exponential, jittered delay; past
- * the limit an `ERR_EXECUTOR_DEGRADED` error on `errors$` and a retry every `maxDelayMs`).
+ * the limit an `ERR_EXECUTOR_DEGRADED` error on `errors$` and a retry every `maxDelayMs`). A
+ * thread that exits before it is ready is paced the same, but past the limit the queued tasks
+ * end FAILED with `ERR_THREAD_START_FAILED` instead of waiting for a start that may never come.
  * The thread keeps the process alive only while it has work: live tasks or a pending request.
  * One thread at a time is a {@link LaneThread}; the restart pacing ({@link LaneThreadRestarts}),
  * the cancels awaiting answers ({@link PendingCancels}) and the ending of tasks no thread can
@@ -199,8 +201,8 @@ export class LaneThreadHost {
       message: (message) => {
         this.#onMessage(message);
       },
-      exit: (exitCode, lastError) => {
-        this.#onExit(exitCode, lastError);
+      exit: (exitCode, lastError, ready) => {
+        this.#onExit(exitCode, lastError, ready);
       },
     });
     this.#generation++;
@@ -226,6 +228,7 @@ export class LaneThreadHost {
     switch (message.type) {
       case 'ready':
         this.#watchdog.threadReady();
+        this.#restarts.started();
         return;
       case 'transition': {
         const { store } = this.#options;
@@ -265,25 +268,33 @@ export class LaneThreadHost {
     }
   }
 
-  #onExit(exitCode: number, cause: Error | undefined): void {
+  #onExit(exitCode: number, cause: Error | undefined, ready: boolean): void {
     this.#thread = undefined;
     if (this.#closing) return;
     this.#options.observation.detach(true);
     this.#handlingExit = true;
     try {
-      this.#handleExit(exitCode, cause);
+      this.#handleExit(exitCode, cause, ready);
     } finally {
       this.#handlingExit = false;
     }
     this.#afterExit();
   }
 
-  /** Ends what died with the thread, then reports the crash (callbacks may call stop()). */
-  #handleExit(exitCode: number, cause: Error | undefined): void {
-    const why = `Lane thread "${this.#options.init.lane}" exited with code ${exitCode}${cause === undefined ? '' : `: ${cause.message}`}`;
+  /**
+   * Ends what died with the thread, then reports the crash (callbacks may call stop()). A
+   * thread that was never ready failed to start: past the restart limit, the queued tasks end.
+   */
+  #handleExit(exitCode: number, cause: Error | undefined, ready: boolean): void {
+    const why = `Lane thread "${this.#options.init.lane}" ${ready ? '' : 'failed to start: it '}exited with code ${exitCode}${cause === undefined ? '' : `: ${cause.message}`}`;
     const details = { exitCode, ...(cause === undefined ? {} : { cause }) };
     this.#orphans.endWithDeadThread(why, details);
-    this.#restarts.recordCrash(why, details);
+    if (ready) {
+      this.#restarts.recordCrash(why, details);
+      return;
+    }
+    const failed = this.#restarts.recordStartFailure(why, details);
+    if (failed !== undefined) this.#orphans.failAll(failed);
   }
 
   /**

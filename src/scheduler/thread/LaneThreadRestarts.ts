@@ -21,7 +21,9 @@ export interface CrashDetails {
 /**
  * The pace of a lane thread's restarts after crashes, by the executors' restart policy: an
  * exponential, jittered delay; past the limit an `ERR_EXECUTOR_DEGRADED` error and a retry
- * every `maxDelayMs`.
+ * every `maxDelayMs`. A thread that exits before it is ready counts the same, but past the
+ * limit it is `ERR_THREAD_START_FAILED`, and the queued tasks end with it (no task can have
+ * killed a thread that never ran one, so waiting for the next try could be forever).
  *
  * @remarks The pending restart's timer keeps the process alive only while the lane has work
  * ({@link LaneThreadRestarts.keepAlive}), as the thread itself would.
@@ -31,6 +33,8 @@ export class LaneThreadRestarts {
   readonly #tracker: RestartTracker;
   #delayMs = 0;
   #overLimit = false;
+  /** The error queued tasks fail with, while no thread has started since the limit passed. */
+  #startFailed: SchedulerError | undefined;
   #timer: TimerHandle | undefined;
 
   constructor(options: LaneThreadRestartsOptions) {
@@ -48,12 +52,9 @@ export class LaneThreadRestarts {
    * policy's limit reports the lane thread degraded.
    */
   recordCrash(why: string, details: CrashDetails): void {
-    const { lane, policy, clock, reporter } = this.#options;
-    const { delayMs, overLimit } = this.#tracker.recordCrash(clock.now());
-    this.#delayMs = overLimit ? policy.maxDelayMs : delayMs;
-    if (!overLimit) return;
+    const { lane, policy, reporter } = this.#options;
+    if (!this.#count()) return;
     const limit = `${policy.maxRestarts} times in ${policy.windowMs} ms`;
-    this.#overLimit = true;
     reporter.reportError(
       new SchedulerError(
         SchedulerErrorCode.EXECUTOR_DEGRADED,
@@ -61,6 +62,44 @@ export class LaneThreadRestarts {
         { cause: new WorkerCrashedError(why, details) },
       ),
     );
+  }
+
+  /**
+   * Counts a thread that exited before it was ready (its entry did not load, threw on import,
+   * or exited at once), paced like a crash. Past the policy's limit, and after every further
+   * failed start until a thread is ready ({@link LaneThreadRestarts.started}), the lane's
+   * queued tasks cannot wait for a thread that may never come.
+   *
+   * @returns the error they end FAILED with (`ERR_THREAD_START_FAILED`, the start error as its
+   * `cause`), reported on `errors$` when the limit is first passed; undefined below the limit.
+   */
+  recordStartFailure(why: string, details: CrashDetails): SchedulerError | undefined {
+    const { lane, policy, reporter } = this.#options;
+    const overLimit = this.#count();
+    if (this.#startFailed !== undefined) return this.#startFailed;
+    if (!overLimit) return undefined;
+    const failed = new SchedulerError(
+      SchedulerErrorCode.THREAD_START_FAILED,
+      `Lane thread "${lane}" could not start (${policy.maxRestarts + 1} tries in ${policy.windowMs} ms): ${details.cause?.message ?? `it exited with code ${details.exitCode ?? 'unknown'}`}; its queued tasks fail until a start succeeds, retried every ${policy.maxDelayMs} ms`,
+      { cause: details.cause ?? new WorkerCrashedError(why, details) },
+    );
+    this.#startFailed = failed;
+    reporter.reportError(failed);
+    return failed;
+  }
+
+  /** A lane thread is ready: tasks wait for restarts again instead of failing. */
+  started(): void {
+    this.#startFailed = undefined;
+  }
+
+  /** Counts a crash or failed start; sets the next delay; true past the policy's limit. */
+  #count(): boolean {
+    const { policy, clock } = this.#options;
+    const { delayMs, overLimit } = this.#tracker.recordCrash(clock.now());
+    this.#delayMs = overLimit || this.#startFailed !== undefined ? policy.maxDelayMs : delayMs;
+    if (overLimit) this.#overLimit = true;
+    return overLimit;
   }
 
   /** Calls `restart` once the delay the last crash set has passed. */

@@ -1,5 +1,10 @@
 import type { Clock } from '../../clock.js';
-import { TaskCanceledError, TaskTimeoutError, WorkerCrashedError } from '../../errors.js';
+import {
+  SchedulerError,
+  TaskCanceledError,
+  TaskTimeoutError,
+  WorkerCrashedError,
+} from '../../errors.js';
 import { createLoopBlockedWarning } from '../../metrics/loopBlockedWarning.js';
 import { TaskState } from '../../taskState.js';
 import { LANE_WATCHDOG_GRACE_MS, type LaneWatchdog, type Overdue } from './LaneWatchdog.js';
@@ -86,6 +91,21 @@ export class OrphanedTaskEnder {
     );
     store.end(record, TaskState.TIMED_OUT, error, error.message);
     return `task "${record.name}" ran past its timeoutMs of ${overdue.timeoutMs} ms`;
+  }
+
+  /**
+   * Ends every live task FAILED with `failure`'s code, message and cause (its own `taskId`), in
+   * submit order: no thread could start to run them.
+   */
+  failAll(failure: SchedulerError): void {
+    const { store } = this.#options;
+    for (const record of [...store.registry.liveRecords()]) {
+      const error = new SchedulerError(failure.code, failure.message, {
+        cause: failure.cause,
+        taskId: record.id,
+      });
+      store.end(record, TaskState.FAILED, error);
+    }
   }
 
   /** Ends a task CANCELED with `reason`, unless it is final already. */
