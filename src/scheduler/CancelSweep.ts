@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import { withoutCapturedStack } from '../errorData.js';
 import { TaskCanceledError } from '../errors.js';
 import { LOOP_TURN_BUDGET_MS, LoopTurnBudget } from './LoopTurnBudget.js';
 
@@ -63,16 +64,9 @@ export class CancelSweep<TRecord extends { readonly id: string }> {
 
   /** A TaskCanceledError with the sweep's shared stack instead of a capture of its own. */
   #canceledError(taskId: string): TaskCanceledError {
-    const limit = Error.stackTraceLimit;
-    // Only around the constructor: callbacks run by the cancel keep the process's own limit.
-    Error.stackTraceLimit = 0;
-    let error: TaskCanceledError;
-    try {
-      error = new TaskCanceledError(taskId, this.#options.reason);
-    } finally {
-      Error.stackTraceLimit = limit;
-    }
-    error.stack = `${error.name}: ${error.message}${this.#frames}`;
-    return error;
+    return withoutCapturedStack(
+      () => new TaskCanceledError(taskId, this.#options.reason),
+      (error) => `${error.name}: ${error.message}${this.#frames}`,
+    );
   }
 }

@@ -144,8 +144,11 @@ const observation = new LaneObservation(engine, post);
 
 engine.reporter.transitions$.subscribe((transition) => {
   // The main side keeps the args: sending them back would clone them on every transition.
-  const info: Omit<TaskInfo, 'args'> & { args?: unknown } = { ...transition.info };
-  delete info.args;
+  // Blanked, not deleted: `delete` leaves a slow dictionary object for the clone to walk.
+  const info: Omit<TaskInfo, 'args'> & { args?: undefined } = {
+    ...transition.info,
+    args: undefined,
+  };
   const { id, from, to, at } = transition;
   postTransition({ type: 'transition', id, from, to, at, info });
 });
