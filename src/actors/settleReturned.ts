@@ -1,6 +1,6 @@
 import { hostileValueError } from '../errorData.js';
 
-/** Where {@link settleReturned} reports a body's outcome: at most one call, never synchronously. */
+/** Where {@link settleReturned} reports a body's outcome: one call, never synchronously. */
 export interface ReturnedOutcome {
   succeed(value: unknown): void;
   fail(error: unknown): void;
@@ -45,30 +45,38 @@ export function settleReturned(
     });
     return;
   }
+  // A native promise calls back once, on a later microtask, by itself; a home-made thenable may
+  // call back at once, or more than once: its first call counts, deferred.
   const native = then === nativeThen;
+  // An object, not a local: TypeScript cannot see the callbacks set it before a `then` throws.
+  const calls = { made: false };
+  const report = (deliver: () => void): void => {
+    if (native) {
+      deliver();
+      return;
+    }
+    if (calls.made) return;
+    calls.made = true;
+    queueMicrotask(deliver);
+  };
   try {
     (then as PromiseLike<unknown>['then']).call(
       returned,
-      native
-        ? (value) => {
-            outcome.succeed(value);
-          }
-        : (value) => {
-            queueMicrotask(() => {
-              outcome.succeed(value);
-            });
-          },
-      native
-        ? (error: unknown) => {
-            outcome.fail(error);
-          }
-        : (error: unknown) => {
-            queueMicrotask(() => {
-              outcome.fail(error);
-            });
-          },
+      (value) => {
+        report(() => {
+          outcome.succeed(value);
+        });
+      },
+      (error: unknown) => {
+        report(() => {
+          outcome.fail(error);
+        });
+      },
     );
   } catch (thenError) {
+    // A `then` that called back before it threw has had its say.
+    if (calls.made) return;
+    calls.made = true;
     const error = hostileValueError(task, 'returned a thenable whose `then` threw', thenError);
     queueMicrotask(() => {
       outcome.fail(error);
