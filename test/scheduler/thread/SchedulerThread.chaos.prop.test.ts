@@ -139,6 +139,31 @@ describe('SchedulerThread', () => {
   });
 });
 
+describe('SchedulerThread', () => {
+  describe('given the hostile bodies of issue #16', () => {
+    it('ends them FAILED with ERR_HOSTILE_VALUE in the lane and executor threads, before and after start(), and runs the next task', async () => {
+      for (const startFirst of [true, false]) {
+        const scheduler = new SchedulerThread('hostile', { concurrency: 1, threads: 1 });
+        if (startFirst) scheduler.start();
+        const hostile = (['thenThrows', 'throwTrapProxy'] as const).flatMap((body) => [
+          scheduler.submitTask(new AsyncTask(body, { module: CHAOS, export: body })),
+          scheduler.submitTask(new SyncTask(body, { module: CHAOS, export: body })),
+        ]);
+        const next = scheduler.submitTask(new AsyncTask('ok', { module: CHAOS, export: 'ok' }), 7);
+        if (!startFirst) scheduler.start();
+        expect(await scheduler.result(next)).toBe(7);
+        for (const id of hostile) {
+          const info = await scheduler.waitTask(id);
+          expect(info.state).toBe('FAILED');
+          expect(info.error?.code).toBe('ERR_HOSTILE_VALUE');
+        }
+        await scheduler.stop();
+      }
+      expect(escaped).toEqual([]);
+    });
+  });
+});
+
 describe('AsyncScheduler', () => {
   describe('under executor-thread chaos (exit, throw, OOM, timeouts)', () => {
     it('lets nothing escape, stops, and ends every id exactly once', async () => {
