@@ -65,6 +65,14 @@ const names = [
   'single-loop-urgent-start-p99',
   'single-loop-urgent-due-start-p99',
   'single-loop-main-lateness-p99',
+  'stop-cancel-1k-started',
+  'stop-cancel-10k-started',
+  'stop-cancel-10k-loop-block',
+  'stop-cancel-10k-over-1k',
+  'thread-stop-cancel-1k-started',
+  'thread-stop-cancel-10k-started',
+  'thread-stop-cancel-10k-loop-block',
+  'thread-stop-cancel-10k-over-1k',
   'heap-per-queued-task',
   'heap-per-finished-record',
   'heap-after-1m-tasks',
@@ -182,6 +190,27 @@ ratio(
   'isolation-main-lateness-p99',
   0,
 );
+atMost(
+  'stop({ cancel: true }) of 10k STARTED tasks (issue #16)',
+  'stop-cancel-10k-started',
+  200,
+  'ms',
+);
+atMost('longest loop block during that stop (issue #16)', 'stop-cancel-10k-loop-block', 50, 'ms');
+atMost('that stop: 10k / 1k tasks (linear: about 10)', 'stop-cancel-10k-over-1k', 15, 'x');
+atMost(
+  'SchedulerThread stop({ cancel: true }) of 10k STARTED tasks (issue #16)',
+  'thread-stop-cancel-10k-started',
+  200,
+  'ms',
+);
+atMost(
+  'longest caller-loop block during that stop (issue #16)',
+  'thread-stop-cancel-10k-loop-block',
+  50,
+  'ms',
+);
+atMost('that stop: 10k / 1k tasks (linear: about 10)', 'thread-stop-cancel-10k-over-1k', 15, 'x');
 atMost('heap per queued task', 'heap-per-queued-task', 4096, 'bytes');
 atMost('heap per retained finished record', 'heap-per-finished-record', 1024, 'bytes');
 atMost('heapUsed after 1M tasks, default retention', 'heap-after-1m-tasks', 150, 'MiB');

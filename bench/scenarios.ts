@@ -7,6 +7,7 @@ import { piscinaAbortLatency, syncTaskAbortLatency } from './abortLatency.js';
 import { createPiscinaCpuRunner, createSyncTaskCpuRunner } from './cpuTasks.js';
 import { executorPoolThroughput } from './executorPool.js';
 import { singleLoopIsolation, threadIsolation } from './isolation.js';
+import { stopCancelRatio, stopCancelStarted } from './stopCancel.js';
 import {
   bareXStateLifecycles,
   INCREMENT_MODULE,
@@ -266,6 +267,35 @@ const scenarios: Record<string, Scenario> = {
   'single-loop-urgent-due-start-p99': async () => ({
     value: (await singleLoopIsolation()).urgentDueStartP99Ms,
     unit: 'ms',
+  }),
+  'stop-cancel-1k-started': async () => ({
+    value: (await stopCancelStarted(1_000, 'loop')).stopMs,
+    unit: 'ms',
+  }),
+  'stop-cancel-10k-started': async () => ({
+    value: (await stopCancelStarted(10_000, 'loop')).stopMs,
+    unit: 'ms',
+  }),
+  'stop-cancel-10k-loop-block': async () => ({
+    value: (await stopCancelStarted(10_000, 'loop')).longestBlockMs,
+    unit: 'ms',
+  }),
+  'stop-cancel-10k-over-1k': async () => ({ value: await stopCancelRatio('loop'), unit: 'x' }),
+  'thread-stop-cancel-1k-started': async () => ({
+    value: (await stopCancelStarted(1_000, 'thread')).stopMs,
+    unit: 'ms',
+  }),
+  'thread-stop-cancel-10k-started': async () => ({
+    value: (await stopCancelStarted(10_000, 'thread')).stopMs,
+    unit: 'ms',
+  }),
+  'thread-stop-cancel-10k-loop-block': async () => ({
+    value: (await stopCancelStarted(10_000, 'thread')).longestBlockMs,
+    unit: 'ms',
+  }),
+  'thread-stop-cancel-10k-over-1k': async () => ({
+    value: await stopCancelRatio('thread'),
+    unit: 'x',
   }),
   'heap-per-queued-task': async () => {
     const count = 100_000;

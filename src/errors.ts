@@ -1,3 +1,5 @@
+import { describeValue } from './validate.js';
+
 /**
  * Fixed error codes carried by every {@link SchedulerError}.
  *
@@ -27,6 +29,22 @@ export const SchedulerErrorCode = {
   WAIT_TIMEOUT: 'ERR_WAIT_TIMEOUT',
   /** A task body threw or rejected with something that is not an `Error`. */
   NON_ERROR_THROWN: 'ERR_NON_ERROR_THROWN',
+  /**
+   * A task body returned or threw a value that throws when the scheduler reads it: a thenable
+   * whose `then` throws (or whose `then` getter does), a Proxy whose traps throw, an Error whose
+   * `name`, `message` or `stack` getter throws. The task ends FAILED with this code; the
+   * message says what came back, and `cause` holds what reading it threw.
+   *
+   * @remarks The scheduler reads a body's outcome only through guarded reads, so such a value
+   * never escapes as an exception from `submitTask()`, never leaves its task STARTED, and never
+   * kills a lane thread. A thenable's `then` may still run code of its own: it runs once.
+   * @example
+   * ```ts
+   * const id = s.submitTask(new AsyncTask('bad', () => ({ then() { throw new Error('no'); } })));
+   * await s.waitTask(id); // FAILED, info.error.code === 'ERR_HOSTILE_VALUE'
+   * ```
+   */
+  HOSTILE_VALUE: 'ERR_HOSTILE_VALUE',
   /** A user callback (`onDone`, …) threw. */
   CALLBACK_FAILED: 'ERR_CALLBACK_FAILED',
   /** A subscriber of `transitions$` threw. */
@@ -75,7 +93,7 @@ export class UnknownTaskError extends SchedulerError {
   constructor(taskId: string) {
     super(
       SchedulerErrorCode.UNKNOWN_TASK,
-      `Unknown task id "${taskId}": it was never submitted to this scheduler, or its finished record was evicted by retention`,
+      `Unknown task id ${typeof taskId === 'string' ? `"${taskId}"` : describeValue(taskId)}: it was never submitted to this scheduler, or its finished record was evicted by retention`,
       { taskId },
     );
   }

@@ -3,8 +3,25 @@
  * expected and what came, e.g. "Expected `timeoutMs` to be a finite number >= 0, got -1 (number)".
  */
 
-/** Renders a value and its type for an error message. */
+/** What {@link describeValue} says of a value that throws when it is looked at. */
+const UNREADABLE_VALUE = 'an object that throws when inspected (a Proxy with throwing traps?)';
+
+/**
+ * Renders a value and its type for an error message.
+ *
+ * @remarks Never throws: a revoked Proxy, or one whose `getPrototypeOf` trap throws, is
+ * described as an object that throws when inspected.
+ */
 export function describeValue(value: unknown): string {
+  try {
+    return describeReadable(value);
+  } catch {
+    // The value itself threw (a trap, a getter): what it threw is the caller's to report.
+    return UNREADABLE_VALUE;
+  }
+}
+
+function describeReadable(value: unknown): string {
   if (typeof value === 'string') return `${JSON.stringify(value)} (string)`;
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
@@ -21,6 +38,53 @@ export function describeValue(value: unknown): string {
 
 function expected(what: string, name: string, value: unknown): string {
   return `Expected \`${name}\` to be ${what}, got ${describeValue(value)}`;
+}
+
+/**
+ * Reads (and checks) a value the caller handed in so that only a TypeError or a RangeError
+ * escapes: when a getter or a Proxy trap of that value throws anything else, the call throws a
+ * TypeError naming `name`, with what was thrown as its `cause`.
+ *
+ * @example
+ * ```ts
+ * const options = readingCallerValue('options', () => validateTaskOptions(raw));
+ * ```
+ * @throws TypeError/RangeError from `read`, or a TypeError for anything else it throws.
+ */
+export function readingCallerValue<T>(name: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (isBoundaryError(error)) throw error;
+    throw new TypeError(
+      `Expected \`${name}\` to be readable, but reading it threw: ${describeThrown(error)}`,
+      { cause: error },
+    );
+  }
+}
+
+/** A TypeError or RangeError, asked without letting a hostile value throw. */
+function isBoundaryError(error: unknown): boolean {
+  try {
+    return error instanceof TypeError || error instanceof RangeError;
+  } catch {
+    // `instanceof` ran a throwing trap: not one of ours.
+    return false;
+  }
+}
+
+/**
+ * Any thrown value as text for a message, never throwing: an Error's message, any other
+ * value's `String()`, or {@link describeValue}'s account of a value whose conversion throws.
+ */
+export function describeThrown(error: unknown): string {
+  try {
+    const text: unknown = error instanceof Error ? error.message : error;
+    return String(text);
+  } catch {
+    // A trap or getter threw: say what can be said without reading it.
+    return describeValue(error);
+  }
 }
 
 /** Asserts a non-empty string. */

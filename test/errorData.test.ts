@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { errorFromData, ownErrorData, toErrorData } from '../src/errorData.js';
-import { TaskCanceledError } from '../src/errors.js';
+import {
+  errorFromData,
+  ownErrorData,
+  taskFailure,
+  toErrorData,
+  withoutCapturedStack,
+} from '../src/errorData.js';
+import { SchedulerError, TaskCanceledError } from '../src/errors.js';
 
 describe('toErrorData / errorFromData', () => {
   it('round-trips a built-in error class as itself, with its code and stack', () => {
@@ -62,5 +68,68 @@ describe('ownErrorData', () => {
     expect(structuredClone(data)).toEqual(expected);
     expect(JSON.parse(JSON.stringify(data))).toEqual(expected);
     expect(errorFromData(data).stack).toBe(error.stack);
+  });
+});
+
+describe('taskFailure()', () => {
+  const task = { name: 'job', id: 'id-1' };
+
+  it('keeps an Error as the failure, with its fields as data', () => {
+    const error = Object.assign(new Error('boom'), { code: 'E_BOOM' });
+    const { failure, data } = taskFailure(error, task);
+    expect(failure).toBe(error);
+    expect(data).toMatchObject({ name: 'Error', message: 'boom', code: 'E_BOOM' });
+  });
+
+  it('wraps a non-Error in ERR_NON_ERROR_THROWN, the value as cause', () => {
+    const { failure, data } = taskFailure({ plain: true }, task);
+    expect(failure).toBeInstanceOf(SchedulerError);
+    expect(failure.cause).toEqual({ plain: true });
+    expect(data.code).toBe('ERR_NON_ERROR_THROWN');
+  });
+
+  it('fails a value whose instanceof throws with ERR_HOSTILE_VALUE, what the trap threw as cause', () => {
+    const trapError = new Error('getPrototypeOf trap');
+    const thrown = new Proxy(
+      {},
+      {
+        getPrototypeOf() {
+          throw trapError;
+        },
+      },
+    );
+    const { failure, data } = taskFailure(thrown, task);
+    expect(failure).toBeInstanceOf(SchedulerError);
+    expect(failure.cause).toBe(trapError);
+    expect(data).toMatchObject({
+      code: 'ERR_HOSTILE_VALUE',
+      message:
+        'Task "job" threw a value whose prototype cannot be read (`instanceof` threw): getPrototypeOf trap',
+    });
+  });
+
+  it('fails an Error whose fields throw when read with ERR_HOSTILE_VALUE', () => {
+    const thrown = new Proxy(new Error('wrapped'), {
+      get() {
+        throw new Error('get trap');
+      },
+    });
+    const { data } = taskFailure(thrown, task);
+    expect(data).toMatchObject({
+      code: 'ERR_HOSTILE_VALUE',
+      message: 'Task "job" threw an Error whose fields throw when read: get trap',
+    });
+  });
+});
+
+describe('withoutCapturedStack()', () => {
+  it('gives the error the stack it is told, and leaves the stack limit as it was', () => {
+    const limit = Error.stackTraceLimit;
+    const error = withoutCapturedStack(
+      () => new TaskCanceledError('id-1', 'stopped'),
+      (made) => `${made.name}: ${made.message}\n    at elsewhere`,
+    );
+    expect(error.stack).toBe('TaskCanceledError: Task canceled: stopped\n    at elsewhere');
+    expect(Error.stackTraceLimit).toBe(limit);
   });
 });

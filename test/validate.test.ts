@@ -6,7 +6,9 @@ import {
   assertOptionalFunction,
   assertOptionsObject,
   assertWholeNumber,
+  describeThrown,
   describeValue,
+  readingCallerValue,
 } from '../src/validate.js';
 
 describe('describeValue()', () => {
@@ -117,5 +119,78 @@ describe('assertOptionsObject()', () => {
     expect(() => {
       assertOptionsObject({}, 'options');
     }).not.toThrow();
+  });
+});
+
+describe('describeValue() and describeThrown() given values that throw when read', () => {
+  const trapping = (): object =>
+    new Proxy(
+      {},
+      {
+        getPrototypeOf() {
+          throw new Error('trap');
+        },
+        get() {
+          throw new Error('trap');
+        },
+      },
+    );
+  const revoked = (): object => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    return proxy;
+  };
+
+  it.each([
+    ['a Proxy whose traps throw', trapping],
+    ['a revoked Proxy', revoked],
+  ])('describe %s without throwing', (_what, make) => {
+    expect(describeValue(make())).toBe(
+      'an object that throws when inspected (a Proxy with throwing traps?)',
+    );
+    expect(describeThrown(make())).toBe(
+      'an object that throws when inspected (a Proxy with throwing traps?)',
+    );
+  });
+
+  it('describeThrown() gives an Error’s message and any other value’s text', () => {
+    expect(describeThrown(new RangeError('too far'))).toBe('too far');
+    expect(describeThrown('plain')).toBe('plain');
+    expect(describeThrown(Object.create(null))).toBe('an object (no prototype)');
+  });
+});
+
+describe('readingCallerValue()', () => {
+  it('returns what the read returns', () => {
+    expect(readingCallerValue('options', () => 7)).toBe(7);
+  });
+
+  it('lets a TypeError or RangeError of the checks through as it is', () => {
+    const range = new RangeError('Expected `n` to be >= 0, got -1 (number)');
+    expect(() =>
+      readingCallerValue('options', () => {
+        throw range;
+      }),
+    ).toThrow(range);
+  });
+
+  it('turns anything else a getter throws into a TypeError naming the value, with it as cause', () => {
+    const thrown = new Error('getter threw');
+    const options = Object.defineProperty({}, 'timeoutMs', {
+      get() {
+        throw thrown;
+      },
+    }) as { timeoutMs: number };
+    let caught: unknown;
+    try {
+      readingCallerValue('options', () => options.timeoutMs);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(TypeError);
+    expect((caught as TypeError).message).toBe(
+      'Expected `options` to be readable, but reading it threw: getter threw',
+    );
+    expect((caught as TypeError).cause).toBe(thrown);
   });
 });

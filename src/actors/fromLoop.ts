@@ -1,15 +1,10 @@
 import { performance } from 'node:perf_hooks';
+import { isErrorSafely } from '../errorData.js';
+import { describeThrown } from '../validate.js';
 import type { TaskContext, TaskFn, TaskModuleRef } from '../tasks/types.js';
 import type { Execution, ExecutionJob, ExecutionSink, TaskExecutor } from './executor.js';
 import { describeModuleRef, loadTaskModule } from './loadTaskModule.js';
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
+import { settleReturned } from './settleReturned.js';
 
 /**
  * One run of a body on this loop: it is the body's {@link TaskContext} and its
@@ -68,20 +63,8 @@ class LoopRun<TJob extends ExecutionJob> implements TaskContext<readonly unknown
       return;
     }
     if (timed) this.#reportBlocked(startedAt, thresholdMs);
-    if (isThenable(returned)) {
-      returned.then(
-        (value) => {
-          this.succeed(value);
-        },
-        (error: unknown) => {
-          this.fail(error);
-        },
-      );
-    } else {
-      queueMicrotask(() => {
-        this.succeed(returned);
-      });
-    }
+    // A lane must never see an outcome inside execute(): settleReturned reports later.
+    settleReturned(returned, this, this);
   }
 
   #reportBlocked(startedAt: number, thresholdMs: number): void {
@@ -96,9 +79,9 @@ class LoopRun<TJob extends ExecutionJob> implements TaskContext<readonly unknown
       },
       (error: unknown) => {
         this.fail(
-          error instanceof Error
+          isErrorSafely(error) === true
             ? error
-            : new Error(`Could not load ${describeModuleRef(ref)}: ${String(error)}`),
+            : new Error(`Could not load ${describeModuleRef(ref)}: ${describeThrown(error)}`),
         );
       },
     );

@@ -1,4 +1,5 @@
 import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { describeThrown } from '../validate.js';
 import type { Clock, TimerHandle } from '../clock.js';
 import { SchedulerError, SchedulerErrorCode, WorkerCrashedError } from '../errors.js';
 import type { TaskModuleRef } from '../tasks/types.js';
@@ -204,7 +205,7 @@ export class WorkerPool implements TaskExecutor {
 
   #failUnsent(slot: Slot, run: Run, error: unknown): void {
     const failure = new TypeError(
-      `The task's args could not be sent to an executor thread (structured clone failed): ${error instanceof Error ? error.message : String(error)}`,
+      `The task's args could not be sent to an executor thread (structured clone failed): ${describeThrown(error)}`,
       { cause: error },
     );
     queueMicrotask(() => {

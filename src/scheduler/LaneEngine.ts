@@ -161,13 +161,12 @@ export class LaneEngine {
         this.#scheduleHeld();
       },
       cancelAll: (reason) => {
-        // The slots that cancels free must not start queued tasks about to be canceled too.
+        // The slots that cancels free must not start queued tasks about to be canceled too:
+        // queueing lasts until the sweep ends, which may be some loop turns later.
         this.#queueing++;
-        try {
-          this.#settler.cancelAll(reason);
-        } finally {
+        this.#settler.cancelAll(reason, () => {
           this.#endQueueing();
-        }
+        });
       },
       isDrained: () => this.registry.liveCount === 0,
       stopped: () => {
@@ -371,6 +370,9 @@ export class LaneEngine {
   }
 
   #scheduleHeld(): void {
+    // A stop's cancel sweep still to reach them: scheduling them first would only add a
+    // SCHEDULED to their way to CANCELED.
+    if (this.#settler.sweeping) return;
     this.#holding = false;
     const held = [...this.#held];
     this.#held.clear();

@@ -1,15 +1,10 @@
 import type { ExecutionSink } from '../actors/executor.js';
 import type { Clock } from '../clock.js';
-import {
-  SchedulerError,
-  SchedulerErrorCode,
-  TaskCanceledError,
-  TaskTimeoutError,
-} from '../errors.js';
-import { ownErrorData, toErrorData } from '../errorData.js';
+import { TaskCanceledError, TaskTimeoutError } from '../errors.js';
+import { ownErrorData, taskFailure } from '../errorData.js';
 import { cancelEvent, doneEvent, failEvent, timeoutEvent } from '../machines/taskEvents.js';
 import { isFinished, TaskState } from '../taskState.js';
-import { describeValue } from '../validate.js';
+import { CancelSweep } from './CancelSweep.js';
 import type { LaneLoopWatch } from './LaneLoopWatch.js';
 import { stateOf, type LiveTask } from './LiveTask.js';
 import type { TaskActorChannel } from './TaskActorChannel.js';
@@ -40,6 +35,8 @@ export class TaskSettler implements ExecutionSink<LiveTask> {
   readonly #clock: Clock;
   readonly #loopWatch: LaneLoopWatch;
   readonly #unqueue: (record: LiveTask) => void;
+  /** The sweep of a stop's cancel, while it runs (it may span loop turns). */
+  #sweep: CancelSweep<LiveTask> | undefined;
 
   constructor(options: TaskSettlerOptions) {
     this.#channel = options.channel;
@@ -58,16 +55,11 @@ export class TaskSettler implements ExecutionSink<LiveTask> {
   /** @internal The body threw or rejected; ignored when the task already ended. */
   fail(record: LiveTask, error: unknown): void {
     if (record.state !== TaskState.STARTED) return;
-    const failure =
-      error instanceof Error
-        ? error
-        : new SchedulerError(
-            SchedulerErrorCode.NON_ERROR_THROWN,
-            `Task "${record.name}" threw a non-Error value: ${describeValue(error)}`,
-            { cause: error, taskId: record.id },
-          );
+    // Read as untrusted data: a value whose `instanceof` or fields throw fails the task with
+    // ERR_HOSTILE_VALUE instead of escaping from here (and leaving it STARTED).
+    const { failure, data } = taskFailure(error, record);
     record.failure = failure;
-    this.#channel.send(record, failEvent(this.#clock.now(), toErrorData(failure)));
+    this.#channel.send(record, failEvent(this.#clock.now(), data));
   }
 
   /** @internal Timing a body is worth it only while a blocked loop would be reported. */
@@ -92,12 +84,16 @@ export class TaskSettler implements ExecutionSink<LiveTask> {
   /**
    * Cancels a task that is not final: a queued one never runs, a running one's signal aborts.
    *
+   * @param error - the error the task ends with (a {@link CancelSweep} makes its own).
    * @returns true iff this call moved the task to CANCELED (a callback may end it otherwise).
    */
-  cancel(record: LiveTask, reason: string): boolean {
+  cancel(
+    record: LiveTask,
+    reason: string,
+    error: TaskCanceledError = new TaskCanceledError(record.id, reason),
+  ): boolean {
     if (isFinished(record.state)) return false;
     this.#unqueue(record);
-    const error = new TaskCanceledError(record.id, reason);
     record.failure = error;
     // Stop the work first, as in #timeOut.
     record.execution?.abort(error);
@@ -105,9 +101,36 @@ export class TaskSettler implements ExecutionSink<LiveTask> {
     return stateOf(record) === TaskState.CANCELED;
   }
 
-  /** Cancels every task of the lane that is not final, in submit order. */
-  cancelAll(reason: string): void {
-    for (const record of [...this.#registry.liveRecords()]) this.cancel(record, reason);
+  /** True while a {@link TaskSettler.cancelAll} sweep is under way. */
+  get sweeping(): boolean {
+    return this.#sweep !== undefined;
+  }
+
+  /**
+   * Cancels every task of the lane that is not final, in submit order, then calls `done`.
+   *
+   * @remarks The sweep may span loop turns ({@link CancelSweep}): `done` may come later than
+   * the call. A call while a sweep runs has nothing more to cancel (a stopping lane takes no new
+   * task), so it calls `done` at once.
+   */
+  cancelAll(reason: string, done: () => void): void {
+    if (this.#sweep !== undefined) {
+      done();
+      return;
+    }
+    this.#sweep = new CancelSweep<LiveTask>({
+      records: [...this.#registry.liveRecords()],
+      reason,
+      clock: this.#clock,
+      cancel: (record, error) => {
+        this.cancel(record, reason, error);
+      },
+      done: () => {
+        this.#sweep = undefined;
+        done();
+      },
+    });
+    this.#sweep.run();
   }
 
   #armTimeout(record: LiveTask, timeoutMs: number, delayMs: number): void {

@@ -1,4 +1,5 @@
 import { SchedulerError, SchedulerErrorCode } from '../errors.js';
+import { describeThrown } from '../validate.js';
 import type { TaskState } from '../taskState.js';
 import type { TaskCallbackName, TaskCallbacks, TaskInfo, TaskTransition } from '../tasks/types.js';
 import type { ReportedTransition } from './ReportedTransition.js';
@@ -38,10 +39,9 @@ export class TransitionReporter {
   constructor(schedulerCallbacks: TaskCallbacks) {
     this.#callbacks = schedulerCallbacks;
     this.#errors = new GuardedStream<SchedulerError>((error) => {
-      process.emitWarning(
-        `An errors$ subscriber threw: ${error instanceof Error ? error.message : String(error)}`,
-        { code: SchedulerErrorCode.SUBSCRIBER_FAILED },
-      );
+      process.emitWarning(`An errors$ subscriber threw: ${describeThrown(error)}`, {
+        code: SchedulerErrorCode.SUBSCRIBER_FAILED,
+      });
     });
     this.#transitions = new GuardedStream<TaskTransition>(
       subscriberErrorsTo(
@@ -125,7 +125,7 @@ export class TransitionReporter {
     this.reportError(
       new SchedulerError(
         SchedulerErrorCode.CALLBACK_FAILED,
-        `Callback ${name} of task "${info.name}" ${how}: ${error instanceof Error ? error.message : String(error)}`,
+        `Callback ${name} of task "${info.name}" ${how}: ${describeThrown(error)}`,
         { cause: error, taskId: info.id },
       ),
     );

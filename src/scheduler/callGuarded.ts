@@ -35,13 +35,14 @@ export function callGuarded<T>(
     report(error, 'threw', value);
     return;
   }
-  if (!isThenable(returned)) return;
   try {
+    // Inside the try: reading `then` of what it returned may throw too (a getter, a Proxy).
+    if (!isThenable(returned)) return;
     returned.then(undefined, (error: unknown) => {
       report(error, 'rejected', value);
     });
   } catch (error) {
-    // A thenable whose `then` throws.
+    // A thenable whose `then` throws, or whose `then` cannot be read.
     report(error, 'threw', value);
   }
 }

@@ -10,6 +10,7 @@ import {
   assertNonNegativeNumber,
   assertOptionsObject,
   assertWholeNumber,
+  readingCallerValue,
 } from '../validate.js';
 import type { RetentionLimits } from './retention/FinishedStore.js';
 import { DEFAULT_METRICS_INTERVAL_MS } from '../metrics/createMetricsStream.js';
@@ -137,6 +138,13 @@ function assertClock(value: unknown): asserts value is Clock | undefined {
  * @throws TypeError/RangeError naming the bad option.
  */
 export function resolveSchedulerOptions(
+  options: AsyncSchedulerOptions | undefined,
+  defaultName: string,
+): ResolvedSchedulerOptions {
+  return readingCallerValue('options', () => checkSchedulerOptions(options, defaultName));
+}
+
+function checkSchedulerOptions(
   options: AsyncSchedulerOptions | undefined,
   defaultName: string,
 ): ResolvedSchedulerOptions {

@@ -10,7 +10,9 @@ import {
   assertNonNegativeNumber,
   assertOptionsObject,
   assertWholeNumber,
+  describeThrown,
   describeValue,
+  readingCallerValue,
 } from '../validate.js';
 import { SLOWEST_KEPT } from './retention/FinishedStore.js';
 import { slowestTasks } from './slowestTasks.js';
@@ -51,7 +53,11 @@ export interface TaskRecords {
 
 /** Asserts an AsyncTask or a SyncTask. */
 export function assertTask(task: unknown): asserts task is AsyncTask | SyncTask {
-  if (!(task instanceof AsyncTask) && !(task instanceof SyncTask)) {
+  const isTask = readingCallerValue(
+    'task',
+    () => task instanceof AsyncTask || task instanceof SyncTask,
+  );
+  if (!isTask) {
     throw new TypeError(
       `Expected \`task\` to be an AsyncTask or a SyncTask, got ${describeValue(task)}`,
     );
@@ -89,19 +95,18 @@ function cloneFailure(
   listError: unknown,
 ): TypeError {
   const kind = task instanceof SyncTask ? 'SyncTask' : 'AsyncTask';
-  const why = (error: unknown): string => (error instanceof Error ? error.message : String(error));
   for (const [index, arg] of args.entries()) {
     try {
       structuredClone(arg);
     } catch (error) {
       return new TypeError(
-        `Argument args[${index}] of ${kind} "${task.name}" cannot be sent to ${destination} (structured clone failed: ${why(error)}), got ${describeValue(arg)}`,
+        `Argument args[${index}] of ${kind} "${task.name}" cannot be sent to ${destination} (structured clone failed: ${describeThrown(error)}), got ${describeValue(arg)}`,
       );
     }
   }
   // Each clones alone but not all together (a getter that throws on its second read).
   return new TypeError(
-    `The args of ${kind} "${task.name}" cannot be sent to ${destination} (structured clone failed: ${why(listError)})`,
+    `The args of ${kind} "${task.name}" cannot be sent to ${destination} (structured clone failed: ${describeThrown(listError)})`,
   );
 }
 
@@ -118,12 +123,17 @@ export function waitForTask(
   id: string,
   options: WaitTaskOptions,
 ): Promise<TaskInfo> {
-  assertOptionsObject(options, 'options');
-  const { timeoutMs, signal } = options;
-  if (timeoutMs !== undefined) assertNonNegativeNumber(timeoutMs, 'timeoutMs');
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new TypeError(`Expected \`signal\` to be an AbortSignal, got ${describeValue(signal)}`);
-  }
+  const { timeoutMs, signal } = readingCallerValue('options', () => {
+    assertOptionsObject(options, 'options');
+    const read = { timeoutMs: options.timeoutMs, signal: options.signal };
+    if (read.timeoutMs !== undefined) assertNonNegativeNumber(read.timeoutMs, 'timeoutMs');
+    if (read.signal !== undefined && !(read.signal instanceof AbortSignal)) {
+      throw new TypeError(
+        `Expected \`signal\` to be an AbortSignal, got ${describeValue(read.signal)}`,
+      );
+    }
+    return read;
+  });
   return records.registry.wait(id, { timeoutMs, signal });
 }
 
@@ -145,8 +155,10 @@ export function dumpTasks(records: TaskRecords, id?: string): TaskInfo[] {
 /** `slowest()`: running (time so far) and finished tasks, evicted slowest ones included. */
 export function slowestOf(records: TaskRecords, n: number, options: SlowestOptions): TaskInfo[] {
   assertWholeNumber(n, 'n', { min: 0 });
-  assertOptionsObject(options, 'options');
-  const { running } = options;
+  const running = readingCallerValue('options', () => {
+    assertOptionsObject(options, 'options');
+    return options.running;
+  });
   const { registry } = records;
   // Called often (a dashboard asks 10 times a second): it must not scale with the queue.
   const live = running === false ? [] : records.runningInfos();
@@ -164,6 +176,10 @@ export function slowestOf(records: TaskRecords, n: number, options: SlowestOptio
 
 /** `stop()`'s options, checked, with defaults. */
 export function resolveStopOptions(options: StopOptions): { cancel: boolean; timeoutMs: number } {
+  return readingCallerValue('options', () => checkStopOptions(options));
+}
+
+function checkStopOptions(options: StopOptions): { cancel: boolean; timeoutMs: number } {
   assertOptionsObject(options, 'options');
   const { cancel = false, timeoutMs = 0 } = options;
   if (typeof cancel !== 'boolean') {

@@ -1,6 +1,6 @@
-import { assertNonEmptyString } from '../validate.js';
+import { assertNonEmptyString, readingCallerValue } from '../validate.js';
 import { lockDefinition } from './lockDefinition.js';
-import { assertTaskBody } from './taskBody.js';
+import { readTaskBody } from './taskBody.js';
 import type { TaskFn, TaskModuleRef, TaskOptions } from './types.js';
 import { validateTaskOptions } from './validateTaskOptions.js';
 
@@ -35,10 +35,9 @@ export class AsyncTask<TArgs extends readonly unknown[] = unknown[], TResult = u
 
   constructor(name: string, run: TaskFn<TArgs, TResult> | TaskModuleRef, options?: TaskOptions) {
     assertNonEmptyString(name, 'name');
-    assertTaskBody(run, { allowFunction: true });
     this.name = name;
-    this.run = typeof run === 'function' ? run : Object.freeze({ ...run });
-    this.options = validateTaskOptions(options);
+    this.run = readTaskBody(run, { allowFunction: true }) as TaskFn<TArgs, TResult> | TaskModuleRef;
+    this.options = readingCallerValue('options', () => validateTaskOptions(options));
     lockDefinition(this);
   }
 }

@@ -1,6 +1,6 @@
-import { assertNonEmptyString } from '../validate.js';
+import { assertNonEmptyString, readingCallerValue } from '../validate.js';
 import { lockDefinition } from './lockDefinition.js';
-import { assertTaskBody } from './taskBody.js';
+import { readTaskBody } from './taskBody.js';
 import type { TaskModuleRef, TaskOptions } from './types.js';
 import { validateTaskOptions } from './validateTaskOptions.js';
 
@@ -39,10 +39,9 @@ export class SyncTask<TArgs extends readonly unknown[] = unknown[], TResult = un
 
   constructor(name: string, run: TaskModuleRef, options?: TaskOptions) {
     assertNonEmptyString(name, 'name');
-    assertTaskBody(run, { allowFunction: false });
     this.name = name;
-    this.run = Object.freeze({ ...run });
-    this.options = validateTaskOptions(options);
+    this.run = readTaskBody(run, { allowFunction: false }) as TaskModuleRef;
+    this.options = readingCallerValue('options', () => validateTaskOptions(options));
     lockDefinition(this);
   }
 }

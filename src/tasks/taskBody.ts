@@ -1,4 +1,4 @@
-import { describeValue } from '../validate.js';
+import { describeValue, readingCallerValue } from '../validate.js';
 import type { TaskFn, TaskModuleRef } from './types.js';
 
 /** True for a {@link TaskModuleRef}-shaped value. */
@@ -7,6 +7,28 @@ export function isTaskModuleRef(value: unknown): value is TaskModuleRef {
   const { module, export: exportName } = value as { module?: unknown; export?: unknown };
   const moduleOk = (typeof module === 'string' && module !== '') || module instanceof URL;
   return moduleOk && (exportName === undefined || typeof exportName === 'string');
+}
+
+/**
+ * A task body as the task keeps it, checked: a function as itself, a module reference as a
+ * frozen copy (what a later change to the caller's object cannot reach).
+ *
+ * @remarks The copy is what is checked: a getter read twice could answer differently.
+ * @throws TypeError naming what came instead of a body, or when reading it throws (a getter,
+ * a Proxy trap).
+ */
+export function readTaskBody(
+  run: unknown,
+  options: { allowFunction: boolean },
+): TaskFn | TaskModuleRef {
+  return readingCallerValue('run', () => {
+    const body =
+      typeof run !== 'object' || run === null || Array.isArray(run)
+        ? run
+        : Object.freeze({ ...run });
+    assertTaskBody(body, options);
+    return body;
+  });
 }
 
 /**

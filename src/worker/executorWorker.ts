@@ -12,7 +12,9 @@ import type {
   RunMessage,
   ToThreadMessage,
 } from '../actors/threadMessages.js';
-import { toErrorData } from '../errorData.js';
+import { settleReturned } from '../actors/settleReturned.js';
+import { isErrorSafely, taskFailure, toErrorData } from '../errorData.js';
+import { describeThrown } from '../validate.js';
 import type { TaskContext, TaskFn } from '../tasks/types.js';
 
 if (parentPort === null) throw new Error('executorWorker must run in a worker thread');
@@ -22,22 +24,20 @@ function post(message: FromThreadMessage): void {
   port.postMessage(message);
 }
 
-function fail(runId: number, error: unknown): void {
-  const message: FailMessage = {
-    type: 'fail',
-    runId,
-    error: toErrorData(error),
-    nonError: !(error instanceof Error),
-  };
-  if (error instanceof Error) {
-    post(message);
+function fail(runId: number, thrown: unknown, task: RunMessage): void {
+  if (isErrorSafely(thrown) !== false) {
+    // An Error, or a value whose `instanceof` or fields throw (then ERR_HOSTILE_VALUE): read
+    // once, as untrusted data.
+    const { data } = taskFailure(thrown, { name: task.name, id: task.taskId });
+    post({ type: 'fail', runId, error: data, nonError: false });
     return;
   }
+  const message: FailMessage = { type: 'fail', runId, error: toErrorData(thrown), nonError: true };
   // A thrown non-Error value goes back as itself, as an AsyncTask's would be kept.
   try {
-    post({ ...message, value: error });
+    post({ ...message, value: thrown });
   } catch {
-    // Not cloneable (a function, a symbol): its text in `error.message` has to do.
+    // Not cloneable (a function, a symbol, a Proxy): its text in `error.message` has to do.
     post(message);
   }
 }
@@ -62,7 +62,7 @@ async function loadBody(message: RunMessage): Promise<TaskFn<readonly unknown[]>
 
 async function run(message: RunMessage): Promise<void> {
   const { runId } = message;
-  let value: unknown;
+  let returned: unknown;
   try {
     const body = await loadBody(message);
     const ctx: TaskContext<readonly unknown[]> = {
@@ -74,19 +74,35 @@ async function run(message: RunMessage): Promise<void> {
       // is there so the same body can also run as an AsyncTask.
       signal: new AbortController().signal,
     };
-    value = await body(ctx);
+    returned = body(ctx);
   } catch (error) {
-    fail(runId, error);
+    fail(runId, error, message);
     return;
   }
+  settleReturned(
+    returned,
+    { name: message.name, id: message.taskId },
+    {
+      succeed: (value) => {
+        postDone(message, value);
+      },
+      fail: (error) => {
+        fail(runId, error, message);
+      },
+    },
+  );
+}
+
+function postDone(message: RunMessage, value: unknown): void {
   try {
-    post({ type: 'done', runId, value });
+    post({ type: 'done', runId: message.runId, value });
   } catch (error) {
     fail(
-      runId,
+      message.runId,
       new TypeError(
-        `The task's result could not be sent back to the main thread (structured clone failed): ${error instanceof Error ? error.message : String(error)}`,
+        `The task's result could not be sent back to the main thread (structured clone failed): ${describeThrown(error)}`,
       ),
+      message,
     );
   }
 }

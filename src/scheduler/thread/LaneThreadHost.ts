@@ -8,6 +8,7 @@ import type {
   LaneErrorMessage,
   LaneThreadInit,
   ToLaneThreadMessage,
+  TransitionMessage,
 } from './laneThreadMessages.js';
 import { LaneThread } from './LaneThread.js';
 import type { ThreadObservation } from './ThreadObservation.js';
@@ -224,24 +225,27 @@ export class LaneThreadHost {
     this.#thread?.post(message);
   }
 
+  #applyTransition(transition: TransitionMessage): void {
+    const { store } = this.#options;
+    store.apply(transition);
+    const timeoutMs = store.registry.live(transition.id)?.timeoutMs;
+    if (transition.to === TaskState.STARTED && timeoutMs !== undefined && timeoutMs > 0) {
+      this.#watchdog.taskStarted(transition.id, timeoutMs);
+    } else if (isFinished(transition.to)) {
+      this.#watchdog.taskEnded(transition.id);
+    }
+  }
+
   #onMessage(message: FromLaneThreadMessage): void {
     switch (message.type) {
       case 'ready':
         this.#watchdog.threadReady();
         this.#restarts.started();
         return;
-      case 'transition': {
-        const { store } = this.#options;
-        store.apply(message);
-        const timeoutMs = store.registry.live(message.id)?.timeoutMs;
-        if (message.to === TaskState.STARTED && timeoutMs !== undefined && timeoutMs > 0) {
-          this.#watchdog.taskStarted(message.id, timeoutMs);
-        } else if (isFinished(message.to)) {
-          this.#watchdog.taskEnded(message.id);
-        }
+      case 'transitions':
+        for (const transition of message.transitions) this.#applyTransition(transition);
         this.#updateRef();
         return;
-      }
       case 'cancelReply':
         this.#cancels.answer(message.requestId, message.canceled);
         this.#updateRef();

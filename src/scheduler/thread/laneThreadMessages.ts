@@ -103,6 +103,15 @@ export interface TransitionMessage {
   readonly info: Omit<TaskInfo, 'args'>;
 }
 
+/**
+ * The transitions of one turn of the lane thread, in order: a stop that cancels 10,000 tasks
+ * posts a few dozen messages, not 10,000 (each `postMessage` costs more than the transition).
+ */
+export interface TransitionBatchMessage {
+  readonly type: 'transitions';
+  readonly transitions: readonly TransitionMessage[];
+}
+
 /** The answer to a {@link CancelMessage}: true iff that cancel moved the task to CANCELED. */
 export interface CancelReplyMessage {
   readonly type: 'cancelReply';
@@ -167,7 +176,7 @@ export interface InspectionMessage {
 /** Everything the lane thread sends. */
 export type FromLaneThreadMessage =
   | LaneReadyMessage
-  | TransitionMessage
+  | TransitionBatchMessage
   | CancelReplyMessage
   | StoppedMessage
   | LaneErrorMessage
