@@ -3,7 +3,6 @@ import type { TimerHandle } from '../clock.js';
 import type { TaskEvent } from '../machines/taskEvents.js';
 import type { TaskState } from '../taskState.js';
 import type { TaskCallbacks, TaskErrorData, TaskTimestamps } from '../tasks/types.js';
-import { FINAL_TIMESTAMP_KEY } from '../tasks/types.js';
 import type { QueueEntry } from './queue/PriorityQueue.js';
 import type { TaskIdentity } from './taskInfo.js';
 import type { LiveRecord, Waiter } from './TaskRegistry.js';
@@ -49,14 +48,6 @@ export interface LiveTask extends TaskIdentity, QueueEntry, ExecutionJob, LiveRe
   failure: Error | undefined;
   waiters: Waiter[] | undefined;
 }
-
-/** Each state → the key of the timestamp its entry sets. */
-export const ENTRY_TIMESTAMP_KEY = {
-  SUBMITTED: 'submit',
-  SCHEDULED: 'schedule',
-  STARTED: 'start',
-  ...FINAL_TIMESTAMP_KEY,
-} as const;
 
 /** A record's state, read afresh: sending an event to its actor may have changed it. */
 export function stateOf(record: LiveTask): TaskState {

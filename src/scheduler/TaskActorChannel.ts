@@ -1,13 +1,16 @@
 import type { Clock } from '../clock.js';
 import type { TaskEvent } from '../machines/taskEvents.js';
-import {
-  isWaiting,
-  waitingTransition,
-  type WaitingTaskState,
-} from '../machines/taskPassivation.js';
+import { waitingTransition } from '../machines/taskPassivation.js';
 import type { LaneCounters } from '../metrics/LaneCounters.js';
-import { isFinished, TaskState } from '../taskState.js';
-import { ENTRY_TIMESTAMP_KEY, type LiveTask, type TaskActor } from './LiveTask.js';
+import { TaskState } from '../taskState.js';
+import {
+  isFinished,
+  isWaiting,
+  stampKey,
+  type StampedTaskState,
+  type WaitingTaskState,
+} from '../machines/taskLifecycle.js';
+import type { LiveTask, TaskActor } from './LiveTask.js';
 import { ReportedTransition } from './ReportedTransition.js';
 import { buildTaskInfo } from './taskInfo.js';
 import type { TaskRegistry } from './TaskRegistry.js';
@@ -78,7 +81,7 @@ export class TaskActorChannel {
     if (to === from) return;
     record.state = to;
     const { at } = event;
-    record.ts[ENTRY_TIMESTAMP_KEY[to as keyof typeof ENTRY_TIMESTAMP_KEY]] = at;
+    record.ts[stampKey(to as StampedTaskState)] = at;
     // The outcome a final state records comes with its event, as taskMachine's actions read it.
     if (event.type === 'task.done') record.result = event.result;
     if ('error' in event) record.error = event.error;

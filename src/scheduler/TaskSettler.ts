@@ -8,7 +8,8 @@ import {
 } from '../errors.js';
 import { ownErrorData, toErrorData } from '../errorData.js';
 import { cancelEvent, doneEvent, failEvent, timeoutEvent } from '../machines/taskEvents.js';
-import { isFinished, TaskState } from '../taskState.js';
+import { TaskState } from '../taskState.js';
+import { isFinished } from '../machines/taskLifecycle.js';
 import { describeValue } from '../validate.js';
 import type { LaneLoopWatch } from './LaneLoopWatch.js';
 import { stateOf, type LiveTask } from './LiveTask.js';

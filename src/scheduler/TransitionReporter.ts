@@ -1,20 +1,9 @@
 import { SchedulerError, SchedulerErrorCode } from '../errors.js';
-import type { TaskState } from '../taskState.js';
-import type { TaskCallbackName, TaskCallbacks, TaskInfo, TaskTransition } from '../tasks/types.js';
+import { TASK_LIFECYCLE } from '../machines/taskLifecycle.js';
+import type { TaskCallbacks, TaskInfo, TaskTransition } from '../tasks/types.js';
 import type { ReportedTransition } from './ReportedTransition.js';
 import { GuardedStream, subscriberErrorsTo } from './GuardedStream.js';
 import { callGuarded, type GuardedFailure } from './callGuarded.js';
-
-/** The callback each state's entry calls. */
-const CALLBACK_FOR_STATE: Partial<Record<TaskState, TaskCallbackName>> = {
-  SUBMITTED: 'onSubmit',
-  SCHEDULED: 'onSchedule',
-  STARTED: 'onStart',
-  DONE: 'onDone',
-  FAILED: 'onError',
-  TIMED_OUT: 'onTimeout',
-  CANCELED: 'onCancel',
-};
 
 /**
  * Delivers transitions to `transitions$` and to the `on*` callbacks, and failures to `errors$`.
@@ -109,7 +98,7 @@ export class TransitionReporter {
   }
 
   #deliver(transition: ReportedTransition, callbacks: TaskCallbacks): void {
-    const name = CALLBACK_FOR_STATE[transition.to];
+    const name = TASK_LIFECYCLE[transition.to].callback;
     const own = name === undefined ? undefined : callbacks[name];
     const shared = name === undefined ? undefined : this.#callbacks[name];
     if (this.#transitions.observed) this.#transitions.next(transition);
@@ -121,7 +110,7 @@ export class TransitionReporter {
   }
 
   readonly #callbackFailed = (error: unknown, how: GuardedFailure, info: TaskInfo): void => {
-    const name = CALLBACK_FOR_STATE[info.state] ?? 'callback';
+    const name = TASK_LIFECYCLE[info.state].callback ?? 'callback';
     this.reportError(
       new SchedulerError(
         SchedulerErrorCode.CALLBACK_FAILED,

@@ -1,6 +1,11 @@
-import { isFinished, TaskState } from '../taskState.js';
+import { TaskState } from '../taskState.js';
+import {
+  isFinished,
+  stampKey,
+  TASK_LIFECYCLE,
+  TIMESTAMP_KEYS_IN_ORDER,
+} from '../machines/taskLifecycle.js';
 import type { TaskErrorData, TaskInfo, TaskTimestamps, TaskType } from '../tasks/types.js';
-import { FINAL_TIMESTAMP_KEY, TIMESTAMP_KEYS_IN_ORDER } from '../tasks/types.js';
 
 /** The fixed facts of a task, known at submit. */
 export interface TaskIdentity {
@@ -24,17 +29,6 @@ export interface TaskOutcome {
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
- * Each state a task passes through → how many of TIMESTAMP_KEYS_IN_ORDER it has there: those of that
- * state and the ones before it. A final state has whichever are set.
- */
-const STAMP_COUNT: Partial<Record<TaskState, number>> = {
-  NEW: 0,
-  SUBMITTED: 1,
-  SCHEDULED: 2,
-  STARTED: 3,
-};
-
-/**
  * A frozen copy of the stamps a task has in `state`.
  *
  * @remarks Only those of `state` and before: a lane's record of a task keeps growing, and a
@@ -44,9 +38,12 @@ const STAMP_COUNT: Partial<Record<TaskState, number>> = {
  */
 function frozenStamps(ts: TaskTimestamps, state: TaskState): TaskTimestamps {
   const copy: Mutable<TaskTimestamps> = {};
-  const count = STAMP_COUNT[state] ?? TIMESTAMP_KEYS_IN_ORDER.length;
+  // A state of rank r has the stamps of the r states before it and its own; a final state
+  // has whichever are set.
+  const { rank, final } = TASK_LIFECYCLE[state];
+  const count = final ? TIMESTAMP_KEYS_IN_ORDER.length : rank;
   for (let i = 0; i < count; i++) {
-    const key = TIMESTAMP_KEYS_IN_ORDER[i] as (typeof TIMESTAMP_KEYS_IN_ORDER)[number];
+    const key = TIMESTAMP_KEYS_IN_ORDER[i] as keyof TaskTimestamps;
     const at = ts[key];
     if (at !== undefined) copy[key] = at;
   }
@@ -81,7 +78,7 @@ export function buildTaskInfo(
   const { start, submit } = ts;
   if (start !== undefined) {
     if (submit !== undefined) info.waitMs = start - submit;
-    const end = isFinished(state) ? ts[FINAL_TIMESTAMP_KEY[state]] : undefined;
+    const end = isFinished(state) ? ts[stampKey(state)] : undefined;
     info.runMs = Math.max(0, (end ?? now) - start);
   }
   if (!isFinished(state)) return Object.freeze(info);

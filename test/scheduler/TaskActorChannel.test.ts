@@ -9,10 +9,8 @@ import {
   submitEvent,
 } from '../../src/machines/taskEvents.js';
 import { unobservedTaskMachine } from '../../src/machines/taskMachine.js';
-import {
-  persistedWaitingSnapshot,
-  type WaitingTaskState,
-} from '../../src/machines/taskPassivation.js';
+import type { WaitingTaskState } from '../../src/machines/taskLifecycle.js';
+import { persistedWaitingSnapshot } from '../../src/machines/taskPassivation.js';
 import { LaneCounters } from '../../src/metrics/LaneCounters.js';
 import type { LiveTask, TaskActor } from '../../src/scheduler/LiveTask.js';
 import { TaskActorChannel } from '../../src/scheduler/TaskActorChannel.js';

@@ -1,7 +1,8 @@
 import type { InspectionEvent } from 'xstate';
 import type { Clock } from '../../clock.js';
 import { SchedulerError, SchedulerErrorCode } from '../../errors.js';
-import { isFinished, TaskState } from '../../taskState.js';
+import { TaskState } from '../../taskState.js';
+import { isFinished } from '../../machines/taskLifecycle.js';
 import type { InspectionObserver } from '../schedulerOptions.js';
 import type {
   FromLaneThreadMessage,

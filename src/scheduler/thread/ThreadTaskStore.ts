@@ -1,8 +1,14 @@
 import type { Clock } from '../../clock.js';
 import { toErrorData } from '../../errorData.js';
-import { isFinished, TaskState, type FinalTaskState } from '../../taskState.js';
+import { TaskState } from '../../taskState.js';
+import {
+  isFinished,
+  stampKey,
+  TASK_LIFECYCLE,
+  TIMESTAMP_KEYS_IN_ORDER,
+  type FinalTaskState,
+} from '../../machines/taskLifecycle.js';
 import type { TaskCallbacks, TaskInfo, TaskTimestamps } from '../../tasks/types.js';
-import { FINAL_TIMESTAMP_KEY, TIMESTAMP_KEYS_IN_ORDER } from '../../tasks/types.js';
 import { LaneCounters } from '../../metrics/LaneCounters.js';
 import type { RetentionLimits } from '../retention/FinishedStore.js';
 import { buildTaskInfo, type TaskIdentity } from '../taskInfo.js';
@@ -26,18 +32,6 @@ export interface ThreadTask extends TaskIdentity, LiveRecord {
   info: TaskInfo;
   waiters: Waiter[] | undefined;
 }
-
-/** How far along the lifecycle a state is: transitions only move forward. */
-const RANK: Record<TaskState, number> = {
-  NEW: 0,
-  SUBMITTED: 1,
-  SCHEDULED: 2,
-  STARTED: 3,
-  DONE: 4,
-  FAILED: 4,
-  TIMED_OUT: 4,
-  CANCELED: 4,
-};
 
 /**
  * The main side's copy of a lane thread's tasks, kept current by the thread's transitions:
@@ -108,7 +102,11 @@ export class ThreadTaskStore {
   /** Applies a transition the lane thread reported. */
   apply(message: TransitionMessage): void {
     const record = this.registry.live(message.id);
-    if (record === undefined || RANK[message.to] <= RANK[record.state]) return;
+    if (
+      record === undefined ||
+      TASK_LIFECYCLE[message.to].rank <= TASK_LIFECYCLE[record.state].rank
+    )
+      return;
     const { info } = message;
     // Timestamps the main side holds were set first: keep them (each is set once).
     const ts = inLifecycleOrder({ ...info.ts, ...record.info.ts });
@@ -118,7 +116,12 @@ export class ThreadTaskStore {
       ...(info.error === undefined ? {} : { error: info.error }),
       ...(info.reason === undefined ? {} : { reason: info.reason }),
     };
-    const next = buildTaskInfo(record, message.to, outcome, ts[tsKey(message.to)] ?? message.at);
+    const next = buildTaskInfo(
+      record,
+      message.to,
+      outcome,
+      (message.to === TaskState.NEW ? undefined : ts[stampKey(message.to)]) ?? message.at,
+    );
     this.#enter(record, message.to, next, failureOf(next));
   }
 
@@ -132,7 +135,7 @@ export class ThreadTaskStore {
     const stamps = Object.values(record.info.ts as Record<string, number>);
     const at = Math.max(this.#clock.now(), ...stamps);
     const outcome = {
-      ts: { ...record.info.ts, [FINAL_TIMESTAMP_KEY[to]]: at },
+      ts: { ...record.info.ts, [stampKey(to)]: at },
       error: toErrorData(failure),
       ...(reason === undefined ? {} : { reason }),
     };
@@ -172,7 +175,7 @@ export class ThreadTaskStore {
       this.counters.taskFinished(to);
       this.registry.finish(record, info, to === TaskState.DONE ? undefined : failure);
     }
-    const at = info.ts[tsKey(to)] ?? 0;
+    const at = info.ts[to === TaskState.NEW ? 'submit' : stampKey(to)] ?? 0;
     this.reporter.report(ReportedTransition.withInfo(record, from, to, at, info), record.callbacks);
   }
 }
@@ -193,19 +196,4 @@ function inLifecycleOrder(ts: TaskTimestamps): TaskTimestamps {
     ordered[key] = floor;
   }
   return ordered;
-}
-
-function tsKey(state: TaskState): keyof TaskTimestamps {
-  switch (state) {
-    case TaskState.SUBMITTED:
-      return 'submit';
-    case TaskState.SCHEDULED:
-      return 'schedule';
-    case TaskState.STARTED:
-      return 'start';
-    case TaskState.NEW:
-      return 'submit';
-    default:
-      return FINAL_TIMESTAMP_KEY[state];
-  }
 }
