@@ -7,22 +7,19 @@ import { scheduleEvent, startEvent, submitEvent } from '../machines/taskEvents.j
 import { taskMachine, unobservedTaskMachine } from '../machines/taskMachine.js';
 import type { WaitingTaskState } from '../machines/taskLifecycle.js';
 import { persistedWaitingSnapshot } from '../machines/taskPassivation.js';
-import { LaneCounters } from '../metrics/LaneCounters.js';
 import { LaneLoopWatch } from './LaneLoopWatch.js';
 import { guardInspection } from './guardInspection.js';
 import { TaskState } from '../taskState.js';
-import type { TaskFn, TaskInfo, TaskModuleRef, TaskType } from '../tasks/types.js';
+import type { TaskFn, TaskModuleRef, TaskType } from '../tasks/types.js';
 import { PriorityQueue } from './queue/PriorityQueue.js';
 import type { LaneConfig, TaskDefinition } from './laneConfig.js';
 import { LaneShutdown } from './LaneShutdown.js';
 import { LazySyncExecutor } from './LazySyncExecutor.js';
 import { stateOf, type LiveTask, type TaskActor } from './LiveTask.js';
-import { liveTaskInfo, liveTaskInfos } from './liveTaskInfo.js';
 import { LoopTurnBudget } from './LoopTurnBudget.js';
 import { TaskActorChannel } from './TaskActorChannel.js';
-import { TaskRegistry } from './TaskRegistry.js';
+import { newLedgerFields, type TaskLedger } from './TaskLedger.js';
 import { TaskSettler } from './TaskSettler.js';
-import { TransitionReporter } from './TransitionReporter.js';
 
 /** The args of every task submitted with no args: one frozen array, not one per task. */
 const NO_ARGS: readonly unknown[] = Object.freeze([]);
@@ -44,10 +41,8 @@ export const DEFAULT_CANCEL_REASON = 'canceled by caller';
  * the first call to closed threads and streams, the {@link LaneShutdown}'s.
  */
 export class LaneEngine {
-  readonly reporter: TransitionReporter;
-  readonly registry: TaskRegistry<LiveTask>;
-  /** Totals since creation: submitted, and per final state. */
-  readonly counters = new LaneCounters();
+  /** Where the lane's tasks are recorded, and their transitions reported. */
+  readonly ledger: TaskLedger<LiveTask>;
   /** `warnings$` and the blocked-loop detector behind it. */
   readonly #loopWatch: LaneLoopWatch;
   readonly #config: LaneConfig;
@@ -71,8 +66,6 @@ export class LaneEngine {
    */
   readonly #unwatchedTasks: { readonly id: string; readonly parent: AnyActorRef } | undefined;
   readonly #createTaskId = createIdFactory();
-  /** Every STARTED task: `slowest({ running })` reads these without touching the queue. */
-  readonly #started = new Set<LiveTask>();
   /** STARTED AsyncTasks (bounded by concurrency); SyncTasks are bounded by free threads. */
   #running = 0;
   readonly #channel: TaskActorChannel;
@@ -104,25 +97,21 @@ export class LaneEngine {
   constructor(config: LaneConfig) {
     this.#config = config;
     this.#turnBudget = new LoopTurnBudget(config.clock);
-    this.reporter = new TransitionReporter(config.callbacks);
-    this.registry = new TaskRegistry<LiveTask>(config.retention, config.clock);
+    const ledger = (this.ledger = config.ledger);
     this.#loopWatch = new LaneLoopWatch({
       lane: config.lane,
       kind: config.kind,
       slowTaskMs: config.slowTaskMs,
       clock: config.clock,
-      started: this.#started,
+      started: ledger.started,
       reportError: (error) => {
-        this.reporter.reportError(error);
+        ledger.reporter.reportError(error);
       },
     });
     this.#channel = new TaskActorChannel({
-      registry: this.registry,
-      reporter: this.reporter,
+      ledger,
       clock: config.clock,
-      counters: this.counters,
       leftRunning: (record, startedAt) => {
-        this.#started.delete(record);
         if (record.type === 'sync') return;
         this.#running--;
         this.#loopWatch.taskEnded(record, startedAt);
@@ -130,7 +119,7 @@ export class LaneEngine {
       activate: (state) => this.#activate(state),
       finished: () => {
         this.#pump();
-        if (this.#shutdown !== undefined && this.registry.liveCount === 0) {
+        if (this.#shutdown !== undefined && ledger.registry.liveCount === 0) {
           this.#supervisor.send({ type: 'lane.drained' });
         }
       },
@@ -143,13 +132,13 @@ export class LaneEngine {
           this.#pump();
         },
         report: (error) => {
-          this.reporter.reportError(error);
+          ledger.reporter.reportError(error);
         },
       },
     });
     this.#settler = new TaskSettler({
       channel: this.#channel,
-      registry: this.registry,
+      registry: ledger.registry,
       clock: config.clock,
       loopWatch: this.#loopWatch,
       unqueue: (record) => {
@@ -170,7 +159,7 @@ export class LaneEngine {
           this.#endQueueing();
         }
       },
-      isDrained: () => this.registry.liveCount === 0,
+      isDrained: () => ledger.registry.liveCount === 0,
       stopped: () => {
         // Every task is final; the threads go before stop() resolves, so none keeps the process up.
         this.#unwatchedTasks?.parent.stop();
@@ -179,7 +168,7 @@ export class LaneEngine {
     });
     // A throwing observer must not break the lane: XState does not catch what it throws.
     const inspect = guardInspection(config.inspect, (error) => {
-      this.reporter.reportError(error);
+      ledger.reporter.reportError(error);
     });
     this.#supervisor = createActor(machine, {
       id: `lane:${config.lane}`,
@@ -213,7 +202,7 @@ export class LaneEngine {
 
   /** How many tasks are STARTED now. */
   get runningCount(): number {
-    return this.#started.size;
+    return this.ledger.runningCount;
   }
 
   /** How many tasks wait to start: SUBMITTED before `start()`, or SCHEDULED for a slot. */
@@ -286,19 +275,12 @@ export class LaneEngine {
       seq: this.#seq++,
       queueIndex: -1,
       actor,
-      state: TaskState.NEW,
-      ts: {},
-      result: undefined,
-      error: undefined,
-      reason: undefined,
+      ...newLedgerFields(),
       execution: undefined,
       timer: undefined,
       startedAtReal: undefined,
-      failure: undefined,
-      waiters: undefined,
     };
-    this.registry.addLive(record);
-    this.counters.taskSubmitted();
+    this.ledger.add(record);
     this.#queueing++;
     try {
       actor?.start();
@@ -322,7 +304,7 @@ export class LaneEngine {
    * @returns true iff this call moved the task to CANCELED.
    */
   cancel(id: string, reason: string): boolean {
-    const record = this.registry.live(id);
+    const record = this.ledger.registry.live(id);
     if (record === undefined) return false;
     return this.#settler.cancel(record, reason);
   }
@@ -338,26 +320,10 @@ export class LaneEngine {
     this.#shutdown ??= new LaneShutdown({
       supervisor: this.#supervisor,
       clock: this.#config.clock,
-      reporter: this.reporter,
+      reporter: this.ledger.reporter,
       loopWatch: this.#loopWatch,
     });
     return this.#shutdown.request(cancel, timeoutMs);
-  }
-
-  /** The live info of a task not yet final. */
-  liveInfo(id: string): TaskInfo | undefined {
-    const record = this.registry.live(id);
-    return record === undefined ? undefined : liveTaskInfo(record, this.#config.clock.now());
-  }
-
-  /** Every STARTED task's info, its run time to now. */
-  runningInfos(): TaskInfo[] {
-    return liveTaskInfos(this.#started, this.#config.clock.now());
-  }
-
-  /** Every live task's info, in submit order. */
-  liveInfos(): TaskInfo[] {
-    return liveTaskInfos(this.registry.liveRecords(), this.#config.clock.now());
   }
 
   // ── the supervisor's hooks ────────────────────────────────────────────────────
@@ -435,7 +401,6 @@ export class LaneEngine {
   #start(record: LiveTask, executor: TaskExecutor): void {
     if (record.type === 'async') this.#running++;
     this.#loopWatch.taskStarted(record);
-    this.#started.add(record);
     this.#channel.send(record, startEvent(this.#config.clock.now()));
     // An onStart callback may have canceled it: then its slot is already given back.
     if (stateOf(record) !== TaskState.STARTED) return;

@@ -2,10 +2,8 @@ import type { Execution, ExecutionJob } from '../actors/executor.js';
 import type { TimerHandle } from '../clock.js';
 import type { TaskEvent } from '../machines/taskEvents.js';
 import type { TaskState } from '../taskState.js';
-import type { TaskCallbacks, TaskErrorData, TaskTimestamps } from '../tasks/types.js';
 import type { QueueEntry } from './queue/PriorityQueue.js';
-import type { TaskIdentity } from './taskInfo.js';
-import type { LiveRecord, Waiter } from './TaskRegistry.js';
+import type { LedgerRecord } from './TaskLedger.js';
 
 /** What a lane needs of a task actor, of either task machine (started already). */
 export interface TaskActor {
@@ -14,29 +12,18 @@ export interface TaskActor {
 }
 
 /**
- * A task that is not final yet: its lane's working record of it.
+ * A task that is not final yet: its lane's working record of it, which is also the ledger's.
  *
- * @remarks Its stamps and outcome are recorded from the events the lane sends its actor, as
- * each one moves the actor to a new state: the record, not the actor's context, is what
- * TaskInfos are built from.
+ * @remarks Its stamps and outcome are recorded by the lane's ledger from the events
+ * the lane sends its actor, as each one moves the actor to a new state: the record, not the
+ * actor's context, is what TaskInfos are built from.
  */
-export interface LiveTask extends TaskIdentity, QueueEntry, ExecutionJob, LiveRecord {
-  readonly callbacks: TaskCallbacks;
+export interface LiveTask extends LedgerRecord, QueueEntry, ExecutionJob {
   /**
    * The task's actor; undefined while it is passivated (a lane nobody watches keeps a waiting
    * task's actor as its persisted snapshot, and restores it when the task starts or ends).
    */
   actor: TaskActor | undefined;
-  /** The actor's state as last reported. */
-  state: TaskState;
-  /** Each state's entry time, set once, when the actor entered it. */
-  readonly ts: { -readonly [K in keyof TaskTimestamps]: TaskTimestamps[K] };
-  /** What the body returned, once DONE. */
-  result: unknown;
-  /** Why it ended, once FAILED, TIMED_OUT or CANCELED. */
-  error: TaskErrorData | undefined;
-  /** Why it was canceled or timed out. */
-  reason: string | undefined;
   execution: Execution | undefined;
   timer: TimerHandle | undefined;
   /**
@@ -44,9 +31,6 @@ export interface LiveTask extends TaskIdentity, QueueEntry, ExecutionJob, LiveRe
    * measured in real time, and the lane's clock may be simulated.
    */
   startedAtReal: number | undefined;
-  /** What `result()` rejects with once the task ends other than DONE. */
-  failure: Error | undefined;
-  waiters: Waiter[] | undefined;
 }
 
 /** A record's state, read afresh: sending an event to its actor may have changed it. */

@@ -2,7 +2,8 @@ import type { Observable } from 'rxjs';
 import { moduleHref } from '../actors/loadTaskModule.js';
 import { SchedulerError, SchedulerStoppedError } from '../errors.js';
 import { createIdFactory } from '../ids.js';
-import type { TaskState } from '../taskState.js';
+import { TaskState } from '../taskState.js';
+import type { Clock } from '../clock.js';
 import { AsyncTask } from '../tasks/AsyncTask.js';
 import { SyncTask } from '../tasks/SyncTask.js';
 import type { TaskInfo, TaskModuleRef, TaskTransition } from '../tasks/types.js';
@@ -23,7 +24,8 @@ import {
   type WaitTaskOptions,
 } from './taskQueries.js';
 import { LaneThreadHost } from './thread/LaneThreadHost.js';
-import { ThreadTaskStore } from './thread/ThreadTaskStore.js';
+import { TaskLedger } from './TaskLedger.js';
+import { createThreadTask, type ThreadTask } from './thread/ThreadTask.js';
 import { ThreadObservation } from './thread/ThreadObservation.js';
 import { guardedMetrics } from './guardedMetrics.js';
 import type { LaneMetrics, SchedulerWarning } from '../metrics/types.js';
@@ -64,11 +66,12 @@ function assertThreadTask(task: unknown): asserts task is AsyncTask | SyncTask {
  */
 export class SchedulerThread {
   readonly #name: string;
-  readonly #store: ThreadTaskStore;
+  readonly #ledger: TaskLedger<ThreadTask>;
   readonly #host: LaneThreadHost;
   readonly #observation: ThreadObservation;
   readonly #metrics$: Observable<LaneMetrics>;
   readonly #createTaskId = createIdFactory();
+  readonly #clock: Clock;
   #stopRequested = false;
 
   /**
@@ -87,12 +90,17 @@ export class SchedulerThread {
     assertOptionsObject(options, 'options');
     const resolved = resolveSchedulerOptions({ ...options, name }, name);
     this.#name = resolved.name;
-    const store = new ThreadTaskStore(resolved.retention, resolved.clock, resolved.callbacks);
-    this.#store = store;
+    const ledger = new TaskLedger<ThreadTask>(
+      resolved.retention,
+      resolved.clock,
+      resolved.callbacks,
+    );
+    this.#ledger = ledger;
+    this.#clock = resolved.clock;
     const observation = new ThreadObservation({
       sampleIntervalMs: resolved.metricsIntervalMs,
       reportError: (error) => {
-        store.reporter.reportError(error);
+        ledger.reporter.reportError(error);
       },
     });
     this.#observation = observation;
@@ -107,7 +115,7 @@ export class SchedulerThread {
         slowTaskMs: resolved.slowTaskMs,
       },
       clock: resolved.clock,
-      store,
+      ledger,
       inspect: resolved.inspect,
       observation,
     });
@@ -115,20 +123,20 @@ export class SchedulerThread {
       {
         lane: resolved.name,
         kind: 'thread',
-        transitions$: store.reporter.transitions$,
+        transitions$: ledger.reporter.transitions$,
         warnings$: observation.warnings$,
         now: () => resolved.clock.now(),
         counts: () => ({
-          queued: store.queuedCount,
-          running: store.runningCount,
-          submitted: store.counters.submitted,
-          finished: store.counters.finished(),
+          queued: ledger.queuedCount,
+          running: ledger.runningCount,
+          submitted: ledger.counters.submitted,
+          finished: ledger.counters.finished(),
         }),
         threads: () => observation.threads(),
         loop: observation.loop,
       },
       resolved.metricsIntervalMs,
-      store.reporter,
+      ledger.reporter,
     );
   }
 
@@ -139,12 +147,12 @@ export class SchedulerThread {
 
   /** Every transition of every task, in order, delivered on the main thread. Completes when `stop()` resolves. */
   get transitions$(): Observable<TaskTransition> {
-    return this.#store.reporter.transitions$;
+    return this.#ledger.reporter.transitions$;
   }
 
   /** Failures of callbacks and subscribers, and crashes of the lane thread or its executors. */
   get errors$(): Observable<SchedulerError> {
-    return this.#store.reporter.errors$;
+    return this.#ledger.reporter.errors$;
   }
 
   /**
@@ -173,12 +181,12 @@ export class SchedulerThread {
 
   /** How many tasks are STARTED, as last reported by the thread. */
   get runningCount(): number {
-    return this.#store.runningCount;
+    return this.#ledger.runningCount;
   }
 
   /** How many tasks wait to start (SUBMITTED or SCHEDULED), as last reported by the thread. */
   get queuedCount(): number {
-    return this.#store.queuedCount;
+    return this.#ledger.queuedCount;
   }
 
   /** Starts running tasks, submitted ones first. Calling it again does nothing. */
@@ -205,7 +213,7 @@ export class SchedulerThread {
     const sent = cloneArgs(task, args, 'the lane thread');
     if (this.#stopRequested) throw new SchedulerStoppedError(this.#name);
     const ref = task.run as TaskModuleRef;
-    const record = this.#store.add(
+    const record = createThreadTask(
       {
         id: this.#createTaskId(),
         name: task.name,
@@ -217,11 +225,13 @@ export class SchedulerThread {
       },
       { module: moduleHref(ref), export: ref.export ?? DEFAULT_EXPORT },
       task.options,
+      this.#clock.now(),
     );
+    this.#ledger.add(record);
     this.#host.submit(record);
     // SUBMITTED on the main side at once, as in AsyncScheduler (the thread's own SUBMITTED,
     // arriving later, is ignored). Posted first, so a cancel from onSubmit follows the submit.
-    this.#store.submitted(record);
+    this.#ledger.enter(record, TaskState.SUBMITTED, { at: record.submittedAt });
     return record.id;
   }
 
@@ -232,7 +242,7 @@ export class SchedulerThread {
 
   /** A frozen snapshot of the task. @throws UnknownTaskError for an unknown or evicted id. */
   taskInfo(id: string): TaskInfo {
-    return taskInfoOf(this.#store, id);
+    return taskInfoOf(this.#ledger, id);
   }
 
   /**
@@ -242,7 +252,7 @@ export class SchedulerThread {
    * `signal.reason` when `signal` aborts first, with `UnknownTaskError` for an unknown id.
    */
   waitTask(id: string, options: WaitTaskOptions = {}): Promise<TaskInfo> {
-    return waitForTask(this.#store, id, options);
+    return waitForTask(this.#ledger, id, options);
   }
 
   /**
@@ -254,7 +264,7 @@ export class SchedulerThread {
    * @typeParam TResult - what the body resolves to.
    */
   result<TResult = unknown>(id: string): Promise<TResult> {
-    return resultOf<TResult>(this.#store, id);
+    return resultOf<TResult>(this.#ledger, id);
   }
 
   /**
@@ -266,19 +276,19 @@ export class SchedulerThread {
    */
   cancelTask(id: string, reason: string = DEFAULT_CANCEL_REASON): Promise<boolean> {
     assertNonEmptyString(reason, 'reason');
-    const record = this.#store.registry.live(id);
+    const record = this.#ledger.registry.live(id);
     if (record === undefined) return Promise.resolve(false);
     return this.#host.cancel(record, reason);
   }
 
   /** Every retained task (live and finished) in submit order, or just the one. @throws UnknownTaskError for an unknown id. */
   dumpTask(id?: string): TaskInfo[] {
-    return dumpTasks(this.#store, id);
+    return dumpTasks(this.#ledger, id);
   }
 
   /** The `n` tasks with the longest run time, slowest first (see `AsyncScheduler.slowest`). */
   slowest(n = 1, options: SlowestOptions = {}): TaskInfo[] {
-    return slowestOf(this.#store, n, options);
+    return slowestOf(this.#ledger, n, options);
   }
 
   /**

@@ -1,28 +1,16 @@
 import type { Clock } from '../clock.js';
 import type { TaskEvent } from '../machines/taskEvents.js';
+import { isFinished, isWaiting, type WaitingTaskState } from '../machines/taskLifecycle.js';
 import { waitingTransition } from '../machines/taskPassivation.js';
-import type { LaneCounters } from '../metrics/LaneCounters.js';
 import { TaskState } from '../taskState.js';
-import {
-  isFinished,
-  isWaiting,
-  stampKey,
-  type StampedTaskState,
-  type WaitingTaskState,
-} from '../machines/taskLifecycle.js';
 import type { LiveTask, TaskActor } from './LiveTask.js';
-import { ReportedTransition } from './ReportedTransition.js';
-import { buildTaskInfo } from './taskInfo.js';
-import type { TaskRegistry } from './TaskRegistry.js';
-import type { TransitionReporter } from './TransitionReporter.js';
+import type { TaskLedger } from './TaskLedger.js';
 
 /** What a {@link TaskActorChannel} works with. */
 export interface TaskActorChannelOptions {
-  readonly registry: TaskRegistry<LiveTask>;
-  readonly reporter: TransitionReporter;
+  /** Where each transition is recorded and reported. */
+  readonly ledger: TaskLedger<LiveTask>;
   readonly clock: Clock;
-  /** Totals per final state. */
-  readonly counters: LaneCounters;
   /** A task STARTED at `startedAt` reached a final state: its executor slot is free. */
   readonly leftRunning: (record: LiveTask, startedAt: number) => void;
   /** A task reached a final state and was reported and filed: the lane may start another. */
@@ -36,8 +24,8 @@ export interface TaskActorChannelOptions {
 }
 
 /**
- * The one way a lane talks to its task actors: it sends an event, then records and reports the
- * transition the event caused, and files the task when it is final.
+ * The one way a lane talks to its task actors: it sends an event, then hands the transition
+ * the event caused to the lane's ledger, and frees the slot of a task that ended.
  *
  * @remarks Every event a task actor receives comes through {@link TaskActorChannel.send}, so
  * reading the actor's state after the send sees every transition (a subscription per actor
@@ -76,45 +64,19 @@ export class TaskActorChannel {
     this.#moved(record, event, from, actor.getSnapshot().value);
   }
 
-  /** Records the state `event` moved the task to, with its stamp and outcome, and reports it. */
+  /** Hands the state `event` moved the task to to the ledger; frees a final task's slot first. */
   #moved(record: LiveTask, event: TaskEvent, from: TaskState, to: TaskState): void {
     if (to === from) return;
-    record.state = to;
-    const { at } = event;
-    record.ts[stampKey(to as StampedTaskState)] = at;
-    // The outcome a final state records comes with its event, as taskMachine's actions read it.
-    if (event.type === 'task.done') record.result = event.result;
-    if ('error' in event) record.error = event.error;
-    if ('reason' in event) record.reason = event.reason;
-    this.#report(record, from, to, at);
-  }
-
-  /** Reports a task's transition and, when it is final, files it and frees its slot. */
-  #report(record: LiveTask, from: TaskState, to: TaskState, at: number): void {
-    const { counters, leftRunning, clock, registry, reporter } = this.#options;
-    if (isFinished(to)) {
-      counters.taskFinished(to);
-      // What metrics$ times, without building the info: as buildTaskInfo's runMs.
-      let runMs: number | undefined;
-      if (from === TaskState.STARTED) {
-        const startedAt = record.ts.start ?? at;
-        runMs = Math.max(0, at - startedAt);
-        leftRunning(record, startedAt);
-      }
-      if (record.timer !== undefined) clock.clearTimeout(record.timer);
-      record.timer = undefined;
-      record.execution = undefined;
-      const info = buildTaskInfo(record, to, record, at);
-      registry.finish(record, info, to === TaskState.DONE ? undefined : record.failure, at);
-      reporter.report(
-        ReportedTransition.withInfo(record, from, to, at, info, runMs),
-        record.callbacks,
-      );
-      this.#options.finished();
+    const { ledger, leftRunning, clock } = this.#options;
+    if (!isFinished(to)) {
+      ledger.enter(record, to, event);
       return;
     }
-    // Built on first read, maybe after the task moved on: it reads only what `to` had.
-    const waitMs = to === TaskState.STARTED ? at - (record.ts.submit ?? at) : undefined;
-    reporter.report(ReportedTransition.fromRecord(record, from, to, at, waitMs), record.callbacks);
+    if (from === TaskState.STARTED) leftRunning(record, record.ts.start ?? event.at);
+    if (record.timer !== undefined) clock.clearTimeout(record.timer);
+    record.timer = undefined;
+    record.execution = undefined;
+    ledger.enter(record, to, event);
+    this.#options.finished();
   }
 }

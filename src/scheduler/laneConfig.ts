@@ -3,19 +3,20 @@ import type { PooledExecutor, PooledExecutorEvents, TaskExecutor } from '../acto
 import type { Clock } from '../clock.js';
 import type { LaneKind } from '../metrics/types.js';
 import type { TaskCallbacks, TaskFn, TaskModuleRef, TaskType } from '../tasks/types.js';
-import type { RetentionLimits } from './retention/FinishedStore.js';
+import type { LiveTask } from './LiveTask.js';
+import type { TaskLedger } from './TaskLedger.js';
 
 /** Everything a lane is built from, validated by the facade. */
 export interface LaneConfig {
   readonly lane: string;
   readonly concurrency: number;
-  readonly retention: RetentionLimits;
+  /** Where the lane records its tasks and reports their transitions. */
+  readonly ledger: TaskLedger<LiveTask>;
   readonly clock: Clock;
   /** Runs AsyncTask bodies; at most `concurrency` at once. */
   readonly executor: TaskExecutor;
   /** Creates SyncTask's executor on the first SyncTask; absent: SyncTasks are refused. */
   readonly createSyncExecutor?: ((events: PooledExecutorEvents) => PooledExecutor) | undefined;
-  readonly callbacks: TaskCallbacks;
   /** A body that keeps the loop busy this long is reported on `warnings$`, ms; 0: never. */
   readonly slowTaskMs: number;
   /** Whose loop the lane runs on: the caller's, or a SchedulerThread's own thread. */

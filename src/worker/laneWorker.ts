@@ -16,6 +16,8 @@ import { fromWorkerPool } from '../actors/fromWorkerPool.js';
 import { systemClock } from '../clock.js';
 import { toErrorData } from '../errorData.js';
 import { SchedulerError, WorkerCrashedError } from '../errors.js';
+import type { LiveTask } from '../scheduler/LiveTask.js';
+import { TaskLedger } from '../scheduler/TaskLedger.js';
 import { LaneEngine } from '../scheduler/LaneEngine.js';
 import type {
   FromLaneThreadMessage,
@@ -94,11 +96,12 @@ function fromLoopCloneChecked(): TaskExecutor {
   };
 }
 
+// The main side keeps the records: this side keeps none once a task is final.
+const ledger = new TaskLedger<LiveTask>({ maxFinished: 0, maxAgeMs: Infinity }, systemClock, {});
 const engine = new LaneEngine({
   lane: init.lane,
   concurrency: init.concurrency,
-  // The main side keeps the records: this side keeps none once a task is final.
-  retention: { maxFinished: 0, maxAgeMs: Infinity },
+  ledger,
   clock: systemClock,
   executor: fromLoopCloneChecked(),
   createSyncExecutor: fromWorkerPool({
@@ -107,14 +110,13 @@ const engine = new LaneEngine({
     restart: init.restart,
     clock: systemClock,
   }),
-  callbacks: {},
   slowTaskMs: init.slowTaskMs,
   kind: 'thread',
   inspect: init.inspect ? postInspection : undefined,
 });
 const observation = new LaneObservation(engine, post);
 
-engine.reporter.transitions$.subscribe((transition) => {
+ledger.reporter.transitions$.subscribe((transition) => {
   // The main side keeps the args: sending them back would clone them on every transition.
   const info: Omit<TaskInfo, 'args'> & { args?: unknown } = { ...transition.info };
   delete info.args;
@@ -137,7 +139,7 @@ engine.reporter.transitions$.subscribe((transition) => {
     });
   }
 });
-engine.reporter.errors$.subscribe(postError);
+ledger.reporter.errors$.subscribe(postError);
 
 function submit(message: SubmitMessage): void {
   const options =

@@ -5,7 +5,7 @@ import type {
   LaneThreadInit,
   ToLaneThreadMessage,
 } from './laneThreadMessages.js';
-import type { ThreadTask } from './ThreadTaskStore.js';
+import type { ThreadTask } from './ThreadTask.js';
 
 /** What a {@link LaneThread} tells its host, until the host lets it go. */
 export interface LaneThreadEvents {

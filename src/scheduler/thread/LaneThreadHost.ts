@@ -12,7 +12,8 @@ import type {
 } from './laneThreadMessages.js';
 import { LaneThread } from './LaneThread.js';
 import type { ThreadObservation } from './ThreadObservation.js';
-import type { ThreadTask, ThreadTaskStore } from './ThreadTaskStore.js';
+import type { TaskLedger } from '../TaskLedger.js';
+import { applyThreadTransition, type ThreadTask } from './ThreadTask.js';
 import { LANE_WATCHDOG_GRACE_MS, LaneWatchdog, type Overdue } from './LaneWatchdog.js';
 import { LaneThreadRestarts } from './LaneThreadRestarts.js';
 import { OrphanedTaskEnder } from './OrphanedTaskEnder.js';
@@ -25,7 +26,7 @@ import { fromWireInspectionEvent } from './fromWireInspectionEvent.js';
 export interface LaneThreadHostOptions {
   readonly init: LaneThreadInit;
   readonly clock: Clock;
-  readonly store: ThreadTaskStore;
+  readonly ledger: TaskLedger<ThreadTask>;
   readonly inspect: InspectionObserver | undefined;
   /** What the main side watches in the thread (warnings, loop figures, restarts). */
   readonly observation: ThreadObservation;
@@ -83,25 +84,25 @@ export class LaneThreadHost {
   readonly #watchdog: LaneWatchdog;
 
   constructor(options: LaneThreadHostOptions) {
-    const { init, clock, store, observation } = options;
+    const { init, clock, ledger, observation } = options;
     this.#options = options;
     this.#restarts = new LaneThreadRestarts({
       lane: init.lane,
       policy: init.restart,
       clock,
-      reporter: store.reporter,
+      reporter: ledger.reporter,
     });
     this.#inspect = guardInspection(options.inspect, (error) => {
-      store.reporter.reportError(error);
+      ledger.reporter.reportError(error);
     });
     this.#watchdog = new LaneWatchdog(clock, (overdue) => {
       this.#onOverdue(overdue);
     });
-    this.#cancels = new PendingCancels(store, this.#watchdog);
+    this.#cancels = new PendingCancels(ledger, this.#watchdog);
     this.#orphans = new OrphanedTaskEnder({
       lane: init.lane,
       clock,
-      store,
+      ledger,
       watchdog: this.#watchdog,
       cancels: this.#cancels,
       observation,
@@ -116,7 +117,7 @@ export class LaneThreadHost {
     this.#post({ type: 'start' });
   }
 
-  /** Hands a new task (already in the store, NEW) to the thread. */
+  /** Hands a new task (already in the ledger, NEW) to the thread. */
   submit(record: ThreadTask): void {
     this.#thread?.postSubmit(record);
     this.#updateRef();
@@ -210,7 +211,7 @@ export class LaneThreadHost {
     this.#options.observation.attach(thread.worker);
     // A replacement takes over everything not started, in submit order (FIFO holds); a task
     // that was STARTED in a dead thread has been ended already and never runs twice.
-    for (const record of this.#options.store.registry.liveRecords()) {
+    for (const record of this.#options.ledger.registry.liveRecords()) {
       if (record.state !== TaskState.STARTED) thread.postSubmit(record);
     }
     // A pending stop goes first: with cancel, held tasks end CANCELED without ever starting.
@@ -229,9 +230,9 @@ export class LaneThreadHost {
         this.#watchdog.threadReady();
         return;
       case 'transition': {
-        const { store } = this.#options;
-        store.apply(message);
-        const timeoutMs = store.registry.live(message.id)?.timeoutMs;
+        const { ledger } = this.#options;
+        applyThreadTransition(ledger, message);
+        const timeoutMs = ledger.registry.live(message.id)?.timeoutMs;
         if (message.to === TaskState.STARTED && timeoutMs !== undefined && timeoutMs > 0) {
           this.#watchdog.taskStarted(message.id, timeoutMs);
         } else if (isFinished(message.to)) {
@@ -248,7 +249,7 @@ export class LaneThreadHost {
         if (message.requestId === this.#stop?.requestId) void this.#finishStop();
         return;
       case 'error':
-        this.#options.store.reporter.reportError(toSchedulerError(message));
+        this.#options.ledger.reporter.reportError(toSchedulerError(message));
         return;
       case 'inspection':
         // Rebuilt as actor refs an inspector can read; XState numbers sessions per thread, so
@@ -322,7 +323,7 @@ export class LaneThreadHost {
       this.#handlingExit = false;
     }
     if (this.#closing) return;
-    if (this.#stop !== undefined && this.#options.store.registry.liveCount === 0) {
+    if (this.#stop !== undefined && this.#options.ledger.registry.liveCount === 0) {
       void this.#finishStop();
       return;
     }
@@ -332,9 +333,9 @@ export class LaneThreadHost {
   /** After a crash: finish a pending stop, or restart the thread (at once when stopping). */
   #afterExit(): void {
     if (this.#closing || this.#thread !== undefined) return;
-    const { store } = this.#options;
+    const { ledger } = this.#options;
     if (this.#stop !== undefined) {
-      if (store.registry.liveCount === 0) {
+      if (ledger.registry.liveCount === 0) {
         void this.#finishStop();
       } else if (this.#restarts.overLimit) {
         // Stopping and the thread keeps dying: end what is left here rather than never.
@@ -368,7 +369,7 @@ export class LaneThreadHost {
     this.#orphans.cancelAll('scheduler stopped', this.#stop?.cancelsAskedBefore);
     this.#cancels.dropAll();
     this.#options.observation.complete();
-    this.#options.store.reporter.complete();
+    this.#options.ledger.reporter.complete();
     this.#resolveStopped?.();
   }
 
@@ -378,7 +379,7 @@ export class LaneThreadHost {
    */
   #updateRef(): void {
     const busy =
-      this.#options.store.registry.liveCount > 0 ||
+      this.#options.ledger.registry.liveCount > 0 ||
       this.#cancels.size > 0 ||
       this.#stop !== undefined;
     if (this.#thread === undefined) this.#restarts.keepAlive(busy);

@@ -6,13 +6,14 @@ import { LANE_WATCHDOG_GRACE_MS, type LaneWatchdog, type Overdue } from './LaneW
 import type { CrashDetails } from './LaneThreadRestarts.js';
 import type { PendingCancels } from './PendingCancels.js';
 import type { ThreadObservation } from './ThreadObservation.js';
-import type { ThreadTask, ThreadTaskStore } from './ThreadTaskStore.js';
+import type { TaskLedger } from '../TaskLedger.js';
+import type { ThreadTask } from './ThreadTask.js';
 
 /** What an {@link OrphanedTaskEnder} works with. */
 export interface OrphanedTaskEnderOptions {
   readonly lane: string;
   readonly clock: Clock;
-  readonly store: ThreadTaskStore;
+  readonly ledger: TaskLedger<ThreadTask>;
   readonly watchdog: LaneWatchdog;
   readonly cancels: PendingCancels;
   /** Where a task that blocked the thread's loop past its timeout is reported. */
@@ -36,8 +37,8 @@ export class OrphanedTaskEnder {
    * does next can see (or resubmit) a task that died with the thread; then the loss is reported.
    */
   endWithDeadThread(why: string, details: CrashDetails): void {
-    const { store, watchdog, cancels } = this.#options;
-    const started = [...store.registry.liveRecords()].filter(
+    const { ledger, watchdog, cancels } = this.#options;
+    const started = [...ledger.registry.liveRecords()].filter(
       (record) => record.state === TaskState.STARTED,
     );
     const unanswered = cancels.takeAll();
@@ -48,11 +49,11 @@ export class OrphanedTaskEnder {
         ...details,
         taskId: record.id,
       });
-      store.end(record, TaskState.FAILED, error);
+      ledger.end(record, TaskState.FAILED, error);
     }
     // A cancel the dead thread never answered: the task is not resubmitted, it ends here.
     for (const pending of unanswered) cancels.end(pending);
-    store.reporter.reportError(new WorkerCrashedError(why, details));
+    ledger.reporter.reportError(new WorkerCrashedError(why, details));
   }
 
   /**
@@ -70,8 +71,8 @@ export class OrphanedTaskEnder {
       cancels.end(pending);
       return 'a cancel got no answer';
     }
-    const { store, clock, lane, observation } = this.#options;
-    const record = store.registry.live(overdue.taskId);
+    const { ledger, clock, lane, observation } = this.#options;
+    const record = ledger.registry.live(overdue.taskId);
     if (record?.state !== TaskState.STARTED) return undefined;
     const error = new TaskTimeoutError(record.id, overdue.timeoutMs);
     const now = clock.now();
@@ -81,17 +82,17 @@ export class OrphanedTaskEnder {
         kind: 'thread',
         at: now,
         blockedMs: LANE_WATCHDOG_GRACE_MS,
-        task: { id: record.id, name: record.name, runMs: now - (record.info.ts.start ?? now) },
+        task: { id: record.id, name: record.name, runMs: now - (record.ts.start ?? now) },
       }),
     );
-    store.end(record, TaskState.TIMED_OUT, error, error.message);
+    ledger.end(record, TaskState.TIMED_OUT, error, error.message);
     return `task "${record.name}" ran past its timeoutMs of ${overdue.timeoutMs} ms`;
   }
 
   /** Ends a task CANCELED with `reason`, unless it is final already. */
   cancel(record: ThreadTask, reason: string): void {
     const error = new TaskCanceledError(record.id, reason);
-    this.#options.store.end(record, TaskState.CANCELED, error, reason);
+    this.#options.ledger.end(record, TaskState.CANCELED, error, reason);
   }
 
   /**
@@ -104,7 +105,7 @@ export class OrphanedTaskEnder {
     const { cancels } = this.#options;
     const pending = cancels.takeAll();
     for (const first of pending.filter((p) => p.requestId < askedBefore)) cancels.end(first);
-    for (const record of [...this.#options.store.registry.liveRecords()]) {
+    for (const record of [...this.#options.ledger.registry.liveRecords()]) {
       this.cancel(record, reason);
     }
     for (const late of pending.filter((p) => p.requestId >= askedBefore)) late.resolve(false);

@@ -1,7 +1,8 @@
 import { TaskCanceledError } from '../../errors.js';
 import { TaskState } from '../../taskState.js';
 import type { LaneWatchdog } from './LaneWatchdog.js';
-import type { ThreadTask, ThreadTaskStore } from './ThreadTaskStore.js';
+import type { TaskLedger } from '../TaskLedger.js';
+import type { ThreadTask } from './ThreadTask.js';
 
 /** A cancel sent to the lane thread, waiting for its answer. */
 export interface PendingCancel {
@@ -22,12 +23,12 @@ export interface PendingCancel {
  * here by {@link PendingCancels.end}: the task ends CANCELED on the main side, never resubmitted.
  */
 export class PendingCancels {
-  readonly #store: ThreadTaskStore;
+  readonly #ledger: TaskLedger<ThreadTask>;
   readonly #watchdog: LaneWatchdog;
   readonly #byRequestId = new Map<number, PendingCancel>();
 
-  constructor(store: ThreadTaskStore, watchdog: LaneWatchdog) {
-    this.#store = store;
+  constructor(ledger: TaskLedger<ThreadTask>, watchdog: LaneWatchdog) {
+    this.#ledger = ledger;
     this.#watchdog = watchdog;
   }
 
@@ -76,11 +77,11 @@ export class PendingCancels {
    * on the main side, if it is still live, and the caller hears whether it was.
    */
   end(pending: PendingCancel): void {
-    const record = this.#store.registry.live(pending.id);
+    const record = this.#ledger.registry.live(pending.id);
     if (record !== undefined) {
       this.#watchdog.taskEnded(record.id);
       const error = new TaskCanceledError(record.id, pending.reason);
-      this.#store.end(record, TaskState.CANCELED, error, pending.reason);
+      this.#ledger.end(record, TaskState.CANCELED, error, pending.reason);
     }
     pending.resolve(record !== undefined);
   }

@@ -44,7 +44,7 @@ export function rebuildError(
 }
 
 /** What `result()` rejects with for a task that ended other than DONE, from its final info. */
-export function failureOf(info: TaskInfo): Error | undefined {
+export function failureOf(info: Omit<TaskInfo, 'args'>): Error | undefined {
   switch (info.state) {
     case 'TIMED_OUT':
       return new TaskTimeoutError(info.id, info.timeoutMs ?? 0);

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { TaskState } from '../../../src/taskState.js';
-import { ThreadTaskStore } from '../../../src/scheduler/thread/ThreadTaskStore.js';
+import { TaskLedger } from '../../../src/scheduler/TaskLedger.js';
+import {
+  applyThreadTransition,
+  createThreadTask,
+  type ThreadTask,
+} from '../../../src/scheduler/thread/ThreadTask.js';
 import type { TransitionMessage } from '../../../src/scheduler/thread/laneThreadMessages.js';
 import type { TaskInfo, TaskTransition } from '../../../src/tasks/types.js';
 import { ManualClock } from '../../support/ManualClock.js';
@@ -27,20 +32,29 @@ function fromThread(
   return { type: 'transition', id: identity.id, from, to, at, info };
 }
 
-describe('ThreadTaskStore', () => {
-  describe('.apply()', () => {
+/** A task filed in `ledger` and SUBMITTED on the main side, as SchedulerThread does. */
+function submitted(ledger: TaskLedger<ThreadTask>, clock: ManualClock): ThreadTask {
+  const body = { module: 'file:///x.mjs', export: 'default' };
+  const record = createThreadTask(identity, body, {}, clock.now());
+  ledger.add(record);
+  ledger.enter(record, TaskState.SUBMITTED, { at: record.submittedAt });
+  return record;
+}
+
+describe('applyThreadTransition()', () => {
+  {
     it('never lets a lane thread stamp go before the main side stamp before it', () => {
       // A worker's performance.timeOrigin can run a few ms behind the main thread's.
       const clock = new ManualClock();
-      const store = new ThreadTaskStore({ maxFinished: 10, maxAgeMs: Infinity }, clock, {});
+      const store = new TaskLedger<ThreadTask>({ maxFinished: 10, maxAgeMs: Infinity }, clock, {});
       const transitions: TaskTransition[] = [];
       store.reporter.transitions$.subscribe((t) => transitions.push(t));
-      const record = store.add(identity, { module: 'file:///x.mjs', export: 'default' }, {});
-      store.submitted(record);
+      submitted(store, clock);
       const submitAt = clock.now();
       const behind = submitAt - 11; // the thread's clock, 11 ms behind
 
-      store.apply(
+      applyThreadTransition(
+        store,
         fromThread(
           TaskState.SCHEDULED,
           TaskState.SUBMITTED,
@@ -48,7 +62,8 @@ describe('ThreadTaskStore', () => {
           behind,
         ),
       );
-      store.apply(
+      applyThreadTransition(
+        store,
         fromThread(
           TaskState.STARTED,
           TaskState.SCHEDULED,
@@ -56,7 +71,8 @@ describe('ThreadTaskStore', () => {
           behind + 1,
         ),
       );
-      store.apply(
+      applyThreadTransition(
+        store,
         fromThread(
           TaskState.DONE,
           TaskState.STARTED,
@@ -81,11 +97,11 @@ describe('ThreadTaskStore', () => {
 
     it('keeps thread stamps that come after the main side ones as they are', () => {
       const clock = new ManualClock();
-      const store = new ThreadTaskStore({ maxFinished: 10, maxAgeMs: Infinity }, clock, {});
-      const record = store.add(identity, { module: 'file:///x.mjs', export: 'default' }, {});
-      store.submitted(record);
+      const store = new TaskLedger<ThreadTask>({ maxFinished: 10, maxAgeMs: Infinity }, clock, {});
+      submitted(store, clock);
       const submitAt = clock.now();
-      store.apply(
+      applyThreadTransition(
+        store,
         fromThread(
           TaskState.SCHEDULED,
           TaskState.SUBMITTED,
@@ -93,7 +109,8 @@ describe('ThreadTaskStore', () => {
           submitAt + 2,
         ),
       );
-      store.apply(
+      applyThreadTransition(
+        store,
         fromThread(TaskState.STARTED, TaskState.SCHEDULED, { start: submitAt + 7 }, submitAt + 7),
       );
       expect(store.liveInfo(identity.id)?.ts).toEqual({
@@ -103,5 +120,5 @@ describe('ThreadTaskStore', () => {
       });
       expect(store.liveInfo(identity.id)?.waitMs).toBe(7);
     });
-  });
+  }
 });
