@@ -178,10 +178,13 @@ export class AsyncScheduler {
   ): string {
     assertTask(task);
     // A SyncTask's args are cloned now: the thread runs it with them as they were at submit.
-    return this.#engine.submit(
+    const engine = this.#engine;
+    const record = engine.createRecord(
       task,
       task instanceof SyncTask ? cloneArgs(task, args, 'a thread') : args,
     );
+    engine.submit(record);
+    return record.id;
   }
 
   /** The task's state. @throws UnknownTaskError for an unknown or evicted id. */

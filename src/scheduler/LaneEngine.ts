@@ -18,7 +18,8 @@ import { LazySyncExecutor } from './LazySyncExecutor.js';
 import { stateOf, type LiveTask, type TaskActor } from './LiveTask.js';
 import { LoopTurnBudget } from './LoopTurnBudget.js';
 import { TaskActorChannel } from './TaskActorChannel.js';
-import { newLedgerFields, type TaskLedger } from './TaskLedger.js';
+import type { Lane } from './Lane.js';
+import type { TaskLedger } from './TaskLedger.js';
 import { TaskSettler } from './TaskSettler.js';
 
 /** The args of every task submitted with no args: one frozen array, not one per task. */
@@ -40,7 +41,7 @@ export const DEFAULT_CANCEL_REASON = 'canceled by caller';
  * How tasks end (outcomes, timeouts, cancels) is the {@link TaskSettler}'s job; a stop, from
  * the first call to closed threads and streams, the {@link LaneShutdown}'s.
  */
-export class LaneEngine {
+export class LaneEngine implements Lane<LiveTask> {
   /** Where the lane's tasks are recorded, and their transitions reported. */
   readonly ledger: TaskLedger<LiveTask>;
   /** `warnings$` and the blocked-loop detector behind it. */
@@ -230,39 +231,13 @@ export class LaneEngine {
   }
 
   /**
-   * Records one run of `task` with its actor (passivated when the lane is unwatched), enters
-   * SUBMITTED, and holds it or queues it as the supervisor's state says.
+   * A new record (NEW) of one run of `task`, for {@link LaneEngine.submit}.
    *
    * @param id - the task's id when the caller made it (a SchedulerThread's main side names its
    * tasks before they cross to the lane thread); absent: a new UUID v7.
-   * @param submittedAt - when the caller submitted it, when that was earlier than now (a
-   * SchedulerThread's main side): its SUBMITTED stamp, so the actor and the task's record agree.
-   * @throws SchedulerStoppedError once `stop()` was called.
    */
-  submit(
-    task: TaskDefinition,
-    args: unknown[],
-    id: string = this.#createTaskId(),
-    submittedAt?: number,
-  ): string {
-    const status = this.status;
-    // `#shutdown` is set before the supervisor hears of the stop: a callback run by stop()
-    // itself (an onCancel) sees the supervisor still `running`, and must be refused too.
-    if (this.#shutdown !== undefined || status === 'stopping' || status === 'stopped') {
-      throw new SchedulerStoppedError(this.#config.lane);
-    }
-    // Unwatched, the actor stays passivated while the task waits (see #activate).
-    const actor =
-      this.#unwatchedTasks === undefined
-        ? createActor(taskMachine, {
-            id: TASK_ACTOR_ID,
-            systemId: id,
-            parent: this.#supervisor,
-            // Only for the inspector: its `xstate.init` event then names the task (filters use it).
-            input: { name: task.name },
-          })
-        : undefined;
-    const record: LiveTask = {
+  createRecord(task: TaskDefinition, args: unknown[], id: string = this.#createTaskId()): LiveTask {
+    return {
       id,
       name: task.name,
       type: task.type,
@@ -274,12 +249,49 @@ export class LaneEngine {
       callbacks: task.options,
       seq: this.#seq++,
       queueIndex: -1,
-      actor,
-      ...newLedgerFields(),
+      actor: undefined,
+      // The ledger's fields written out, not spread from newLedgerFields(): a spread in the
+      // middle of a literal is a runtime call per task on this hot path.
+      state: TaskState.NEW,
+      ts: {},
+      result: undefined,
+      error: undefined,
+      reason: undefined,
+      failure: undefined,
+      waiters: undefined,
       execution: undefined,
       timer: undefined,
       startedAtReal: undefined,
     };
+  }
+
+  /**
+   * Files `record` in the ledger with its actor (passivated when the lane is unwatched), enters
+   * SUBMITTED, and holds it or queues it as the supervisor's state says.
+   *
+   * @param submittedAt - when the caller submitted it, when that was earlier than now (a
+   * SchedulerThread's main side): its SUBMITTED stamp, so the actor and the task's record agree.
+   * @throws SchedulerStoppedError once `stop()` was called.
+   */
+  submit(record: LiveTask, submittedAt?: number): void {
+    const status = this.status;
+    // `#shutdown` is set before the supervisor hears of the stop: a callback run by stop()
+    // itself (an onCancel) sees the supervisor still `running`, and must be refused too.
+    if (this.#shutdown !== undefined || status === 'stopping' || status === 'stopped') {
+      throw new SchedulerStoppedError(this.#config.lane);
+    }
+    // Unwatched, the actor stays passivated while the task waits (see #activate).
+    const actor =
+      this.#unwatchedTasks === undefined
+        ? createActor(taskMachine, {
+            id: TASK_ACTOR_ID,
+            systemId: record.id,
+            parent: this.#supervisor,
+            // Only for the inspector: its `xstate.init` event then names the task (filters use it).
+            input: { name: record.name },
+          })
+        : undefined;
+    record.actor = actor;
     this.ledger.add(record);
     this.#queueing++;
     try {
@@ -295,7 +307,6 @@ export class LaneEngine {
     } finally {
       this.#endQueueing();
     }
-    return id;
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { Observable } from 'rxjs';
 import { moduleHref } from '../actors/loadTaskModule.js';
-import { SchedulerError, SchedulerStoppedError } from '../errors.js';
+import type { SchedulerError } from '../errors.js';
 import { createIdFactory } from '../ids.js';
 import { TaskState } from '../taskState.js';
 import type { Clock } from '../clock.js';
@@ -72,7 +72,6 @@ export class SchedulerThread {
   readonly #metrics$: Observable<LaneMetrics>;
   readonly #createTaskId = createIdFactory();
   readonly #clock: Clock;
-  #stopRequested = false;
 
   /**
    * Starts the lane thread (it keeps the process alive only while it has work).
@@ -211,7 +210,6 @@ export class SchedulerThread {
     assertThreadTask(task);
     // Cloned now: the thread (or a restarted one) gets the args as they were at submit.
     const sent = cloneArgs(task, args, 'the lane thread');
-    if (this.#stopRequested) throw new SchedulerStoppedError(this.#name);
     const ref = task.run as TaskModuleRef;
     const record = createThreadTask(
       {
@@ -227,7 +225,6 @@ export class SchedulerThread {
       task.options,
       this.#clock.now(),
     );
-    this.#ledger.add(record);
     this.#host.submit(record);
     // SUBMITTED on the main side at once, as in AsyncScheduler (the thread's own SUBMITTED,
     // arriving later, is ignored). Posted first, so a cancel from onSubmit follows the submit.
@@ -276,9 +273,7 @@ export class SchedulerThread {
    */
   cancelTask(id: string, reason: string = DEFAULT_CANCEL_REASON): Promise<boolean> {
     assertNonEmptyString(reason, 'reason');
-    const record = this.#ledger.registry.live(id);
-    if (record === undefined) return Promise.resolve(false);
-    return this.#host.cancel(record, reason);
+    return this.#host.cancel(id, reason);
   }
 
   /** Every retained task (live and finished) in submit order, or just the one. @throws UnknownTaskError for an unknown id. */
@@ -300,7 +295,6 @@ export class SchedulerThread {
    */
   stop(options: StopOptions = {}): Promise<void> {
     const { cancel, timeoutMs } = resolveStopOptions(options);
-    this.#stopRequested = true;
-    return this.#host.stop(cancel, timeoutMs);
+    return this.#host.stop({ cancel, timeoutMs });
   }
 }

@@ -24,16 +24,52 @@ import type {
   LaneThreadInit,
   SubmitMessage,
   ToLaneThreadMessage,
+  TransitionMessage,
+  TransitionsMessage,
 } from '../scheduler/thread/laneThreadMessages.js';
 import { toWireInspectionEvent } from '../scheduler/thread/wireInspection.js';
 import { LaneObservation } from './laneObservation.js';
+import { TurnBatch } from './TurnBatch.js';
 
 if (parentPort === null) throw new Error('laneWorker must run in a worker thread');
 const port = parentPort;
 const init = workerData as LaneThreadInit;
 
+/** This turn's transitions: one message per turn, however many tasks moved in it. */
+const transitions = new TurnBatch<TransitionMessage>((batch) => {
+  try {
+    port.postMessage({ type: 'transitions', transitions: batch } satisfies TransitionsMessage);
+  } catch {
+    // Results are checked before DONE (fromLoopCloneChecked); should one still fail to clone,
+    // the main side must learn the tasks moved all the same: each goes alone, as it can.
+    for (const transition of batch) postTransitionAlone(transition);
+  }
+});
+process.on('exit', () => {
+  transitions.flush();
+});
+
 function post(message: FromLaneThreadMessage): void {
+  // Nothing overtakes a transition reported before it.
+  transitions.flush();
   port.postMessage(message);
+}
+
+function postTransitionAlone(transition: TransitionMessage): void {
+  const send = (message: TransitionMessage): void => {
+    port.postMessage({ type: 'transitions', transitions: [message] } satisfies TransitionsMessage);
+  };
+  try {
+    send(transition);
+  } catch (error) {
+    send({
+      ...transition,
+      info: {
+        ...transition.info,
+        result: `[result not transferable: ${error instanceof Error ? error.message : String(error)}]`,
+      },
+    });
+  }
 }
 
 function postInspection(event: InspectionEvent): void {
@@ -121,23 +157,7 @@ ledger.reporter.transitions$.subscribe((transition) => {
   const info: Omit<TaskInfo, 'args'> & { args?: unknown } = { ...transition.info };
   delete info.args;
   const { id, from, to, at } = transition;
-  try {
-    post({ type: 'transition', id, from, to, at, info });
-  } catch (error) {
-    // Results are checked before DONE (fromLoopCloneChecked); should one still fail to clone,
-    // the main side must learn the task ended all the same.
-    post({
-      type: 'transition',
-      id,
-      from,
-      to,
-      at,
-      info: {
-        ...info,
-        result: `[result not transferable: ${error instanceof Error ? error.message : String(error)}]`,
-      },
-    });
-  }
+  transitions.push({ type: 'transition', id, from, to, at, info });
 });
 ledger.reporter.errors$.subscribe(postError);
 
@@ -146,12 +166,8 @@ function submit(message: SubmitMessage): void {
     message.timeoutMs === undefined
       ? { priority: message.priority }
       : { priority: message.priority, timeoutMs: message.timeoutMs };
-  engine.submit(
-    { name: message.name, type: message.taskType, run: message.body, options },
-    [...message.args],
-    message.id,
-    message.submittedAt,
-  );
+  const task = { name: message.name, type: message.taskType, run: message.body, options };
+  engine.submit(engine.createRecord(task, [...message.args], message.id), message.submittedAt);
 }
 
 port.on('message', (message: ToLaneThreadMessage) => {

@@ -1,6 +1,7 @@
 import type { InspectionEvent } from 'xstate';
 import type { Clock } from '../../clock.js';
-import { SchedulerError, SchedulerErrorCode } from '../../errors.js';
+import { SchedulerError, SchedulerErrorCode, SchedulerStoppedError } from '../../errors.js';
+import type { Lane, LaneStopRequest } from '../Lane.js';
 import { TaskState } from '../../taskState.js';
 import { isFinished } from '../../machines/taskLifecycle.js';
 import type { InspectionObserver } from '../schedulerOptions.js';
@@ -9,6 +10,7 @@ import type {
   LaneErrorMessage,
   LaneThreadInit,
   ToLaneThreadMessage,
+  TransitionMessage,
 } from './laneThreadMessages.js';
 import { LaneThread } from './LaneThread.js';
 import type { ThreadObservation } from './ThreadObservation.js';
@@ -59,7 +61,7 @@ interface StopRequest {
  * the cancels awaiting answers ({@link PendingCancels}) and the ending of tasks no thread can
  * end ({@link OrphanedTaskEnder}) live in their own modules: this class decides when each acts.
  */
-export class LaneThreadHost {
+export class LaneThreadHost implements Lane<ThreadTask> {
   readonly #options: LaneThreadHostOptions;
   readonly #restarts: LaneThreadRestarts;
   /** The main side's `inspect` observer, guarded: what it throws goes to `errors$`. */
@@ -117,14 +119,18 @@ export class LaneThreadHost {
     this.#post({ type: 'start' });
   }
 
-  /** Hands a new task (already in the ledger, NEW) to the thread. */
+  /** Files a new task (NEW) in the ledger and hands it to the thread. */
   submit(record: ThreadTask): void {
+    if (this.#stop !== undefined) throw new SchedulerStoppedError(this.#options.init.lane);
+    this.#options.ledger.add(record);
     this.#thread?.postSubmit(record);
     this.#updateRef();
   }
 
   /** Cancels a live task; resolves true iff that moved it to CANCELED. */
-  cancel(record: ThreadTask, reason: string): Promise<boolean> {
+  cancel(id: string, reason: string): Promise<boolean> {
+    const record = this.#options.ledger.registry.live(id);
+    if (record === undefined) return Promise.resolve(false);
     if (this.#thread === undefined) {
       // No thread holds it now (one is being restarted): it ends here and is not resubmitted.
       this.#orphans.cancel(record, reason);
@@ -141,7 +147,7 @@ export class LaneThreadHost {
    * Stops the lane (drain or cancel), then ends the thread. Resolves once nothing is left. A
    * later call can tighten the stop: escalate a drain to a cancel, or bring its deadline closer.
    */
-  stop(cancel: boolean, timeoutMs: number): Promise<void> {
+  stop({ cancel, timeoutMs }: LaneStopRequest): Promise<void> {
     const deadline = timeoutMs > 0 ? this.#options.clock.now() + timeoutMs : Infinity;
     if (this.#stop !== undefined && this.#stopped !== undefined) {
       // Once the stop is finishing, nothing is left to tighten (and no timer may be set).
@@ -224,23 +230,26 @@ export class LaneThreadHost {
     this.#thread?.post(message);
   }
 
+  #onTransition(transition: TransitionMessage): void {
+    const { ledger } = this.#options;
+    applyThreadTransition(ledger, transition);
+    const timeoutMs = ledger.registry.live(transition.id)?.timeoutMs;
+    if (transition.to === TaskState.STARTED && timeoutMs !== undefined && timeoutMs > 0) {
+      this.#watchdog.taskStarted(transition.id, timeoutMs);
+    } else if (isFinished(transition.to)) {
+      this.#watchdog.taskEnded(transition.id);
+    }
+  }
+
   #onMessage(message: FromLaneThreadMessage): void {
     switch (message.type) {
       case 'ready':
         this.#watchdog.threadReady();
         return;
-      case 'transition': {
-        const { ledger } = this.#options;
-        applyThreadTransition(ledger, message);
-        const timeoutMs = ledger.registry.live(message.id)?.timeoutMs;
-        if (message.to === TaskState.STARTED && timeoutMs !== undefined && timeoutMs > 0) {
-          this.#watchdog.taskStarted(message.id, timeoutMs);
-        } else if (isFinished(message.to)) {
-          this.#watchdog.taskEnded(message.id);
-        }
+      case 'transitions':
+        for (const transition of message.transitions) this.#onTransition(transition);
         this.#updateRef();
         return;
-      }
       case 'cancelReply':
         this.#cancels.answer(message.requestId, message.canceled);
         this.#updateRef();

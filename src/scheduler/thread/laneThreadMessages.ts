@@ -103,6 +103,15 @@ export interface TransitionMessage {
   readonly info: Omit<TaskInfo, 'args'>;
 }
 
+/**
+ * The transitions of one turn of the lane thread, in the order they happened: one message per
+ * turn, not one per transition (each costs a clone and a task on the main loop).
+ */
+export interface TransitionsMessage {
+  readonly type: 'transitions';
+  readonly transitions: readonly TransitionMessage[];
+}
+
 /** The answer to a {@link CancelMessage}: true iff that cancel moved the task to CANCELED. */
 export interface CancelReplyMessage {
   readonly type: 'cancelReply';
@@ -167,7 +176,7 @@ export interface InspectionMessage {
 /** Everything the lane thread sends. */
 export type FromLaneThreadMessage =
   | LaneReadyMessage
-  | TransitionMessage
+  | TransitionsMessage
   | CancelReplyMessage
   | StoppedMessage
   | LaneErrorMessage
