@@ -10,9 +10,9 @@ import { guardedMetrics } from './guardedMetrics.js';
 import { createLoopMonitor } from '../metrics/LoopMonitor.js';
 import type { LaneMetrics, SchedulerWarning } from '../metrics/types.js';
 import { assertNonEmptyString } from '../validate.js';
-import { DEFAULT_CANCEL_REASON, LaneEngine } from './LaneEngine.js';
-import type { LiveTask } from './LiveTask.js';
-import { TaskLedger } from './TaskLedger.js';
+import { DEFAULT_CANCEL_REASON, LaneEngine } from './lane/LaneEngine.js';
+import type { LiveTask } from './lane/LiveTask.js';
+import { TaskLedger } from './ledger/TaskLedger.js';
 import {
   DEFAULT_LANE_NAME,
   resolveSchedulerOptions,

@@ -8,7 +8,7 @@ import { AsyncTask } from '../tasks/AsyncTask.js';
 import { SyncTask } from '../tasks/SyncTask.js';
 import type { TaskInfo, TaskModuleRef, TaskTransition } from '../tasks/types.js';
 import { assertNonEmptyString, assertOptionsObject } from '../validate.js';
-import { DEFAULT_CANCEL_REASON } from './LaneEngine.js';
+import { DEFAULT_CANCEL_REASON } from './lane/LaneEngine.js';
 import { resolveSchedulerOptions, type AsyncSchedulerOptions } from './schedulerOptions.js';
 import {
   cloneArgs,
@@ -23,10 +23,10 @@ import {
   type StopOptions,
   type WaitTaskOptions,
 } from './taskQueries.js';
-import { LaneThreadHost } from './thread/LaneThreadHost.js';
-import { TaskLedger } from './TaskLedger.js';
-import { createThreadTask, type ThreadTask } from './thread/ThreadTask.js';
-import { ThreadObservation } from './thread/ThreadObservation.js';
+import { LaneThreadHost } from './placements/thread/LaneThreadHost.js';
+import { TaskLedger } from './ledger/TaskLedger.js';
+import { createThreadTask, type ThreadTask } from './placements/thread/ThreadTask.js';
+import { ThreadObservation } from './placements/thread/ThreadObservation.js';
 import { guardedMetrics } from './guardedMetrics.js';
 import type { LaneMetrics, SchedulerWarning } from '../metrics/types.js';
 

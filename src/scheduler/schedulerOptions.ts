@@ -11,7 +11,7 @@ import {
   assertOptionsObject,
   assertWholeNumber,
 } from '../validate.js';
-import type { RetentionLimits } from './retention/FinishedStore.js';
+import type { RetentionLimits } from './ledger/retention/FinishedStore.js';
 import { DEFAULT_METRICS_INTERVAL_MS } from '../metrics/createMetricsStream.js';
 import { DEFAULT_SLOW_TASK_MS } from '../metrics/LoopBlockDetector.js';
 

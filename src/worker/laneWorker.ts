@@ -16,9 +16,9 @@ import { fromWorkerPool } from '../actors/fromWorkerPool.js';
 import { systemClock } from '../clock.js';
 import { toErrorData } from '../errorData.js';
 import { SchedulerError, WorkerCrashedError } from '../errors.js';
-import type { LiveTask } from '../scheduler/LiveTask.js';
-import { TaskLedger } from '../scheduler/TaskLedger.js';
-import { LaneEngine } from '../scheduler/LaneEngine.js';
+import type { LiveTask } from '../scheduler/lane/LiveTask.js';
+import { TaskLedger } from '../scheduler/ledger/TaskLedger.js';
+import { LaneEngine } from '../scheduler/lane/LaneEngine.js';
 import type {
   FromLaneThreadMessage,
   LaneThreadInit,
@@ -26,8 +26,8 @@ import type {
   ToLaneThreadMessage,
   TransitionMessage,
   TransitionsMessage,
-} from '../scheduler/thread/laneThreadMessages.js';
-import { toWireInspectionEvent } from '../scheduler/thread/wireInspection.js';
+} from '../scheduler/placements/thread/laneThreadMessages.js';
+import { toWireInspectionEvent } from '../scheduler/placements/thread/wireInspection.js';
 import { LaneObservation } from './laneObservation.js';
 import { TurnBatch } from './TurnBatch.js';
 

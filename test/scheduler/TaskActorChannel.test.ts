@@ -11,9 +11,9 @@ import {
 import { unobservedTaskMachine } from '../../src/machines/taskMachine.js';
 import type { WaitingTaskState } from '../../src/machines/taskLifecycle.js';
 import { persistedWaitingSnapshot } from '../../src/machines/taskPassivation.js';
-import type { LiveTask, TaskActor } from '../../src/scheduler/LiveTask.js';
-import { TaskActorChannel } from '../../src/scheduler/TaskActorChannel.js';
-import { newLedgerFields, TaskLedger } from '../../src/scheduler/TaskLedger.js';
+import type { LiveTask, TaskActor } from '../../src/scheduler/lane/LiveTask.js';
+import { TaskActorChannel } from '../../src/scheduler/lane/TaskActorChannel.js';
+import { newLedgerFields, TaskLedger } from '../../src/scheduler/ledger/TaskLedger.js';
 import { ManualClock } from '../support/ManualClock.js';
 
 /** A lane's record of a task just created without an actor (passivated from the start). */

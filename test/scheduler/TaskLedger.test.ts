@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { TaskCanceledError } from '../../src/errors.js';
-import { newLedgerFields, TaskLedger, type LedgerRecord } from '../../src/scheduler/TaskLedger.js';
+import {
+  newLedgerFields,
+  TaskLedger,
+  type LedgerRecord,
+} from '../../src/scheduler/ledger/TaskLedger.js';
 import { TaskState } from '../../src/taskState.js';
 import type { TaskTransition } from '../../src/tasks/types.js';
 import { ManualClock } from '../support/ManualClock.js';

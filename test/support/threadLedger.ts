@@ -1,5 +1,8 @@
-import { TaskLedger } from '../../src/scheduler/TaskLedger.js';
-import { createThreadTask, type ThreadTask } from '../../src/scheduler/thread/ThreadTask.js';
+import { TaskLedger } from '../../src/scheduler/ledger/TaskLedger.js';
+import {
+  createThreadTask,
+  type ThreadTask,
+} from '../../src/scheduler/placements/thread/ThreadTask.js';
 import { TaskState } from '../../src/taskState.js';
 import type { ManualClock } from './ManualClock.js';
 

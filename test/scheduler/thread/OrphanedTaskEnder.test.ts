@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { LaneWatchdog } from '../../../src/scheduler/thread/LaneWatchdog.js';
-import { OrphanedTaskEnder } from '../../../src/scheduler/thread/OrphanedTaskEnder.js';
-import { PendingCancels } from '../../../src/scheduler/thread/PendingCancels.js';
+import { LaneWatchdog } from '../../../src/scheduler/placements/thread/LaneWatchdog.js';
+import { OrphanedTaskEnder } from '../../../src/scheduler/placements/thread/OrphanedTaskEnder.js';
+import { PendingCancels } from '../../../src/scheduler/placements/thread/PendingCancels.js';
 import { TaskState } from '../../../src/taskState.js';
 import { ManualClock } from '../../support/ManualClock.js';
 import { submitThreadTask, threadLedger } from '../../support/threadLedger.js';

@@ -5,8 +5,8 @@ import {
   LANE_WATCHDOG_GRACE_MS,
   LaneWatchdog,
   type Overdue,
-} from '../../../src/scheduler/thread/LaneWatchdog.js';
-import { PendingCancels } from '../../../src/scheduler/thread/PendingCancels.js';
+} from '../../../src/scheduler/placements/thread/LaneWatchdog.js';
+import { PendingCancels } from '../../../src/scheduler/placements/thread/PendingCancels.js';
 import { ManualClock } from '../../support/ManualClock.js';
 import { submitThreadTask, threadLedger } from '../../support/threadLedger.js';
 

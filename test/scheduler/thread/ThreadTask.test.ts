@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { TaskState } from '../../../src/taskState.js';
-import { TaskLedger } from '../../../src/scheduler/TaskLedger.js';
+import { TaskLedger } from '../../../src/scheduler/ledger/TaskLedger.js';
 import {
   applyThreadTransition,
   createThreadTask,
   type ThreadTask,
-} from '../../../src/scheduler/thread/ThreadTask.js';
-import type { TransitionMessage } from '../../../src/scheduler/thread/laneThreadMessages.js';
+} from '../../../src/scheduler/placements/thread/ThreadTask.js';
+import type { TransitionMessage } from '../../../src/scheduler/placements/thread/laneThreadMessages.js';
 import type { TaskInfo, TaskTransition } from '../../../src/tasks/types.js';
 import { ManualClock } from '../../support/ManualClock.js';
 

@@ -1,7 +1,7 @@
-import type { Clock, TimerHandle } from '../clock.js';
-import { UnknownTaskError, WaitTimeoutError } from '../errors.js';
-import type { TaskState } from '../taskState.js';
-import type { TaskInfo } from '../tasks/types.js';
+import type { Clock, TimerHandle } from '../../clock.js';
+import { UnknownTaskError, WaitTimeoutError } from '../../errors.js';
+import type { TaskState } from '../../taskState.js';
+import type { TaskInfo } from '../../tasks/types.js';
 import {
   FinishedStore,
   type FinishedRecord,

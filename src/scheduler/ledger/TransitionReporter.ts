@@ -1,9 +1,9 @@
-import { SchedulerError, SchedulerErrorCode } from '../errors.js';
-import { TASK_LIFECYCLE } from '../machines/taskLifecycle.js';
-import type { TaskCallbacks, TaskInfo, TaskTransition } from '../tasks/types.js';
+import { SchedulerError, SchedulerErrorCode } from '../../errors.js';
+import { TASK_LIFECYCLE } from '../../machines/taskLifecycle.js';
+import type { TaskCallbacks, TaskInfo, TaskTransition } from '../../tasks/types.js';
 import type { ReportedTransition } from './ReportedTransition.js';
-import { GuardedStream, subscriberErrorsTo } from './GuardedStream.js';
-import { callGuarded, type GuardedFailure } from './callGuarded.js';
+import { GuardedStream, subscriberErrorsTo } from '../GuardedStream.js';
+import { callGuarded, type GuardedFailure } from '../callGuarded.js';
 
 /**
  * Delivers transitions to `transitions$` and to the `on*` callbacks, and failures to `errors$`.

@@ -1,6 +1,6 @@
-import { TRANSITION_DURATION_MS } from '../metrics/transitionDuration.js';
-import type { TaskState } from '../taskState.js';
-import type { TaskInfo, TaskTransition } from '../tasks/types.js';
+import { TRANSITION_DURATION_MS } from '../../metrics/transitionDuration.js';
+import type { TaskState } from '../../taskState.js';
+import type { TaskInfo, TaskTransition } from '../../tasks/types.js';
 import { buildTaskInfo, type TaskIdentity, type TaskOutcome } from './taskInfo.js';
 
 /** A lane's record of a task, from which a transition's info can be built later. */

@@ -1,4 +1,4 @@
-import type { TaskInfo } from '../../tasks/types.js';
+import type { TaskInfo } from '../../../tasks/types.js';
 
 /**
  * Keeps aside the `capacity` finished tasks with the longest run time, so `slowest()` can answer

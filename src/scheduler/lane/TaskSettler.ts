@@ -1,20 +1,20 @@
-import type { ExecutionSink } from '../actors/executor.js';
-import type { Clock } from '../clock.js';
+import type { ExecutionSink } from '../../actors/executor.js';
+import type { Clock } from '../../clock.js';
 import {
   SchedulerError,
   SchedulerErrorCode,
   TaskCanceledError,
   TaskTimeoutError,
-} from '../errors.js';
-import { ownErrorData, toErrorData } from '../errorData.js';
-import { cancelEvent, doneEvent, failEvent, timeoutEvent } from '../machines/taskEvents.js';
-import { TaskState } from '../taskState.js';
-import { isFinished } from '../machines/taskLifecycle.js';
-import { describeValue } from '../validate.js';
+} from '../../errors.js';
+import { ownErrorData, toErrorData } from '../../errorData.js';
+import { cancelEvent, doneEvent, failEvent, timeoutEvent } from '../../machines/taskEvents.js';
+import { TaskState } from '../../taskState.js';
+import { isFinished } from '../../machines/taskLifecycle.js';
+import { describeValue } from '../../validate.js';
 import type { LaneLoopWatch } from './LaneLoopWatch.js';
 import { stateOf, type LiveTask } from './LiveTask.js';
 import type { TaskActorChannel } from './TaskActorChannel.js';
-import type { TaskRegistry } from './TaskRegistry.js';
+import type { TaskRegistry } from '../ledger/TaskRegistry.js';
 
 /** What a {@link TaskSettler} works with. */
 export interface TaskSettlerOptions {

@@ -1,7 +1,7 @@
-import { TaskCanceledError } from '../../errors.js';
-import { TaskState } from '../../taskState.js';
+import { TaskCanceledError } from '../../../errors.js';
+import { TaskState } from '../../../taskState.js';
 import type { LaneWatchdog } from './LaneWatchdog.js';
-import type { TaskLedger } from '../TaskLedger.js';
+import type { TaskLedger } from '../../ledger/TaskLedger.js';
 import type { ThreadTask } from './ThreadTask.js';
 
 /** A cancel sent to the lane thread, waiting for its answer. */

@@ -1,4 +1,4 @@
-import type { TaskInfo } from '../../tasks/types.js';
+import type { TaskInfo } from '../../../tasks/types.js';
 import { RingQueue } from './RingQueue.js';
 import { SlowestKeeper } from './SlowestKeeper.js';
 

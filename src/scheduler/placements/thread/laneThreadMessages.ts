@@ -4,11 +4,11 @@
  * structured clone: no functions, no class instances).
  */
 import type { ResourceLimits } from 'node:worker_threads';
-import type { RestartPolicy } from '../../actors/restartPolicy.js';
-import type { TaskState } from '../../taskState.js';
-import type { TaskErrorData, TaskInfo, TaskType } from '../../tasks/types.js';
-import type { ExecutorHealth } from '../../actors/executor.js';
-import type { Percentiles, SchedulerWarning } from '../../metrics/types.js';
+import type { RestartPolicy } from '../../../actors/restartPolicy.js';
+import type { TaskState } from '../../../taskState.js';
+import type { TaskErrorData, TaskInfo, TaskType } from '../../../tasks/types.js';
+import type { ExecutorHealth } from '../../../actors/executor.js';
+import type { Percentiles, SchedulerWarning } from '../../../metrics/types.js';
 
 /** What the lane thread is built from (its `workerData`): the options minus every function. */
 export interface LaneThreadInit {

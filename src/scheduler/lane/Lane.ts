@@ -1,4 +1,4 @@
-import type { LedgerRecord } from './TaskLedger.js';
+import type { LedgerRecord } from '../ledger/TaskLedger.js';
 
 /** What `stop()` asks of a lane. */
 export interface LaneStopRequest {

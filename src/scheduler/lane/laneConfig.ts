@@ -1,10 +1,10 @@
 import type { InspectionEvent, Observer } from 'xstate';
-import type { PooledExecutor, PooledExecutorEvents, TaskExecutor } from '../actors/executor.js';
-import type { Clock } from '../clock.js';
-import type { LaneKind } from '../metrics/types.js';
-import type { TaskCallbacks, TaskFn, TaskModuleRef, TaskType } from '../tasks/types.js';
+import type { PooledExecutor, PooledExecutorEvents, TaskExecutor } from '../../actors/executor.js';
+import type { Clock } from '../../clock.js';
+import type { LaneKind } from '../../metrics/types.js';
+import type { TaskCallbacks, TaskFn, TaskModuleRef, TaskType } from '../../tasks/types.js';
 import type { LiveTask } from './LiveTask.js';
-import type { TaskLedger } from './TaskLedger.js';
+import type { TaskLedger } from '../ledger/TaskLedger.js';
 
 /** Everything a lane is built from, validated by the facade. */
 export interface LaneConfig {

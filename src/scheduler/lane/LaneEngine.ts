@@ -1,16 +1,16 @@
 import { createActor, fromTransition, type Actor, type AnyActorRef } from 'xstate';
-import type { ExecutorHealth, TaskExecutor } from '../actors/executor.js';
-import { SchedulerStoppedError } from '../errors.js';
-import { createIdFactory } from '../ids.js';
-import { createLaneMachine, TASK_ACTOR_ID, type LaneMachine } from '../machines/laneMachine.js';
-import { scheduleEvent, startEvent, submitEvent } from '../machines/taskEvents.js';
-import { taskMachine, unobservedTaskMachine } from '../machines/taskMachine.js';
-import type { WaitingTaskState } from '../machines/taskLifecycle.js';
-import { persistedWaitingSnapshot } from '../machines/taskPassivation.js';
+import type { ExecutorHealth, TaskExecutor } from '../../actors/executor.js';
+import { SchedulerStoppedError } from '../../errors.js';
+import { createIdFactory } from '../../ids.js';
+import { createLaneMachine, TASK_ACTOR_ID, type LaneMachine } from '../../machines/laneMachine.js';
+import { scheduleEvent, startEvent, submitEvent } from '../../machines/taskEvents.js';
+import { taskMachine, unobservedTaskMachine } from '../../machines/taskMachine.js';
+import type { WaitingTaskState } from '../../machines/taskLifecycle.js';
+import { persistedWaitingSnapshot } from '../../machines/taskPassivation.js';
 import { LaneLoopWatch } from './LaneLoopWatch.js';
-import { guardInspection } from './guardInspection.js';
-import { TaskState } from '../taskState.js';
-import type { TaskFn, TaskModuleRef, TaskType } from '../tasks/types.js';
+import { guardInspection } from '../guardInspection.js';
+import { TaskState } from '../../taskState.js';
+import type { TaskFn, TaskModuleRef, TaskType } from '../../tasks/types.js';
 import { PriorityQueue } from './queue/PriorityQueue.js';
 import type { LaneConfig, TaskDefinition } from './laneConfig.js';
 import { LaneShutdown } from './LaneShutdown.js';
@@ -19,7 +19,7 @@ import { stateOf, type LiveTask, type TaskActor } from './LiveTask.js';
 import { LoopTurnBudget } from './LoopTurnBudget.js';
 import { TaskActorChannel } from './TaskActorChannel.js';
 import type { Lane } from './Lane.js';
-import type { TaskLedger } from './TaskLedger.js';
+import type { TaskLedger } from '../ledger/TaskLedger.js';
 import { TaskSettler } from './TaskSettler.js';
 
 /** The args of every task submitted with no args: one frozen array, not one per task. */

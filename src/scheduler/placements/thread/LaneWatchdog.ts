@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '../../clock.js';
+import type { Clock, TimerHandle } from '../../../clock.js';
 
 /**
  * How long past a deadline the main side waits for the lane thread's own answer before it

@@ -1,15 +1,15 @@
-import type { Clock } from '../clock.js';
-import { toErrorData } from '../errorData.js';
+import type { Clock } from '../../clock.js';
+import { toErrorData } from '../../errorData.js';
 import {
   isFinished,
   stampKey,
   TASK_LIFECYCLE,
   type FinalTaskState,
   type StampedTaskState,
-} from '../machines/taskLifecycle.js';
-import { LaneCounters } from '../metrics/LaneCounters.js';
-import { TaskState } from '../taskState.js';
-import type { TaskCallbacks, TaskErrorData, TaskInfo, TaskTimestamps } from '../tasks/types.js';
+} from '../../machines/taskLifecycle.js';
+import { LaneCounters } from '../../metrics/LaneCounters.js';
+import { TaskState } from '../../taskState.js';
+import type { TaskCallbacks, TaskErrorData, TaskInfo, TaskTimestamps } from '../../tasks/types.js';
 import { ReportedTransition } from './ReportedTransition.js';
 import type { RetentionLimits } from './retention/FinishedStore.js';
 import { buildTaskInfo, type TaskIdentity } from './taskInfo.js';

@@ -1,8 +1,8 @@
-import type { Clock } from '../clock.js';
-import type { SchedulerError } from '../errors.js';
-import { LoopBlockDetector } from '../metrics/LoopBlockDetector.js';
-import type { BlockingTask, LaneKind, SchedulerWarning } from '../metrics/types.js';
-import { GuardedStream, subscriberErrorsTo } from './GuardedStream.js';
+import type { Clock } from '../../clock.js';
+import type { SchedulerError } from '../../errors.js';
+import { LoopBlockDetector } from '../../metrics/LoopBlockDetector.js';
+import type { BlockingTask, LaneKind, SchedulerWarning } from '../../metrics/types.js';
+import { GuardedStream, subscriberErrorsTo } from '../GuardedStream.js';
 import type { LiveTask } from './LiveTask.js';
 
 /** What a {@link LaneLoopWatch} works with. */

@@ -1,9 +1,9 @@
 import type { Actor } from 'xstate';
-import type { Clock, TimerHandle } from '../clock.js';
-import { SchedulerError, SchedulerErrorCode } from '../errors.js';
-import type { LaneMachine } from '../machines/laneMachine.js';
+import type { Clock, TimerHandle } from '../../clock.js';
+import { SchedulerError, SchedulerErrorCode } from '../../errors.js';
+import type { LaneMachine } from '../../machines/laneMachine.js';
 import type { LaneLoopWatch } from './LaneLoopWatch.js';
-import type { TransitionReporter } from './TransitionReporter.js';
+import type { TransitionReporter } from '../ledger/TransitionReporter.js';
 
 /** What a {@link LaneShutdown} works with. */
 export interface LaneShutdownOptions {

@@ -1,10 +1,10 @@
-import type { Clock } from '../clock.js';
-import type { TaskEvent } from '../machines/taskEvents.js';
-import { isFinished, isWaiting, type WaitingTaskState } from '../machines/taskLifecycle.js';
-import { waitingTransition } from '../machines/taskPassivation.js';
-import { TaskState } from '../taskState.js';
+import type { Clock } from '../../clock.js';
+import type { TaskEvent } from '../../machines/taskEvents.js';
+import { isFinished, isWaiting, type WaitingTaskState } from '../../machines/taskLifecycle.js';
+import { waitingTransition } from '../../machines/taskPassivation.js';
+import { TaskState } from '../../taskState.js';
 import type { LiveTask, TaskActor } from './LiveTask.js';
-import type { TaskLedger } from './TaskLedger.js';
+import type { TaskLedger } from '../ledger/TaskLedger.js';
 
 /** What a {@link TaskActorChannel} works with. */
 export interface TaskActorChannelOptions {

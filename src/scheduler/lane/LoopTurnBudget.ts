@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../clock.js';
 
 /**
  * How long a lane may keep starting tasks within one turn of the event loop before it yields.

@@ -3,7 +3,7 @@ import {
   type ExecutorHealth,
   type PooledExecutor,
   type PooledExecutorEvents,
-} from '../actors/executor.js';
+} from '../../actors/executor.js';
 
 /** What a {@link LazySyncExecutor} works with. */
 export interface LazySyncExecutorOptions {

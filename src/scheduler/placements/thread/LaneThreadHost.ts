@@ -1,10 +1,10 @@
 import type { InspectionEvent } from 'xstate';
-import type { Clock } from '../../clock.js';
-import { SchedulerError, SchedulerErrorCode, SchedulerStoppedError } from '../../errors.js';
-import type { Lane, LaneStopRequest } from '../Lane.js';
-import { TaskState } from '../../taskState.js';
-import { isFinished } from '../../machines/taskLifecycle.js';
-import type { InspectionObserver } from '../schedulerOptions.js';
+import type { Clock } from '../../../clock.js';
+import { SchedulerError, SchedulerErrorCode, SchedulerStoppedError } from '../../../errors.js';
+import type { Lane, LaneStopRequest } from '../../lane/Lane.js';
+import { TaskState } from '../../../taskState.js';
+import { isFinished } from '../../../machines/taskLifecycle.js';
+import type { InspectionObserver } from '../../schedulerOptions.js';
 import type {
   FromLaneThreadMessage,
   LaneErrorMessage,
@@ -14,14 +14,14 @@ import type {
 } from './laneThreadMessages.js';
 import { LaneThread } from './LaneThread.js';
 import type { ThreadObservation } from './ThreadObservation.js';
-import type { TaskLedger } from '../TaskLedger.js';
+import type { TaskLedger } from '../../ledger/TaskLedger.js';
 import { applyThreadTransition, type ThreadTask } from './ThreadTask.js';
 import { LANE_WATCHDOG_GRACE_MS, LaneWatchdog, type Overdue } from './LaneWatchdog.js';
 import { LaneThreadRestarts } from './LaneThreadRestarts.js';
 import { OrphanedTaskEnder } from './OrphanedTaskEnder.js';
 import { PendingCancels } from './PendingCancels.js';
 import { rebuildError } from './wireErrors.js';
-import { guardInspection } from '../guardInspection.js';
+import { guardInspection } from '../../guardInspection.js';
 import { fromWireInspectionEvent } from './fromWireInspectionEvent.js';
 
 /** Options of {@link LaneThreadHost}. */

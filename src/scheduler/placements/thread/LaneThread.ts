@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { workerEntry } from '../../actors/workerEntry.js';
+import { workerEntry } from '../../../actors/workerEntry.js';
 import type {
   FromLaneThreadMessage,
   LaneThreadInit,

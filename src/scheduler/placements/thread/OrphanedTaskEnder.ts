@@ -1,12 +1,12 @@
-import type { Clock } from '../../clock.js';
-import { TaskCanceledError, TaskTimeoutError, WorkerCrashedError } from '../../errors.js';
-import { createLoopBlockedWarning } from '../../metrics/loopBlockedWarning.js';
-import { TaskState } from '../../taskState.js';
+import type { Clock } from '../../../clock.js';
+import { TaskCanceledError, TaskTimeoutError, WorkerCrashedError } from '../../../errors.js';
+import { createLoopBlockedWarning } from '../../../metrics/loopBlockedWarning.js';
+import { TaskState } from '../../../taskState.js';
 import { LANE_WATCHDOG_GRACE_MS, type LaneWatchdog, type Overdue } from './LaneWatchdog.js';
 import type { CrashDetails } from './LaneThreadRestarts.js';
 import type { PendingCancels } from './PendingCancels.js';
 import type { ThreadObservation } from './ThreadObservation.js';
-import type { TaskLedger } from '../TaskLedger.js';
+import type { TaskLedger } from '../../ledger/TaskLedger.js';
 import type { ThreadTask } from './ThreadTask.js';
 
 /** What an {@link OrphanedTaskEnder} works with. */

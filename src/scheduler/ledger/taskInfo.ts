@@ -1,11 +1,11 @@
-import { TaskState } from '../taskState.js';
+import { TaskState } from '../../taskState.js';
 import {
   isFinished,
   stampKey,
   TASK_LIFECYCLE,
   TIMESTAMP_KEYS_IN_ORDER,
-} from '../machines/taskLifecycle.js';
-import type { TaskErrorData, TaskInfo, TaskTimestamps, TaskType } from '../tasks/types.js';
+} from '../../machines/taskLifecycle.js';
+import type { TaskErrorData, TaskInfo, TaskTimestamps, TaskType } from '../../tasks/types.js';
 
 /** The fixed facts of a task, known at submit. */
 export interface TaskIdentity {

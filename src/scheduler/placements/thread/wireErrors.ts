@@ -4,9 +4,9 @@ import {
   TaskCanceledError,
   TaskTimeoutError,
   WorkerCrashedError,
-} from '../../errors.js';
-import { errorFromData } from '../../errorData.js';
-import type { TaskErrorData, TaskInfo } from '../../tasks/types.js';
+} from '../../../errors.js';
+import { errorFromData } from '../../../errorData.js';
+import type { TaskErrorData, TaskInfo } from '../../../tasks/types.js';
 
 const SCHEDULER_CODES = new Set<string>(Object.values(SchedulerErrorCode));
 

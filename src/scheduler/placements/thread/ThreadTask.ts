@@ -1,8 +1,13 @@
-import { stampKey } from '../../machines/taskLifecycle.js';
-import { TaskState } from '../../taskState.js';
-import type { TaskCallbacks } from '../../tasks/types.js';
-import type { TaskIdentity } from '../taskInfo.js';
-import { latestStamp, newLedgerFields, type LedgerRecord, type TaskLedger } from '../TaskLedger.js';
+import { stampKey } from '../../../machines/taskLifecycle.js';
+import { TaskState } from '../../../taskState.js';
+import type { TaskCallbacks } from '../../../tasks/types.js';
+import type { TaskIdentity } from '../../ledger/taskInfo.js';
+import {
+  latestStamp,
+  newLedgerFields,
+  type LedgerRecord,
+  type TaskLedger,
+} from '../../ledger/TaskLedger.js';
 import type { TransitionMessage, WireModuleRef } from './laneThreadMessages.js';
 import { failureOf } from './wireErrors.js';
 

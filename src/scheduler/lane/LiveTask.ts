@@ -1,9 +1,9 @@
-import type { Execution, ExecutionJob } from '../actors/executor.js';
-import type { TimerHandle } from '../clock.js';
-import type { TaskEvent } from '../machines/taskEvents.js';
-import type { TaskState } from '../taskState.js';
+import type { Execution, ExecutionJob } from '../../actors/executor.js';
+import type { TimerHandle } from '../../clock.js';
+import type { TaskEvent } from '../../machines/taskEvents.js';
+import type { TaskState } from '../../taskState.js';
 import type { QueueEntry } from './queue/PriorityQueue.js';
-import type { LedgerRecord } from './TaskLedger.js';
+import type { LedgerRecord } from '../ledger/TaskLedger.js';
 
 /** What a lane needs of a task actor, of either task machine (started already). */
 export interface TaskActor {

@@ -1,7 +1,7 @@
-import { RestartTracker, type RestartPolicy } from '../../actors/restartPolicy.js';
-import type { Clock, TimerHandle } from '../../clock.js';
-import { SchedulerError, SchedulerErrorCode, WorkerCrashedError } from '../../errors.js';
-import type { TransitionReporter } from '../TransitionReporter.js';
+import { RestartTracker, type RestartPolicy } from '../../../actors/restartPolicy.js';
+import type { Clock, TimerHandle } from '../../../clock.js';
+import { SchedulerError, SchedulerErrorCode, WorkerCrashedError } from '../../../errors.js';
+import type { TransitionReporter } from '../../ledger/TransitionReporter.js';
 
 /** What a {@link LaneThreadRestarts} works with. */
 export interface LaneThreadRestartsOptions {

@@ -1,16 +1,16 @@
 import type { EventLoopUtilization } from 'node:perf_hooks';
 import type { Worker } from 'node:worker_threads';
-import { UNSTARTED_EXECUTOR_HEALTH, type ExecutorHealth } from '../../actors/executor.js';
-import type { SchedulerError } from '../../errors.js';
+import { UNSTARTED_EXECUTOR_HEALTH, type ExecutorHealth } from '../../../actors/executor.js';
+import type { SchedulerError } from '../../../errors.js';
 import {
   EMPTY_LOOP_SAMPLE,
   utilizationSince,
   type LoopMonitor,
-} from '../../metrics/LoopMonitor.js';
-import { EMPTY_PERCENTILES } from '../../metrics/percentiles.js';
-import type { Percentiles, SchedulerWarning } from '../../metrics/types.js';
-import type { LaneThreadsSample } from '../../metrics/createMetricsStream.js';
-import { GuardedStream, subscriberErrorsTo } from '../GuardedStream.js';
+} from '../../../metrics/LoopMonitor.js';
+import { EMPTY_PERCENTILES } from '../../../metrics/percentiles.js';
+import type { Percentiles, SchedulerWarning } from '../../../metrics/types.js';
+import type { LaneThreadsSample } from '../../../metrics/createMetricsStream.js';
+import { GuardedStream, subscriberErrorsTo } from '../../GuardedStream.js';
 import type {
   LoopSampleMessage,
   ToLaneThreadMessage,
