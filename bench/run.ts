@@ -46,6 +46,8 @@ const names = [
   'scheduler-100k',
   'scheduler-over-bare-alternated',
   'scheduler-100k-over-10k-alternated',
+  'thread-lane-10k',
+  'thread-lane-over-local-alternated',
   'p-queue-10k',
   'p-queue-100k',
   'bullmq-10k',
@@ -130,6 +132,11 @@ atLeast(
   'same, alternated in one process, median of 8 rounds (issue #4)',
   'metrics-overhead-ratio',
   0.9,
+);
+atLeast(
+  'SchedulerThread / AsyncScheduler, tiny AsyncTasks, alternated, median of 8 rounds (issue #12)',
+  'thread-lane-over-local-alternated',
+  0.8,
 );
 ratio('XState task floor / bare lifecycle (context)', 'xstate-task-floor-10k', 'xstate-bare', 0);
 ratio('scheduler 10k / XState task floor (context)', 'scheduler-10k', 'xstate-task-floor-10k', 0);

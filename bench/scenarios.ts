@@ -2,7 +2,7 @@
  * One benchmark scenario per call, run in a fresh process by bench/run.ts so that no scenario
  * inherits another's heap or JIT state. Prints one JSON line: { scenario, value, unit }.
  */
-import { AsyncScheduler, AsyncTask, SyncTask } from '../dist/index.js';
+import { AsyncScheduler, AsyncTask, SchedulerThread, SyncTask } from '../dist/index.js';
 import { piscinaAbortLatency, syncTaskAbortLatency } from './abortLatency.js';
 import { createPiscinaCpuRunner, createSyncTaskCpuRunner } from './cpuTasks.js';
 import { executorPoolThroughput } from './executorPool.js';
@@ -66,6 +66,30 @@ async function schedulerThroughput(count: number, metered = false): Promise<numb
   // stop() completes metrics$ after a last sample.
   if (metered && samples === 0) throw new Error('metrics$ never emitted');
   return (count / elapsedMs) * 1000;
+}
+
+/** The tiny task of the thread-lane scenario: a module body, so a SchedulerThread can load it. */
+const tinyModuleTask = new AsyncTask<[number]>('tiny', {
+  module: new URL('./fixtures/isolation.mjs', import.meta.url),
+  export: 'tinyTask',
+});
+
+/** Tiny AsyncTasks per run of the thread-lane scenario. */
+const THREAD_LANE_TASKS = 10_000;
+
+/**
+ * Submits `count` tiny module tasks at once to `lane` (started, warm) and waits for the last:
+ * tasks per second through the whole round trip, submit to final state seen by the caller.
+ */
+async function laneThroughput(
+  lane: AsyncScheduler | SchedulerThread,
+  count: number,
+): Promise<number> {
+  const startedAt = performance.now();
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) ids.push(lane.submitTask(tinyModuleTask, i));
+  await Promise.all(ids.map((id) => lane.waitTask(id)));
+  return (count / (performance.now() - startedAt)) * 1000;
 }
 
 async function warmScheduler(): Promise<void> {
@@ -165,6 +189,34 @@ const scenarios: Record<string, Scenario> = {
   'scheduler-100k': async () => {
     await warmScheduler();
     return { value: await best(3, () => schedulerThroughput(100_000)), unit: 'tasks/s' };
+  },
+  'thread-lane-over-local-alternated': async () => {
+    const thread = new SchedulerThread('bench', { concurrency: CONCURRENCY }).start();
+    const local = new AsyncScheduler({ concurrency: CONCURRENCY }).start();
+    try {
+      await laneThroughput(thread, WARMUP_TASKS);
+      await laneThroughput(local, WARMUP_TASKS);
+      const ratio = await alternatedRatio(
+        8,
+        () => laneThroughput(thread, THREAD_LANE_TASKS),
+        () => laneThroughput(local, THREAD_LANE_TASKS),
+      );
+      return { value: ratio, unit: 'x' };
+    } finally {
+      await Promise.all([thread.stop(), local.stop()]);
+    }
+  },
+  'thread-lane-10k': async () => {
+    const thread = new SchedulerThread('bench', { concurrency: CONCURRENCY }).start();
+    try {
+      await laneThroughput(thread, WARMUP_TASKS);
+      return {
+        value: await best(3, () => laneThroughput(thread, THREAD_LANE_TASKS)),
+        unit: 'tasks/s',
+      };
+    } finally {
+      await thread.stop();
+    }
   },
   'p-queue-10k': async () => {
     await pQueueThroughput(WARMUP_TASKS, CONCURRENCY);

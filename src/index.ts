@@ -18,8 +18,9 @@ export type {
   TaskTransition,
   TaskType,
 } from './tasks/types.js';
-export { TaskState, isFinished, isRunning, RUNNING_TAG, FINISHED_TAG } from './taskState.js';
-export type { FinalTaskState } from './taskState.js';
+export { TaskState } from './taskState.js';
+export { isFinished, isRunning, RUNNING_TAG, FINISHED_TAG } from './machines/taskLifecycle.js';
+export type { FinalTaskState } from './machines/taskLifecycle.js';
 export {
   SchedulerError,
   SchedulerErrorCode,

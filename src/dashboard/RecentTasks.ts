@@ -1,4 +1,5 @@
-import { isFinished, type TaskState } from '../taskState.js';
+import type { TaskState } from '../taskState.js';
+import { isFinished, stampKey } from '../machines/taskLifecycle.js';
 import type { TaskInfo, TaskTransition } from '../tasks/types.js';
 import type { TimelineEntry } from './types.js';
 
@@ -92,19 +93,7 @@ export class RecentTasks {
 }
 
 function endOf(info: TaskInfo): number | undefined {
-  const { ts } = info;
-  switch (info.state) {
-    case 'DONE':
-      return ts.done;
-    case 'FAILED':
-      return ts.error;
-    case 'TIMED_OUT':
-      return ts.timeout;
-    case 'CANCELED':
-      return ts.cancel;
-    default:
-      return undefined;
-  }
+  return isFinished(info.state) ? info.ts[stampKey(info.state)] : undefined;
 }
 
 function copy(entry: MutableEntry): TimelineEntry {

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { Registry } from 'prom-client';
 import { SchedulerErrorCode } from '../errors.js';
-import { isFinished } from '../taskState.js';
+import { isFinished } from '../machines/taskLifecycle.js';
 import type { TaskInfo } from '../tasks/types.js';
 import { TOKEN_HEADER, isTokenValid } from './cancelToken.js';
 import type { EventStreamHub } from './EventStreamHub.js';

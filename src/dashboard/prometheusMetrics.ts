@@ -1,7 +1,7 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { LaneMetrics, Percentiles } from '../metrics/types.js';
 import type { LaneFeed } from './LaneFeed.js';
-import { FINAL_STATES } from './types.js';
+import { FINAL_STATES } from '../machines/taskLifecycle.js';
 
 /** Every metric name starts with it. */
 export const METRIC_PREFIX = 'async_scheduler_';

@@ -1,7 +1,7 @@
 import type { Observable } from 'rxjs';
 import type { SchedulerError } from '../errors.js';
 import type { LaneKind, LaneMetrics, SchedulerWarning } from '../metrics/types.js';
-import type { FinalTaskState, TaskState } from '../taskState.js';
+import type { TaskState } from '../taskState.js';
 import type { TaskInfo, TaskTransition } from '../tasks/types.js';
 
 /**
@@ -132,6 +132,3 @@ export interface DashboardMessage {
   readonly recentTasks: number;
   readonly lanes: readonly LaneView[];
 }
-
-/** The final states, in the order the page lists them. */
-export const FINAL_STATES: readonly FinalTaskState[] = ['DONE', 'FAILED', 'TIMED_OUT', 'CANCELED'];

@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { assertInspectionObserver, toInspectionNext } from '../scheduler/inspectionObserver.js';
 import type { InspectionObserver } from '../scheduler/schedulerOptions.js';
-import { fromWireInspectionEvent } from '../scheduler/thread/fromWireInspectionEvent.js';
+import { fromWireInspectionEvent } from '../scheduler/placements/thread/fromWireInspectionEvent.js';
 import { assertRecordingPath } from './recordingPath.js';
 import type { RecordedInspectionEvent } from './serializeInspectionEvent.js';
 

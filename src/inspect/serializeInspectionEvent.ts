@@ -1,7 +1,7 @@
 import type { InspectionEvent } from 'xstate';
 import { toErrorData } from '../errorData.js';
-import type { WireInspectionEvent } from '../scheduler/thread/laneThreadMessages.js';
-import { toWireInspectionEvent } from '../scheduler/thread/wireInspection.js';
+import type { WireInspectionEvent } from '../scheduler/placements/thread/laneThreadMessages.js';
+import { toWireInspectionEvent } from '../scheduler/placements/thread/wireInspection.js';
 
 /**
  * One line of an inspection recording: the event as data (as it crosses from a lane thread),

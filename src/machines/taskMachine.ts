@@ -1,7 +1,8 @@
 import { assign, setup } from 'xstate';
-import { FINISHED_TAG, RUNNING_TAG, type TaskState } from '../taskState.js';
+import type { TaskState } from '../taskState.js';
 import type { TaskErrorData, TaskTimestamps } from '../tasks/types.js';
 import type { TaskEvent } from './taskEvents.js';
+import { isFinished, stampKey, TASK_LIFECYCLE, type StampedTaskState } from './taskLifecycle.js';
 
 /**
  * A task actor's context: its timestamps and its outcome.
@@ -17,40 +18,53 @@ export interface TaskMachineContext {
   reason?: string;
 }
 
-type StampKey = keyof TaskTimestamps;
+/**
+ * A state's node: its tags and whether it is final, as {@link TASK_LIFECYCLE} says.
+ */
+function node(state: TaskState) {
+  const { final, tags } = TASK_LIFECYCLE[state];
+  return { ...(final ? { type: 'final' as const } : {}), tags: [...tags] as string[] };
+}
 
 /**
- * The task machine's states and edges, each edge built by `edge(target, key)` where `key` names
- * the timestamp that entering `target` sets: one graph for both machines below.
+ * The task machine's states and edges, each edge built by `edge(target)`: one graph for both
+ * machines below. What entering a state records is the lifecycle table's business.
  */
-function taskStates<Edge>(edge: (target: TaskState, key: StampKey) => Edge) {
-  const cancel = edge('CANCELED', 'cancel');
+function taskStates<Edge>(edge: (target: TaskState) => Edge) {
+  const cancel = edge('CANCELED');
   return {
-    NEW: { on: { 'task.submit': edge('SUBMITTED', 'submit'), 'task.cancel': cancel } },
-    SUBMITTED: { on: { 'task.schedule': edge('SCHEDULED', 'schedule'), 'task.cancel': cancel } },
-    SCHEDULED: { on: { 'task.start': edge('STARTED', 'start'), 'task.cancel': cancel } },
+    NEW: { ...node('NEW'), on: { 'task.submit': edge('SUBMITTED'), 'task.cancel': cancel } },
+    SUBMITTED: {
+      ...node('SUBMITTED'),
+      on: { 'task.schedule': edge('SCHEDULED'), 'task.cancel': cancel },
+    },
+    SCHEDULED: {
+      ...node('SCHEDULED'),
+      on: { 'task.start': edge('STARTED'), 'task.cancel': cancel },
+    },
     STARTED: {
-      tags: [RUNNING_TAG],
+      ...node('STARTED'),
       on: {
-        'task.done': edge('DONE', 'done'),
-        'task.fail': edge('FAILED', 'error'),
-        'task.timeout': edge('TIMED_OUT', 'timeout'),
+        'task.done': edge('DONE'),
+        'task.fail': edge('FAILED'),
+        'task.timeout': edge('TIMED_OUT'),
         'task.cancel': cancel,
       },
     },
-    DONE: { type: 'final', tags: [FINISHED_TAG] },
-    FAILED: { type: 'final', tags: [FINISHED_TAG] },
-    TIMED_OUT: { type: 'final', tags: [FINISHED_TAG] },
-    CANCELED: { type: 'final', tags: [FINISHED_TAG] },
+    DONE: node('DONE'),
+    FAILED: node('FAILED'),
+    TIMED_OUT: node('TIMED_OUT'),
+    CANCELED: node('CANCELED'),
   } as const;
 }
 
-/** The action that records entering a state: its stamp, and the outcome a final state brings. */
-function recordingAction(key: StampKey) {
-  if (key === 'submit' || key === 'schedule' || key === 'start') {
-    return { type: 'stamp', params: { key } } as const;
-  }
-  if (key === 'done') return { type: 'recordResult' } as const;
+type StampKey = keyof TaskTimestamps;
+
+/** The action that records entering `target`: its stamp, and the outcome a final state brings. */
+function recordingAction(target: StampedTaskState) {
+  const key = stampKey(target);
+  if (!isFinished(target)) return { type: 'stamp', params: { key } } as const;
+  if (target === 'DONE') return { type: 'recordResult' } as const;
   return { type: 'recordFailure', params: { key } } as const;
 }
 
@@ -90,7 +104,10 @@ export const taskMachine = setup({
   id: 'task',
   context: { ts: {} },
   initial: 'NEW',
-  states: taskStates((target, key) => ({ target, actions: recordingAction(key) })),
+  states: taskStates((target) => ({
+    target,
+    actions: recordingAction(target as StampedTaskState),
+  })),
 });
 
 /** The task machine's type, for typing actors of it. */

@@ -1,20 +1,11 @@
 import { transition } from 'xstate';
-import { TaskState } from '../taskState.js';
+import type { TaskState } from '../taskState.js';
 import type { TaskEvent } from './taskEvents.js';
+import { WAITING_STATES, type WaitingTaskState } from './taskLifecycle.js';
 import { unobservedTaskMachine } from './taskMachine.js';
-
-const WAITING_STATES = [TaskState.NEW, TaskState.SUBMITTED, TaskState.SCHEDULED] as const;
-
-/** The states of a task that waits: not yet submitted, held, or queued for a slot. */
-export type WaitingTaskState = (typeof WAITING_STATES)[number];
 
 /** What an actor of {@link unobservedTaskMachine} persists, and is restored from. */
 export type PersistedTaskSnapshot = ReturnType<typeof unobservedTaskMachine.getPersistedSnapshot>;
-
-/** True for NEW, SUBMITTED and SCHEDULED: the task has neither started nor ended. */
-export function isWaiting(state: TaskState): state is WaitingTaskState {
-  return state === TaskState.NEW || state === TaskState.SUBMITTED || state === TaskState.SCHEDULED;
-}
 
 interface WaitingStateEntry {
   /** The state each event type takes an actor in this state to, as the machine decides. */

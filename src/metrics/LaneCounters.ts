@@ -1,4 +1,4 @@
-import type { FinalTaskState } from '../taskState.js';
+import { FINAL_STATES, type FinalTaskState } from '../machines/taskLifecycle.js';
 
 /**
  * Totals of a lane since it was created: tasks submitted and tasks per final state.
@@ -8,12 +8,10 @@ import type { FinalTaskState } from '../taskState.js';
  */
 export class LaneCounters {
   #submitted = 0;
-  readonly #finished: Record<FinalTaskState, number> = {
-    DONE: 0,
-    FAILED: 0,
-    TIMED_OUT: 0,
-    CANCELED: 0,
-  };
+  readonly #finished = Object.fromEntries(FINAL_STATES.map((state) => [state, 0])) as Record<
+    FinalTaskState,
+    number
+  >;
 
   /** Tasks submitted so far. */
   get submitted(): number {

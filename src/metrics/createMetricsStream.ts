@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Observable, share } from 'rxjs';
-import { isFinished, TaskState, type FinalTaskState } from '../taskState.js';
+import { TaskState } from '../taskState.js';
+import { isFinished, type FinalTaskState } from '../machines/taskLifecycle.js';
 import type { TaskTransition } from '../tasks/types.js';
 import type { LoopMonitor } from './LoopMonitor.js';
 import { DurationWindow } from './percentiles.js';

@@ -1,4 +1,4 @@
-import type { FinalTaskState } from '../taskState.js';
+import type { FinalTaskState } from '../machines/taskLifecycle.js';
 
 /**
  * A distribution summary in milliseconds, from a `perf_hooks` histogram.

@@ -10,7 +10,9 @@ import { guardedMetrics } from './guardedMetrics.js';
 import { createLoopMonitor } from '../metrics/LoopMonitor.js';
 import type { LaneMetrics, SchedulerWarning } from '../metrics/types.js';
 import { assertNonEmptyString } from '../validate.js';
-import { DEFAULT_CANCEL_REASON, LaneEngine } from './LaneEngine.js';
+import { DEFAULT_CANCEL_REASON, LaneEngine } from './lane/LaneEngine.js';
+import type { LiveTask } from './lane/LiveTask.js';
+import { TaskLedger } from './ledger/TaskLedger.js';
 import {
   DEFAULT_LANE_NAME,
   resolveSchedulerOptions,
@@ -49,15 +51,18 @@ import {
  */
 export class AsyncScheduler {
   readonly #engine: LaneEngine;
+  readonly #ledger: TaskLedger<LiveTask>;
   readonly #metrics$: Observable<LaneMetrics>;
 
   /** @throws TypeError/RangeError for a bad option. */
   constructor(options?: AsyncSchedulerOptions) {
     const resolved = resolveSchedulerOptions(options, DEFAULT_LANE_NAME);
+    const ledger = new TaskLedger<LiveTask>(resolved.retention, resolved.clock, resolved.callbacks);
+    this.#ledger = ledger;
     this.#engine = new LaneEngine({
       lane: resolved.name,
       concurrency: resolved.concurrency,
-      retention: resolved.retention,
+      ledger,
       clock: resolved.clock,
       executor: fromLoop(),
       createSyncExecutor: fromWorkerPool({
@@ -66,7 +71,6 @@ export class AsyncScheduler {
         restart: resolved.restart,
         clock: resolved.clock,
       }),
-      callbacks: resolved.callbacks,
       slowTaskMs: resolved.slowTaskMs,
       kind: 'loop',
       inspect: resolved.inspect,
@@ -76,14 +80,14 @@ export class AsyncScheduler {
       {
         lane: engine.lane,
         kind: 'loop',
-        transitions$: engine.reporter.transitions$,
+        transitions$: ledger.reporter.transitions$,
         warnings$: engine.warnings$,
         now: () => resolved.clock.now(),
         counts: () => ({
-          queued: engine.queuedCount,
-          running: engine.runningCount,
-          submitted: engine.counters.submitted,
-          finished: engine.counters.finished(),
+          queued: ledger.queuedCount,
+          running: ledger.runningCount,
+          submitted: ledger.counters.submitted,
+          finished: ledger.counters.finished(),
         }),
         threads: () => {
           const health = engine.executorHealth();
@@ -98,7 +102,7 @@ export class AsyncScheduler {
         loop: createLoopMonitor(),
       },
       resolved.metricsIntervalMs,
-      engine.reporter,
+      ledger.reporter,
     );
   }
 
@@ -109,12 +113,12 @@ export class AsyncScheduler {
 
   /** Every transition of every task, in order. Hot: subscribe before submitting. Completes when `stop()` resolves. */
   get transitions$(): Observable<TaskTransition> {
-    return this.#engine.reporter.transitions$;
+    return this.#ledger.reporter.transitions$;
   }
 
   /** Failures of callbacks and subscribers; they never change a task's outcome. */
   get errors$(): Observable<SchedulerError> {
-    return this.#engine.reporter.errors$;
+    return this.#ledger.reporter.errors$;
   }
 
   /**
@@ -147,7 +151,7 @@ export class AsyncScheduler {
 
   /** How many tasks are STARTED now. */
   get runningCount(): number {
-    return this.#engine.runningCount;
+    return this.#ledger.runningCount;
   }
 
   /** How many tasks wait to start: SUBMITTED before `start()`, or SCHEDULED for a slot. */
@@ -174,24 +178,25 @@ export class AsyncScheduler {
   ): string {
     assertTask(task);
     // A SyncTask's args are cloned now: the thread runs it with them as they were at submit.
-    return this.#engine.submit(
+    const engine = this.#engine;
+    const record = engine.createRecord(
       task,
       task instanceof SyncTask ? cloneArgs(task, args, 'a thread') : args,
     );
+    engine.submit(record);
+    return record.id;
   }
 
   /** The task's state. @throws UnknownTaskError for an unknown or evicted id. */
   taskState(id: string): TaskState {
-    const live = this.#engine.registry.live(id);
-    if (live !== undefined) return live.state;
-    const finished = this.#engine.registry.finished(id);
-    if (finished === undefined) throw new UnknownTaskError(id);
-    return finished.info.state;
+    const state = this.#ledger.stateOf(id);
+    if (state === undefined) throw new UnknownTaskError(id);
+    return state;
   }
 
   /** A frozen snapshot of the task. @throws UnknownTaskError for an unknown or evicted id. */
   taskInfo(id: string): TaskInfo {
-    return taskInfoOf(this.#engine, id);
+    return taskInfoOf(this.#ledger, id);
   }
 
   /**
@@ -201,7 +206,7 @@ export class AsyncScheduler {
    * `signal.reason` when `signal` aborts first, with `UnknownTaskError` for an unknown id.
    */
   waitTask(id: string, options: WaitTaskOptions = {}): Promise<TaskInfo> {
-    return waitForTask(this.#engine, id, options);
+    return waitForTask(this.#ledger, id, options);
   }
 
   /**
@@ -213,7 +218,7 @@ export class AsyncScheduler {
    * @typeParam TResult - what the body resolves to.
    */
   result<TResult = unknown>(id: string): Promise<TResult> {
-    return resultOf<TResult>(this.#engine, id);
+    return resultOf<TResult>(this.#ledger, id);
   }
 
   /**
@@ -230,7 +235,7 @@ export class AsyncScheduler {
 
   /** Every retained task (live and finished) in submit order, or just the one. @throws UnknownTaskError for an unknown id. */
   dumpTask(id?: string): TaskInfo[] {
-    return dumpTasks(this.#engine, id);
+    return dumpTasks(this.#ledger, id);
   }
 
   /**
@@ -240,7 +245,7 @@ export class AsyncScheduler {
    * aside); running tasks count with their time so far.
    */
   slowest(n = 1, options: SlowestOptions = {}): TaskInfo[] {
-    return slowestOf(this.#engine, n, options);
+    return slowestOf(this.#ledger, n, options);
   }
 
   /**

@@ -1,13 +1,14 @@
 import type { Observable } from 'rxjs';
 import { moduleHref } from '../actors/loadTaskModule.js';
-import { SchedulerError, SchedulerStoppedError } from '../errors.js';
+import type { SchedulerError } from '../errors.js';
 import { createIdFactory } from '../ids.js';
-import type { TaskState } from '../taskState.js';
+import { TaskState } from '../taskState.js';
+import type { Clock } from '../clock.js';
 import { AsyncTask } from '../tasks/AsyncTask.js';
 import { SyncTask } from '../tasks/SyncTask.js';
 import type { TaskInfo, TaskModuleRef, TaskTransition } from '../tasks/types.js';
 import { assertNonEmptyString, assertOptionsObject } from '../validate.js';
-import { DEFAULT_CANCEL_REASON } from './LaneEngine.js';
+import { DEFAULT_CANCEL_REASON } from './lane/LaneEngine.js';
 import { resolveSchedulerOptions, type AsyncSchedulerOptions } from './schedulerOptions.js';
 import {
   cloneArgs,
@@ -22,9 +23,10 @@ import {
   type StopOptions,
   type WaitTaskOptions,
 } from './taskQueries.js';
-import { LaneThreadHost } from './thread/LaneThreadHost.js';
-import { ThreadTaskStore } from './thread/ThreadTaskStore.js';
-import { ThreadObservation } from './thread/ThreadObservation.js';
+import { LaneThreadHost } from './placements/thread/LaneThreadHost.js';
+import { TaskLedger } from './ledger/TaskLedger.js';
+import { createThreadTask, type ThreadTask } from './placements/thread/ThreadTask.js';
+import { ThreadObservation } from './placements/thread/ThreadObservation.js';
 import { guardedMetrics } from './guardedMetrics.js';
 import type { LaneMetrics, SchedulerWarning } from '../metrics/types.js';
 
@@ -64,12 +66,12 @@ function assertThreadTask(task: unknown): asserts task is AsyncTask | SyncTask {
  */
 export class SchedulerThread {
   readonly #name: string;
-  readonly #store: ThreadTaskStore;
+  readonly #ledger: TaskLedger<ThreadTask>;
   readonly #host: LaneThreadHost;
   readonly #observation: ThreadObservation;
   readonly #metrics$: Observable<LaneMetrics>;
   readonly #createTaskId = createIdFactory();
-  #stopRequested = false;
+  readonly #clock: Clock;
 
   /**
    * Starts the lane thread (it keeps the process alive only while it has work).
@@ -87,12 +89,17 @@ export class SchedulerThread {
     assertOptionsObject(options, 'options');
     const resolved = resolveSchedulerOptions({ ...options, name }, name);
     this.#name = resolved.name;
-    const store = new ThreadTaskStore(resolved.retention, resolved.clock, resolved.callbacks);
-    this.#store = store;
+    const ledger = new TaskLedger<ThreadTask>(
+      resolved.retention,
+      resolved.clock,
+      resolved.callbacks,
+    );
+    this.#ledger = ledger;
+    this.#clock = resolved.clock;
     const observation = new ThreadObservation({
       sampleIntervalMs: resolved.metricsIntervalMs,
       reportError: (error) => {
-        store.reporter.reportError(error);
+        ledger.reporter.reportError(error);
       },
     });
     this.#observation = observation;
@@ -107,7 +114,7 @@ export class SchedulerThread {
         slowTaskMs: resolved.slowTaskMs,
       },
       clock: resolved.clock,
-      store,
+      ledger,
       inspect: resolved.inspect,
       observation,
     });
@@ -115,20 +122,20 @@ export class SchedulerThread {
       {
         lane: resolved.name,
         kind: 'thread',
-        transitions$: store.reporter.transitions$,
+        transitions$: ledger.reporter.transitions$,
         warnings$: observation.warnings$,
         now: () => resolved.clock.now(),
         counts: () => ({
-          queued: store.queuedCount,
-          running: store.runningCount,
-          submitted: store.counters.submitted,
-          finished: store.counters.finished(),
+          queued: ledger.queuedCount,
+          running: ledger.runningCount,
+          submitted: ledger.counters.submitted,
+          finished: ledger.counters.finished(),
         }),
         threads: () => observation.threads(),
         loop: observation.loop,
       },
       resolved.metricsIntervalMs,
-      store.reporter,
+      ledger.reporter,
     );
   }
 
@@ -139,12 +146,12 @@ export class SchedulerThread {
 
   /** Every transition of every task, in order, delivered on the main thread. Completes when `stop()` resolves. */
   get transitions$(): Observable<TaskTransition> {
-    return this.#store.reporter.transitions$;
+    return this.#ledger.reporter.transitions$;
   }
 
   /** Failures of callbacks and subscribers, and crashes of the lane thread or its executors. */
   get errors$(): Observable<SchedulerError> {
-    return this.#store.reporter.errors$;
+    return this.#ledger.reporter.errors$;
   }
 
   /**
@@ -173,12 +180,12 @@ export class SchedulerThread {
 
   /** How many tasks are STARTED, as last reported by the thread. */
   get runningCount(): number {
-    return this.#store.runningCount;
+    return this.#ledger.runningCount;
   }
 
   /** How many tasks wait to start (SUBMITTED or SCHEDULED), as last reported by the thread. */
   get queuedCount(): number {
-    return this.#store.queuedCount;
+    return this.#ledger.queuedCount;
   }
 
   /** Starts running tasks, submitted ones first. Calling it again does nothing. */
@@ -203,9 +210,8 @@ export class SchedulerThread {
     assertThreadTask(task);
     // Cloned now: the thread (or a restarted one) gets the args as they were at submit.
     const sent = cloneArgs(task, args, 'the lane thread');
-    if (this.#stopRequested) throw new SchedulerStoppedError(this.#name);
     const ref = task.run as TaskModuleRef;
-    const record = this.#store.add(
+    const record = createThreadTask(
       {
         id: this.#createTaskId(),
         name: task.name,
@@ -217,11 +223,12 @@ export class SchedulerThread {
       },
       { module: moduleHref(ref), export: ref.export ?? DEFAULT_EXPORT },
       task.options,
+      this.#clock.now(),
     );
     this.#host.submit(record);
     // SUBMITTED on the main side at once, as in AsyncScheduler (the thread's own SUBMITTED,
     // arriving later, is ignored). Posted first, so a cancel from onSubmit follows the submit.
-    this.#store.submitted(record);
+    this.#ledger.enter(record, TaskState.SUBMITTED, { at: record.submittedAt });
     return record.id;
   }
 
@@ -232,7 +239,7 @@ export class SchedulerThread {
 
   /** A frozen snapshot of the task. @throws UnknownTaskError for an unknown or evicted id. */
   taskInfo(id: string): TaskInfo {
-    return taskInfoOf(this.#store, id);
+    return taskInfoOf(this.#ledger, id);
   }
 
   /**
@@ -242,7 +249,7 @@ export class SchedulerThread {
    * `signal.reason` when `signal` aborts first, with `UnknownTaskError` for an unknown id.
    */
   waitTask(id: string, options: WaitTaskOptions = {}): Promise<TaskInfo> {
-    return waitForTask(this.#store, id, options);
+    return waitForTask(this.#ledger, id, options);
   }
 
   /**
@@ -254,7 +261,7 @@ export class SchedulerThread {
    * @typeParam TResult - what the body resolves to.
    */
   result<TResult = unknown>(id: string): Promise<TResult> {
-    return resultOf<TResult>(this.#store, id);
+    return resultOf<TResult>(this.#ledger, id);
   }
 
   /**
@@ -266,19 +273,17 @@ export class SchedulerThread {
    */
   cancelTask(id: string, reason: string = DEFAULT_CANCEL_REASON): Promise<boolean> {
     assertNonEmptyString(reason, 'reason');
-    const record = this.#store.registry.live(id);
-    if (record === undefined) return Promise.resolve(false);
-    return this.#host.cancel(record, reason);
+    return this.#host.cancel(id, reason);
   }
 
   /** Every retained task (live and finished) in submit order, or just the one. @throws UnknownTaskError for an unknown id. */
   dumpTask(id?: string): TaskInfo[] {
-    return dumpTasks(this.#store, id);
+    return dumpTasks(this.#ledger, id);
   }
 
   /** The `n` tasks with the longest run time, slowest first (see `AsyncScheduler.slowest`). */
   slowest(n = 1, options: SlowestOptions = {}): TaskInfo[] {
-    return slowestOf(this.#store, n, options);
+    return slowestOf(this.#ledger, n, options);
   }
 
   /**
@@ -290,7 +295,6 @@ export class SchedulerThread {
    */
   stop(options: StopOptions = {}): Promise<void> {
     const { cancel, timeoutMs } = resolveStopOptions(options);
-    this.#stopRequested = true;
-    return this.#host.stop(cancel, timeoutMs);
+    return this.#host.stop({ cancel, timeoutMs });
   }
 }

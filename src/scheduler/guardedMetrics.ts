@@ -2,7 +2,7 @@ import type { Observable } from 'rxjs';
 import { createMetricsStream, type LaneMetricsSource } from '../metrics/createMetricsStream.js';
 import type { LaneMetrics } from '../metrics/types.js';
 import { guardObservable, subscriberErrorsTo } from './GuardedStream.js';
-import type { TransitionReporter } from './TransitionReporter.js';
+import type { TransitionReporter } from './ledger/TransitionReporter.js';
 
 /**
  * A lane's `metrics$` as its users get it: the shared stream of {@link createMetricsStream},

@@ -12,7 +12,7 @@ import {
   assertWholeNumber,
   readingCallerValue,
 } from '../validate.js';
-import type { RetentionLimits } from './retention/FinishedStore.js';
+import type { RetentionLimits } from './ledger/retention/FinishedStore.js';
 import { DEFAULT_METRICS_INTERVAL_MS } from '../metrics/createMetricsStream.js';
 import { DEFAULT_SLOW_TASK_MS } from '../metrics/LoopBlockDetector.js';
 

@@ -14,9 +14,9 @@ import {
   describeValue,
   readingCallerValue,
 } from '../validate.js';
-import { SLOWEST_KEPT } from './retention/FinishedStore.js';
+import { SLOWEST_KEPT } from './ledger/retention/FinishedStore.js';
 import { slowestTasks } from './slowestTasks.js';
-import type { LiveRecord, TaskRegistry } from './TaskRegistry.js';
+import type { LiveRecord, TaskRegistry } from './ledger/TaskRegistry.js';
 
 /** Options of `waitTask()`. */
 export interface WaitTaskOptions {

@@ -1,4 +1,4 @@
-import type { FinalTaskState, TaskState } from '../taskState.js';
+import type { TaskState } from '../taskState.js';
 
 /**
  * What a task body receives.
@@ -156,25 +156,3 @@ export interface TaskOptions extends TaskCallbacks {
    */
   priority?: number;
 }
-
-/**
- * Every timestamp key in the order a task's states are entered (a task has at most one of the
- * four final ones).
- */
-export const TIMESTAMP_KEYS_IN_ORDER = [
-  'submit',
-  'schedule',
-  'start',
-  'timeout',
-  'error',
-  'done',
-  'cancel',
-] as const satisfies readonly (keyof TaskTimestamps)[];
-
-/** A final state → its timestamp key in {@link TaskTimestamps}. */
-export const FINAL_TIMESTAMP_KEY = {
-  DONE: 'done',
-  FAILED: 'error',
-  TIMED_OUT: 'timeout',
-  CANCELED: 'cancel',
-} as const satisfies Record<FinalTaskState, keyof TaskTimestamps>;

@@ -4,11 +4,11 @@
  */
 import type { Subscription } from 'rxjs';
 import { createLoopMonitor, type LoopMonitor } from '../metrics/LoopMonitor.js';
-import type { LaneEngine } from '../scheduler/LaneEngine.js';
+import type { LaneEngine } from '../scheduler/lane/LaneEngine.js';
 import type {
   FromLaneThreadMessage,
   ObserveMessage,
-} from '../scheduler/thread/laneThreadMessages.js';
+} from '../scheduler/placements/thread/laneThreadMessages.js';
 
 /**
  * Follows the main side's {@link ObserveMessage}s: forwards the lane's blocked-loop warnings

@@ -17,48 +17,59 @@ import { systemClock } from '../clock.js';
 import { toErrorData } from '../errorData.js';
 import { describeThrown } from '../validate.js';
 import { SchedulerError, WorkerCrashedError } from '../errors.js';
-import { LaneEngine } from '../scheduler/LaneEngine.js';
+import type { LiveTask } from '../scheduler/lane/LiveTask.js';
+import { TaskLedger } from '../scheduler/ledger/TaskLedger.js';
+import { LaneEngine } from '../scheduler/lane/LaneEngine.js';
 import type {
   FromLaneThreadMessage,
   LaneThreadInit,
   SubmitMessage,
   ToLaneThreadMessage,
   TransitionMessage,
-} from '../scheduler/thread/laneThreadMessages.js';
-import { toWireInspectionEvent } from '../scheduler/thread/wireInspection.js';
+  TransitionsMessage,
+} from '../scheduler/placements/thread/laneThreadMessages.js';
+import { toWireInspectionEvent } from '../scheduler/placements/thread/wireInspection.js';
 import { LaneObservation } from './laneObservation.js';
+import { TurnBatch } from './TurnBatch.js';
 
 if (parentPort === null) throw new Error('laneWorker must run in a worker thread');
 const port = parentPort;
 const init = workerData as LaneThreadInit;
 
-/** Transitions reported since the last flush, posted together (see TransitionBatchMessage). */
-let pendingTransitions: TransitionMessage[] = [];
+/** This turn's transitions: one message per turn, however many tasks moved in it. */
+const transitions = new TurnBatch<TransitionMessage>((batch) => {
+  try {
+    port.postMessage({ type: 'transitions', transitions: batch } satisfies TransitionsMessage);
+  } catch {
+    // Results are checked before DONE (fromLoopCloneChecked); should one still fail to clone,
+    // the main side must learn the tasks moved all the same: each goes alone, as it can.
+    for (const transition of batch) postTransitionAlone(transition);
+  }
+});
+process.on('exit', () => {
+  transitions.flush();
+});
 
-/** Posts every message in the order it was made: pending transitions go before any other. */
 function post(message: FromLaneThreadMessage): void {
-  flushTransitions();
+  // Nothing overtakes a transition reported before it.
+  transitions.flush();
   port.postMessage(message);
 }
 
-/**
- * Queues a transition for the batch this burst of work (a pump, a stop's cancel sweep) posts
- * once it ends: on the microtask after it, so the main side still hears of it within the turn.
- */
-function postTransition(message: TransitionMessage): void {
-  if (pendingTransitions.length === 0) queueMicrotask(flushTransitions);
-  pendingTransitions.push(message);
-}
-
-function flushTransitions(): void {
-  if (pendingTransitions.length === 0) return;
-  const transitions = pendingTransitions;
-  pendingTransitions = [];
+function postTransitionAlone(transition: TransitionMessage): void {
+  const send = (message: TransitionMessage): void => {
+    port.postMessage({ type: 'transitions', transitions: [message] } satisfies TransitionsMessage);
+  };
   try {
-    port.postMessage({ type: 'transitions', transitions });
-  } catch {
-    // One of them does not clone: each on its own, so only that one loses its payload.
-    for (const transition of transitions) postTransitionAlone(transition);
+    send(transition);
+  } catch (error) {
+    send({
+      ...transition,
+      info: {
+        ...transition.info,
+        result: `[result not transferable: ${describeThrown(error)}]`,
+      },
+    });
   }
 }
 
@@ -122,11 +133,12 @@ function fromLoopCloneChecked(): TaskExecutor {
   };
 }
 
+// The main side keeps the records: this side keeps none once a task is final.
+const ledger = new TaskLedger<LiveTask>({ maxFinished: 0, maxAgeMs: Infinity }, systemClock, {});
 const engine = new LaneEngine({
   lane: init.lane,
   concurrency: init.concurrency,
-  // The main side keeps the records: this side keeps none once a task is final.
-  retention: { maxFinished: 0, maxAgeMs: Infinity },
+  ledger,
   clock: systemClock,
   executor: fromLoopCloneChecked(),
   createSyncExecutor: fromWorkerPool({
@@ -135,14 +147,13 @@ const engine = new LaneEngine({
     restart: init.restart,
     clock: systemClock,
   }),
-  callbacks: {},
   slowTaskMs: init.slowTaskMs,
   kind: 'thread',
   inspect: init.inspect ? postInspection : undefined,
 });
 const observation = new LaneObservation(engine, post);
 
-engine.reporter.transitions$.subscribe((transition) => {
+ledger.reporter.transitions$.subscribe((transition) => {
   // The main side keeps the args: sending them back would clone them on every transition.
   // Blanked, not deleted: `delete` leaves a slow dictionary object for the clone to walk.
   const info: Omit<TaskInfo, 'args'> & { args?: undefined } = {
@@ -150,37 +161,17 @@ engine.reporter.transitions$.subscribe((transition) => {
     args: undefined,
   };
   const { id, from, to, at } = transition;
-  postTransition({ type: 'transition', id, from, to, at, info });
+  transitions.push({ type: 'transition', id, from, to, at, info });
 });
-
-/** A transition in a batch of its own, its result replaced by a note if it does not clone. */
-function postTransitionAlone(transition: TransitionMessage): void {
-  try {
-    port.postMessage({ type: 'transitions', transitions: [transition] });
-  } catch (error) {
-    // Results are checked before DONE (fromLoopCloneChecked); should one still fail to clone,
-    // the main side must learn the task ended all the same.
-    const info = {
-      ...transition.info,
-      result: `[result not transferable: ${describeThrown(error)}]`,
-    };
-    port.postMessage({ type: 'transitions', transitions: [{ ...transition, info }] });
-  }
-}
-
-engine.reporter.errors$.subscribe(postError);
+ledger.reporter.errors$.subscribe(postError);
 
 function submit(message: SubmitMessage): void {
   const options =
     message.timeoutMs === undefined
       ? { priority: message.priority }
       : { priority: message.priority, timeoutMs: message.timeoutMs };
-  engine.submit(
-    { name: message.name, type: message.taskType, run: message.body, options },
-    [...message.args],
-    message.id,
-    message.submittedAt,
-  );
+  const task = { name: message.name, type: message.taskType, run: message.body, options };
+  engine.submit(engine.createRecord(task, [...message.args], message.id), message.submittedAt);
 }
 
 port.on('message', (message: ToLaneThreadMessage) => {

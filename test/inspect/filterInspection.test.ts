@@ -6,8 +6,8 @@ import {
   InspectionFilter,
   type FilterInspectionOptions,
 } from '../../src/inspect/filterInspection.js';
-import { fromWireInspectionEvent } from '../../src/scheduler/thread/fromWireInspectionEvent.js';
-import { toWireInspectionEvent } from '../../src/scheduler/thread/wireInspection.js';
+import { fromWireInspectionEvent } from '../../src/scheduler/placements/thread/fromWireInspectionEvent.js';
+import { toWireInspectionEvent } from '../../src/scheduler/placements/thread/wireInspection.js';
 import { createHarness, echoTask } from '../support/harness.js';
 import {
   asWireData,

@@ -8,12 +8,8 @@ import {
   submitEvent,
 } from '../../src/machines/taskEvents.js';
 import { unobservedTaskMachine } from '../../src/machines/taskMachine.js';
-import {
-  isWaiting,
-  persistedWaitingSnapshot,
-  waitingTransition,
-  type WaitingTaskState,
-} from '../../src/machines/taskPassivation.js';
+import { isWaiting, type WaitingTaskState } from '../../src/machines/taskLifecycle.js';
+import { persistedWaitingSnapshot, waitingTransition } from '../../src/machines/taskPassivation.js';
 import { TaskState } from '../../src/taskState.js';
 import { EVERY_TASK_EVENT } from '../support/everyTaskEvent.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AsyncScheduler, AsyncTask } from '../../src/index.js';
-import { LOOP_TURN_BUDGET_MS } from '../../src/scheduler/LoopTurnBudget.js';
+import { LOOP_TURN_BUDGET_MS } from '../../src/scheduler/lane/LoopTurnBudget.js';
 
 /** Keeps the CPU busy for `ms` of real time, as a quick synchronous body does. */
 function spin(ms: number): void {

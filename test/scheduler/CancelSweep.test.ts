@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/clock.js';
 import { TaskCanceledError } from '../../src/errors.js';
-import { CancelSweep } from '../../src/scheduler/CancelSweep.js';
+import { CancelSweep } from '../../src/scheduler/lane/CancelSweep.js';
 
 /** A clock whose time moves 1 ms per read, and whose next turns run only when the test says. */
 class SteppingClock implements Clock {

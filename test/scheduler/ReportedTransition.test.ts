@@ -3,8 +3,8 @@ import { TRANSITION_DURATION_MS } from '../../src/metrics/transitionDuration.js'
 import {
   ReportedTransition,
   type TransitionSource,
-} from '../../src/scheduler/ReportedTransition.js';
-import { buildTaskInfo } from '../../src/scheduler/taskInfo.js';
+} from '../../src/scheduler/ledger/ReportedTransition.js';
+import { buildTaskInfo } from '../../src/scheduler/ledger/taskInfo.js';
 
 /** A lane's record of a task that has just STARTED. */
 function startedRecord(): TransitionSource & { ts: { done?: number } } {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TaskCanceledError, TaskTimeoutError, WorkerCrashedError } from '../../src/index.js';
-import { LANE_WATCHDOG_GRACE_MS } from '../../src/scheduler/thread/LaneWatchdog.js';
+import { LANE_WATCHDOG_GRACE_MS } from '../../src/scheduler/placements/thread/LaneWatchdog.js';
 import { laneTask, useThreadHarness } from '../support/schedulerThreads.js';
 
 describe('SchedulerThread', () => {

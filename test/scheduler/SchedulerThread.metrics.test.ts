@@ -7,7 +7,7 @@ import {
   type SchedulerThread,
   type SchedulerWarning,
 } from '../../src/index.js';
-import { LANE_WATCHDOG_GRACE_MS } from '../../src/scheduler/thread/LaneWatchdog.js';
+import { LANE_WATCHDOG_GRACE_MS } from '../../src/scheduler/placements/thread/LaneWatchdog.js';
 import {
   LaneSignals,
   executorTask,

@@ -9,15 +9,11 @@ import {
   submitEvent,
 } from '../../src/machines/taskEvents.js';
 import { unobservedTaskMachine } from '../../src/machines/taskMachine.js';
-import {
-  persistedWaitingSnapshot,
-  type WaitingTaskState,
-} from '../../src/machines/taskPassivation.js';
-import { LaneCounters } from '../../src/metrics/LaneCounters.js';
-import type { LiveTask, TaskActor } from '../../src/scheduler/LiveTask.js';
-import { TaskActorChannel } from '../../src/scheduler/TaskActorChannel.js';
-import { TaskRegistry } from '../../src/scheduler/TaskRegistry.js';
-import { TransitionReporter } from '../../src/scheduler/TransitionReporter.js';
+import type { WaitingTaskState } from '../../src/machines/taskLifecycle.js';
+import { persistedWaitingSnapshot } from '../../src/machines/taskPassivation.js';
+import type { LiveTask, TaskActor } from '../../src/scheduler/lane/LiveTask.js';
+import { TaskActorChannel } from '../../src/scheduler/lane/TaskActorChannel.js';
+import { newLedgerFields, TaskLedger } from '../../src/scheduler/ledger/TaskLedger.js';
 import { ManualClock } from '../support/ManualClock.js';
 
 /** A lane's record of a task just created without an actor (passivated from the start). */
@@ -35,31 +31,23 @@ function passiveRecord(id: string): LiveTask {
     seq: 0,
     queueIndex: -1,
     actor: undefined,
-    state: 'NEW',
-    ts: {},
-    result: undefined,
-    error: undefined,
-    reason: undefined,
+    ...newLedgerFields(),
     execution: undefined,
     timer: undefined,
     startedAtReal: undefined,
-    failure: undefined,
-    waiters: undefined,
   };
 }
 
 function channelWith(activate?: (state: WaitingTaskState) => TaskActor) {
   const clock = new ManualClock();
-  const registry = new TaskRegistry<LiveTask>({ maxFinished: 10, maxAgeMs: Infinity }, clock);
-  const reporter = new TransitionReporter({});
+  const ledger = new TaskLedger<LiveTask>({ maxFinished: 10, maxAgeMs: Infinity }, clock, {});
+  const { registry, reporter } = ledger;
   const transitions: string[] = [];
   reporter.transitions$.subscribe((t: TaskTransition) => transitions.push(`${t.from}->${t.to}`));
   const restored: WaitingTaskState[] = [];
   const channel = new TaskActorChannel({
-    registry,
-    reporter,
+    ledger,
     clock,
-    counters: new LaneCounters(),
     leftRunning: () => undefined,
     finished: () => undefined,
     activate:
@@ -124,10 +112,8 @@ describe('TaskActorChannel with a passivated actor', () => {
   it('refuses to end a passive task when its lane cannot restore actors', () => {
     const clock = new ManualClock();
     const channel = new TaskActorChannel({
-      registry: new TaskRegistry<LiveTask>({ maxFinished: 10, maxAgeMs: Infinity }, clock),
-      reporter: new TransitionReporter({}),
+      ledger: new TaskLedger<LiveTask>({ maxFinished: 10, maxAgeMs: Infinity }, clock, {}),
       clock,
-      counters: new LaneCounters(),
       leftRunning: () => undefined,
       finished: () => undefined,
     });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toErrorData } from '../../src/errorData.js';
-import { buildTaskInfo, type TaskIdentity } from '../../src/scheduler/taskInfo.js';
+import { buildTaskInfo, type TaskIdentity } from '../../src/scheduler/ledger/taskInfo.js';
 import { TaskTimeoutError } from '../../src/index.js';
 
 const identity: TaskIdentity = {

@@ -1,3 +1,6 @@
+import { FINAL_STATES } from '../../machines/taskLifecycle.js';
+import { TaskState } from '../../taskState.js';
+
 /**
  * The page's building blocks (browser JavaScript, as a string): DOM and SVG helpers, number
  * formats, and a lane's section, built once per lane.
@@ -66,7 +69,7 @@ function createLaneSection(name) {
   const timeline = svgEl('svg', { 'data-testid': 'timeline', preserveAspectRatio: 'none' });
   const axisFrom = el('span');
   const legend = el('div', { class: 'legend' }, el('span', { class: 'wait', text: 'waiting' }));
-  for (const state of ['STARTED', 'DONE', 'FAILED', 'TIMED_OUT', 'CANCELED']) {
+  for (const state of ${JSON.stringify([TaskState.STARTED, ...FINAL_STATES])}) {
     legend.append(
       el('span', { class: stateClass(state), text: state.toLowerCase().replace('_', ' ') }),
     );

@@ -1,3 +1,5 @@
+import { FINAL_STATES } from '../../machines/taskLifecycle.js';
+
 /**
  * The page's drawing code (browser JavaScript, as a string): redraws a lane's counts, outcomes,
  * timeline, tables and warnings from its model.
@@ -89,7 +91,7 @@ function renderFigures(lane) {
 
 /** How the finished tasks ended: a stacked bar and the totals, with the share that succeeded. */
 function renderOutcomes(lane) {
-  const finals = ['DONE', 'FAILED', 'TIMED_OUT', 'CANCELED'];
+  const finals = ${JSON.stringify(FINAL_STATES)};
   const total = finals.reduce((sum, state) => sum + (lane.counts[state] || 0), 0);
   const stack = el('div', { class: 'stack' });
   const totals = el('div', { class: 'totals' });

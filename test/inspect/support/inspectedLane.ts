@@ -8,7 +8,7 @@ import {
 } from '../../../src/machines/taskEvents.js';
 import { taskMachine } from '../../../src/machines/taskMachine.js';
 import type { InspectionObserver } from '../../../src/scheduler/schedulerOptions.js';
-import { toWireInspectionEvent } from '../../../src/scheduler/thread/wireInspection.js';
+import { toWireInspectionEvent } from '../../../src/scheduler/placements/thread/wireInspection.js';
 
 /** The time every event of these tasks carries (what a test checks is the order, not time). */
 const AT = 0;

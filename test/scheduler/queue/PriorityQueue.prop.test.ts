@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PriorityQueue, type QueueEntry } from '../../../src/scheduler/queue/PriorityQueue.js';
+import { PriorityQueue, type QueueEntry } from '../../../src/scheduler/lane/queue/PriorityQueue.js';
 
 const NUM_RUNS = Number(process.env['FC_NUM_RUNS'] ?? 100);
 

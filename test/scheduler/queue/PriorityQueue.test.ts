@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PriorityQueue, type QueueEntry } from '../../../src/scheduler/queue/PriorityQueue.js';
+import { PriorityQueue, type QueueEntry } from '../../../src/scheduler/lane/queue/PriorityQueue.js';
 
 interface Entry extends QueueEntry {
   readonly name: string;

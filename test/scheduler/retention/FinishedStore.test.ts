@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { doneInfo } from '../../support/taskInfoFixture.js';
-import { FinishedStore, SLOWEST_KEPT } from '../../../src/scheduler/retention/FinishedStore.js';
+import {
+  FinishedStore,
+  SLOWEST_KEPT,
+} from '../../../src/scheduler/ledger/retention/FinishedStore.js';
 import type { TaskInfo } from '../../../src/index.js';
 
 const info = (id: string, runMs = 1): TaskInfo => doneInfo(id, runMs);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RingQueue } from '../../../src/scheduler/retention/RingQueue.js';
+import { RingQueue } from '../../../src/scheduler/ledger/retention/RingQueue.js';
 
 describe('RingQueue', () => {
   it('is empty at first', () => {

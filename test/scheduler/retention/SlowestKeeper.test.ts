@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { doneInfo } from '../../support/taskInfoFixture.js';
-import { SlowestKeeper } from '../../../src/scheduler/retention/SlowestKeeper.js';
+import { SlowestKeeper } from '../../../src/scheduler/ledger/retention/SlowestKeeper.js';
 
 const info = doneInfo;
 

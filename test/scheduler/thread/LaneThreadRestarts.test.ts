@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SchedulerErrorCode, type SchedulerError } from '../../../src/errors.js';
-import { LaneThreadRestarts } from '../../../src/scheduler/thread/LaneThreadRestarts.js';
-import { TransitionReporter } from '../../../src/scheduler/TransitionReporter.js';
+import { LaneThreadRestarts } from '../../../src/scheduler/placements/thread/LaneThreadRestarts.js';
+import { TransitionReporter } from '../../../src/scheduler/ledger/TransitionReporter.js';
 import { ManualClock } from '../../support/ManualClock.js';
 
 const policy = { maxRestarts: 2, windowMs: 10_000, baseDelayMs: 20, maxDelayMs: 500 };

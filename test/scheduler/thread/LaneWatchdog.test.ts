@@ -3,7 +3,7 @@ import {
   LANE_WATCHDOG_GRACE_MS,
   LaneWatchdog,
   type Overdue,
-} from '../../../src/scheduler/thread/LaneWatchdog.js';
+} from '../../../src/scheduler/placements/thread/LaneWatchdog.js';
 import { ManualClock } from '../../support/ManualClock.js';
 
 function setup() {

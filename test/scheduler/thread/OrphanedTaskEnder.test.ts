@@ -1,30 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { LaneWatchdog } from '../../../src/scheduler/thread/LaneWatchdog.js';
-import { OrphanedTaskEnder } from '../../../src/scheduler/thread/OrphanedTaskEnder.js';
-import { PendingCancels } from '../../../src/scheduler/thread/PendingCancels.js';
-import { ThreadTaskStore } from '../../../src/scheduler/thread/ThreadTaskStore.js';
+import { LaneWatchdog } from '../../../src/scheduler/placements/thread/LaneWatchdog.js';
+import { OrphanedTaskEnder } from '../../../src/scheduler/placements/thread/OrphanedTaskEnder.js';
+import { PendingCancels } from '../../../src/scheduler/placements/thread/PendingCancels.js';
 import { TaskState } from '../../../src/taskState.js';
 import { ManualClock } from '../../support/ManualClock.js';
+import { submitThreadTask, threadLedger } from '../../support/threadLedger.js';
 
 /** Two SUBMITTED tasks of a lane whose thread is still booting, and the ender under test. */
 function setup() {
   const clock = new ManualClock();
-  const store = new ThreadTaskStore({ maxFinished: 10, maxAgeMs: Infinity }, clock, {});
+  const store = threadLedger(clock);
   const watchdog = new LaneWatchdog(clock, () => undefined);
   const cancels = new PendingCancels(store, watchdog);
-  const body = { module: 'file:///x.mjs', export: 'default' };
-  const submit = (id: string) => {
-    const identity = { id, name: id, lane: 'orphans', args: [], priority: 0 };
-    const record = store.add({ ...identity, type: 'async', timeoutMs: undefined }, body, {});
-    store.submitted(record);
-    return record;
-  };
+  const submit = (id: string) => submitThreadTask(store, clock, id, 'orphans');
   const first = submit('first');
   const second = submit('second');
   const ender = new OrphanedTaskEnder({
     lane: 'orphans',
     clock,
-    store,
+    ledger: store,
     watchdog,
     cancels,
     observation: { warn: () => undefined },

@@ -5,22 +5,19 @@ import {
   LANE_WATCHDOG_GRACE_MS,
   LaneWatchdog,
   type Overdue,
-} from '../../../src/scheduler/thread/LaneWatchdog.js';
-import { PendingCancels } from '../../../src/scheduler/thread/PendingCancels.js';
-import { ThreadTaskStore } from '../../../src/scheduler/thread/ThreadTaskStore.js';
+} from '../../../src/scheduler/placements/thread/LaneWatchdog.js';
+import { PendingCancels } from '../../../src/scheduler/placements/thread/PendingCancels.js';
 import { ManualClock } from '../../support/ManualClock.js';
+import { submitThreadTask, threadLedger } from '../../support/threadLedger.js';
 
 /** A store with one SUBMITTED task, the watchdog's findings, and the cancels under test. */
 function setup() {
   const clock = new ManualClock();
-  const store = new ThreadTaskStore({ maxFinished: 10, maxAgeMs: Infinity }, clock, {});
+  const store = threadLedger(clock);
   const overdue: Overdue[] = [];
   const watchdog = new LaneWatchdog(clock, (found) => overdue.push(found));
   watchdog.threadReady();
-  const identity = { id: 'task-1', name: 'ping', lane: 'cancels', args: [], priority: 0 };
-  const body = { module: 'file:///x.mjs', export: 'default' };
-  const record = store.add({ ...identity, type: 'async', timeoutMs: undefined }, body, {});
-  store.submitted(record);
+  const record = submitThreadTask(store, clock, 'task-1', 'cancels');
   return { clock, store, overdue, record, cancels: new PendingCancels(store, watchdog) };
 }
 

@@ -1,9 +1,9 @@
 import { createInspector, type StatelyInspectionEvent } from '@statelyai/inspect';
 import { createActor, createMachine, type InspectionEvent } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import { fromWireInspectionEvent } from '../../../src/scheduler/thread/fromWireInspectionEvent.js';
-import type { WireInspectionEvent } from '../../../src/scheduler/thread/laneThreadMessages.js';
-import { toWireInspectionEvent } from '../../../src/scheduler/thread/wireInspection.js';
+import { fromWireInspectionEvent } from '../../../src/scheduler/placements/thread/fromWireInspectionEvent.js';
+import type { WireInspectionEvent } from '../../../src/scheduler/placements/thread/laneThreadMessages.js';
+import { toWireInspectionEvent } from '../../../src/scheduler/placements/thread/wireInspection.js';
 
 /** The inspection events of a small actor that takes one event, live and as wire data. */
 function recordActor(): { live: InspectionEvent[]; wire: WireInspectionEvent[] } {

@@ -1,0 +1,424 @@
+import { createActor, fromTransition, type Actor, type AnyActorRef } from 'xstate';
+import type { ExecutorHealth, TaskExecutor } from '../../actors/executor.js';
+import { SchedulerStoppedError } from '../../errors.js';
+import { createIdFactory } from '../../ids.js';
+import { createLaneMachine, TASK_ACTOR_ID, type LaneMachine } from '../../machines/laneMachine.js';
+import { scheduleEvent, startEvent, submitEvent } from '../../machines/taskEvents.js';
+import { taskMachine, unobservedTaskMachine } from '../../machines/taskMachine.js';
+import type { WaitingTaskState } from '../../machines/taskLifecycle.js';
+import { persistedWaitingSnapshot } from '../../machines/taskPassivation.js';
+import { LaneLoopWatch } from './LaneLoopWatch.js';
+import { guardInspection } from '../guardInspection.js';
+import { TaskState } from '../../taskState.js';
+import type { TaskFn, TaskModuleRef, TaskType } from '../../tasks/types.js';
+import { PriorityQueue } from './queue/PriorityQueue.js';
+import type { LaneConfig, TaskDefinition } from './laneConfig.js';
+import { LaneShutdown } from './LaneShutdown.js';
+import { LazySyncExecutor } from './LazySyncExecutor.js';
+import { stateOf, type LiveTask, type TaskActor } from './LiveTask.js';
+import { LoopTurnBudget } from './LoopTurnBudget.js';
+import { TaskActorChannel } from './TaskActorChannel.js';
+import type { Lane } from './Lane.js';
+import type { TaskLedger } from '../ledger/TaskLedger.js';
+import { TaskSettler } from './TaskSettler.js';
+
+/** The args of every task submitted with no args: one frozen array, not one per task. */
+const NO_ARGS: readonly unknown[] = Object.freeze([]);
+
+/** Default reason of `cancelTask()` without one. */
+export const DEFAULT_CANCEL_REASON = 'canceled by caller';
+
+/**
+ * The private engine behind a lane: its supervisor actor, its queues, its running tasks and
+ * the registry of every task it was given.
+ *
+ * @remarks One instance per lane. The supervisor actor ({@link createLaneMachine}) owns the
+ * lane's lifecycle and receives every submit and every child's completion; this class carries
+ * out what it decides. Task actors stop themselves when final, so finished tasks hold no
+ * actor: only a frozen record in retention. Watched, they are created at submit with the
+ * supervisor as parent; unwatched, a waiting task's actor is passivated and restored (under a
+ * do-nothing parent) when the task starts or ends.
+ * How tasks end (outcomes, timeouts, cancels) is the {@link TaskSettler}'s job; a stop, from
+ * the first call to closed threads and streams, the {@link LaneShutdown}'s.
+ */
+export class LaneEngine implements Lane<LiveTask> {
+  /** Where the lane's tasks are recorded, and their transitions reported. */
+  readonly ledger: TaskLedger<LiveTask>;
+  /** `warnings$` and the blocked-loop detector behind it. */
+  readonly #loopWatch: LaneLoopWatch;
+  readonly #config: LaneConfig;
+  /** One queue per executor: a SyncTask waiting for a thread never blocks an AsyncTask. */
+  readonly #queues: Record<TaskType, PriorityQueue<LiveTask>> = {
+    async: new PriorityQueue<LiveTask>(),
+    sync: new PriorityQueue<LiveTask>(),
+  };
+  /** Runs SyncTask bodies; its threads start with the first SyncTask. */
+  readonly #syncExecutor: LazySyncExecutor;
+  /** SUBMITTED tasks waiting for `start()`, in submit order. */
+  readonly #held = new Set<LiveTask>();
+  readonly #supervisor: Actor<LaneMachine>;
+  /**
+   * An unwatched lane's options for its task actors (undefined when watched). Their parent is
+   * a do-nothing actor: through it they share one actor system (a system of its own costs each
+   * queued task ~1.8 KB), and it ignores their done events, which would cost the supervisor a
+   * macrostep each; the engine frees slots itself. Such a lane passivates the actors of its
+   * waiting tasks: nobody can see them, and 10k live ones queued cost a fifth of the lane's
+   * time in garbage collection.
+   */
+  readonly #unwatchedTasks: { readonly id: string; readonly parent: AnyActorRef } | undefined;
+  readonly #createTaskId = createIdFactory();
+  /** STARTED AsyncTasks (bounded by concurrency); SyncTasks are bounded by free threads. */
+  #running = 0;
+  readonly #channel: TaskActorChannel;
+  /** The sink executors report to; times out and cancels tasks. */
+  readonly #settler: TaskSettler;
+  readonly #turnBudget: LoopTurnBudget;
+  readonly #resumePump = (): void => {
+    this.#pump();
+  };
+  #seq = 0;
+  /**
+   * Above 0 while tasks are being put in the queues: their SUBMITTED and SCHEDULED callbacks may
+   * submit more, and starting waits until every one is in, so the queue's order (priority, then
+   * submit order) decides what starts first, not the nesting of the callbacks. Also while a stop
+   * cancels every task: no slot it frees starts a task it is about to cancel.
+   */
+  #queueing = 0;
+  /** A pump was asked for while queueing: it runs when the queueing ends. */
+  #pumpDeferred = false;
+  /**
+   * True until the supervisor first schedules the held tasks (it started, or a stop drains):
+   * read here rather than the supervisor's state, which a callback run by that very scheduling
+   * sees as still `idle`.
+   */
+  #holding = true;
+  /** Made by the first `stop()`: from then on, submits are refused. */
+  #shutdown: LaneShutdown | undefined;
+
+  constructor(config: LaneConfig) {
+    this.#config = config;
+    this.#turnBudget = new LoopTurnBudget(config.clock);
+    const ledger = (this.ledger = config.ledger);
+    this.#loopWatch = new LaneLoopWatch({
+      lane: config.lane,
+      kind: config.kind,
+      slowTaskMs: config.slowTaskMs,
+      clock: config.clock,
+      started: ledger.started,
+      reportError: (error) => {
+        ledger.reporter.reportError(error);
+      },
+    });
+    this.#channel = new TaskActorChannel({
+      ledger,
+      clock: config.clock,
+      leftRunning: (record, startedAt) => {
+        if (record.type === 'sync') return;
+        this.#running--;
+        this.#loopWatch.taskEnded(record, startedAt);
+      },
+      activate: (state) => this.#activate(state),
+      finished: () => {
+        this.#pump();
+        if (this.#shutdown !== undefined && ledger.registry.liveCount === 0) {
+          this.#supervisor.send({ type: 'lane.drained' });
+        }
+      },
+    });
+    this.#syncExecutor = new LazySyncExecutor({
+      lane: config.lane,
+      create: config.createSyncExecutor,
+      events: {
+        slotFree: () => {
+          this.#pump();
+        },
+        report: (error) => {
+          ledger.reporter.reportError(error);
+        },
+      },
+    });
+    this.#settler = new TaskSettler({
+      channel: this.#channel,
+      registry: ledger.registry,
+      clock: config.clock,
+      loopWatch: this.#loopWatch,
+      unqueue: (record) => {
+        this.#held.delete(record);
+        this.#queues[record.type].remove(record);
+      },
+    });
+    const machine = createLaneMachine({
+      scheduleHeldTasks: () => {
+        this.#scheduleHeld();
+      },
+      cancelAll: (reason) => {
+        // The slots that cancels free must not start queued tasks about to be canceled too:
+        // queueing lasts until the sweep ends, which may be some loop turns later.
+        this.#queueing++;
+        this.#settler.cancelAll(reason, () => {
+          this.#endQueueing();
+        });
+      },
+      isDrained: () => ledger.registry.liveCount === 0,
+      stopped: () => {
+        // Every task is final; the threads go before stop() resolves, so none keeps the process up.
+        this.#unwatchedTasks?.parent.stop();
+        this.#shutdown?.finish(this.#syncExecutor.close());
+      },
+    });
+    // A throwing observer must not break the lane: XState does not catch what it throws.
+    const inspect = guardInspection(config.inspect, (error) => {
+      ledger.reporter.reportError(error);
+    });
+    this.#supervisor = createActor(machine, {
+      id: `lane:${config.lane}`,
+      input: { lane: config.lane, concurrency: config.concurrency },
+      ...(inspect === undefined ? {} : { inspect }),
+    });
+    this.#supervisor.start();
+    this.#unwatchedTasks =
+      inspect !== undefined
+        ? undefined
+        : {
+            id: TASK_ACTOR_ID,
+            parent: createActor(
+              fromTransition((state: undefined) => state, undefined),
+              {
+                id: `tasks:${config.lane}`,
+              },
+            ).start(),
+          };
+  }
+
+  /** The lane's name. */
+  get lane(): string {
+    return this.#config.lane;
+  }
+
+  /** The supervisor's state: `idle`, `running`, `stopping` or `stopped`. */
+  get status(): 'idle' | 'running' | 'stopping' | 'stopped' {
+    return this.#supervisor.getSnapshot().value;
+  }
+
+  /** How many tasks are STARTED now. */
+  get runningCount(): number {
+    return this.ledger.runningCount;
+  }
+
+  /** How many tasks wait to start: SUBMITTED before `start()`, or SCHEDULED for a slot. */
+  get queuedCount(): number {
+    return this.#held.size + this.#queues.async.size + this.#queues.sync.size;
+  }
+
+  /**
+   * Warnings of this lane's loop (blocked longer than `slowTaskMs`); detection runs only while
+   * someone subscribes. Completes when the lane has stopped.
+   */
+  get warnings$(): LaneLoopWatch['warnings$'] {
+    return this.#loopWatch.warnings$;
+  }
+
+  /** How the executor threads have fared (none started yet: healthy, no restarts). */
+  executorHealth(): ExecutorHealth {
+    return this.#syncExecutor.health();
+  }
+
+  /** Starts running: held tasks are scheduled. Idempotent. */
+  start(): void {
+    // Only an idle supervisor takes it; a stopped actor would warn about the event.
+    if (this.status === 'idle') this.#supervisor.send({ type: 'lane.start' });
+  }
+
+  /**
+   * A new record (NEW) of one run of `task`, for {@link LaneEngine.submit}.
+   *
+   * @param id - the task's id when the caller made it (a SchedulerThread's main side names its
+   * tasks before they cross to the lane thread); absent: a new UUID v7.
+   */
+  createRecord(task: TaskDefinition, args: unknown[], id: string = this.#createTaskId()): LiveTask {
+    return {
+      id,
+      name: task.name,
+      type: task.type,
+      lane: this.#config.lane,
+      args: args.length === 0 ? NO_ARGS : Object.freeze(args),
+      priority: task.options.priority ?? 0,
+      timeoutMs: task.options.timeoutMs,
+      body: task.run as TaskFn<readonly unknown[]> | TaskModuleRef,
+      callbacks: task.options,
+      seq: this.#seq++,
+      queueIndex: -1,
+      actor: undefined,
+      // The ledger's fields written out, not spread from newLedgerFields(): a spread in the
+      // middle of a literal is a runtime call per task on this hot path.
+      state: TaskState.NEW,
+      ts: {},
+      result: undefined,
+      error: undefined,
+      reason: undefined,
+      failure: undefined,
+      waiters: undefined,
+      execution: undefined,
+      timer: undefined,
+      startedAtReal: undefined,
+    };
+  }
+
+  /**
+   * Files `record` in the ledger with its actor (passivated when the lane is unwatched), enters
+   * SUBMITTED, and holds it or queues it as the supervisor's state says.
+   *
+   * @param submittedAt - when the caller submitted it, when that was earlier than now (a
+   * SchedulerThread's main side): its SUBMITTED stamp, so the actor and the task's record agree.
+   * @throws SchedulerStoppedError once `stop()` was called.
+   */
+  submit(record: LiveTask, submittedAt?: number): void {
+    const status = this.status;
+    // `#shutdown` is set before the supervisor hears of the stop: a callback run by stop()
+    // itself (an onCancel) sees the supervisor still `running`, and must be refused too.
+    if (this.#shutdown !== undefined || status === 'stopping' || status === 'stopped') {
+      throw new SchedulerStoppedError(this.#config.lane);
+    }
+    // Unwatched, the actor stays passivated while the task waits (see #activate).
+    const actor =
+      this.#unwatchedTasks === undefined
+        ? createActor(taskMachine, {
+            id: TASK_ACTOR_ID,
+            systemId: record.id,
+            parent: this.#supervisor,
+            // Only for the inspector: its `xstate.init` event then names the task (filters use it).
+            input: { name: record.name },
+          })
+        : undefined;
+    record.actor = actor;
+    this.ledger.add(record);
+    this.#queueing++;
+    try {
+      actor?.start();
+      const now = this.#config.clock.now();
+      // Never later than now: two threads' clocks may disagree by a fraction of a millisecond,
+      // and the stamps must not go backwards (submit <= schedule).
+      const at = submittedAt === undefined ? now : Math.min(submittedAt, now);
+      this.#channel.send(record, submitEvent(at));
+      // Before start() the task is held; after, it is scheduled.
+      if (this.#holding) this.#hold(record);
+      else this.#schedule(record);
+    } finally {
+      this.#endQueueing();
+    }
+  }
+
+  /**
+   * Cancels a task that is not final: a queued one never runs, a running one's signal aborts.
+   *
+   * @returns true iff this call moved the task to CANCELED.
+   */
+  cancel(id: string, reason: string): boolean {
+    const record = this.ledger.registry.live(id);
+    if (record === undefined) return false;
+    return this.#settler.cancel(record, reason);
+  }
+
+  /**
+   * Stops accepting tasks; drains (or, with `cancel`, cancels) the rest. `timeoutMs` bounds the
+   * drain, then cancels what is left. Resolves once every task is final.
+   *
+   * @remarks A later call can tighten an earlier one: `cancel` escalates a drain, and the
+   * earliest deadline of all the calls' `timeoutMs` applies.
+   */
+  stop({ cancel, timeoutMs }: { cancel: boolean; timeoutMs: number }): Promise<void> {
+    this.#shutdown ??= new LaneShutdown({
+      supervisor: this.#supervisor,
+      clock: this.#config.clock,
+      reporter: this.ledger.reporter,
+      loopWatch: this.#loopWatch,
+    });
+    return this.#shutdown.request(cancel, timeoutMs);
+  }
+
+  // ── the supervisor's hooks ────────────────────────────────────────────────────
+
+  #hold(record: LiveTask): void {
+    if (record.state === TaskState.SUBMITTED) this.#held.add(record);
+  }
+
+  #schedule(record: LiveTask): void {
+    this.#enqueue(record);
+    this.#pump();
+  }
+
+  #scheduleHeld(): void {
+    // A stop's cancel sweep still to reach them: scheduling them first would only add a
+    // SCHEDULED to their way to CANCELED.
+    if (this.#settler.sweeping) return;
+    this.#holding = false;
+    const held = [...this.#held];
+    this.#held.clear();
+    this.#queueing++;
+    try {
+      for (const record of held) this.#enqueue(record);
+      this.#pump();
+    } finally {
+      this.#endQueueing();
+    }
+  }
+
+  #endQueueing(): void {
+    this.#queueing--;
+    if (this.#queueing > 0 || !this.#pumpDeferred) return;
+    this.#pumpDeferred = false;
+    this.#pump();
+  }
+
+  #enqueue(record: LiveTask): void {
+    if (record.state !== TaskState.SUBMITTED) return;
+    this.#channel.send(record, scheduleEvent(this.#config.clock.now()));
+    // A callback may have canceled it already.
+    if (stateOf(record) === TaskState.SCHEDULED) this.#queues[record.type].push(record);
+  }
+
+  /**
+   * Restores, started, the passivated actor of a task of this unwatched lane that waits in
+   * `state`: it joins the lane's task actors (their do-nothing parent) in that very state.
+   */
+  #activate(state: WaitingTaskState): TaskActor {
+    const unwatched = this.#unwatchedTasks;
+    if (unwatched === undefined)
+      throw new Error(`lane ${this.lane} is watched: no actor is passive`);
+    return createActor(unobservedTaskMachine, {
+      ...unwatched,
+      snapshot: persistedWaitingSnapshot(state),
+    }).start();
+  }
+
+  #pump(): void {
+    if (this.#queueing > 0) {
+      this.#pumpDeferred = true;
+      return;
+    }
+    const { concurrency } = this.#config;
+    const asyncQueue = this.#queues.async;
+    while (this.#running < concurrency && asyncQueue.size > 0) {
+      // Quick bodies chain on microtasks: yield to timers and I/O once a turn runs long.
+      if (!this.#turnBudget.mayContinue(this.#resumePump)) return;
+      this.#start(asyncQueue.shift() as LiveTask, this.#config.executor);
+    }
+    const syncQueue = this.#queues.sync;
+    if (syncQueue.size === 0) return;
+    const pool = this.#syncExecutor.get();
+    while (syncQueue.size > 0 && pool.freeSlots > 0) {
+      this.#start(syncQueue.shift() as LiveTask, pool);
+    }
+  }
+
+  #start(record: LiveTask, executor: TaskExecutor): void {
+    if (record.type === 'async') this.#running++;
+    this.#loopWatch.taskStarted(record);
+    this.#channel.send(record, startEvent(this.#config.clock.now()));
+    // An onStart callback may have canceled it: then its slot is already given back.
+    if (stateOf(record) !== TaskState.STARTED) return;
+    const { timeoutMs } = record;
+    if (timeoutMs !== undefined && timeoutMs > 0) this.#settler.armTimeout(record, timeoutMs);
+    record.execution = executor.execute(record, this.#settler);
+  }
+}

@@ -1,0 +1,33 @@
+import type { InspectionEvent, Observer } from 'xstate';
+import type { PooledExecutor, PooledExecutorEvents, TaskExecutor } from '../../actors/executor.js';
+import type { Clock } from '../../clock.js';
+import type { LaneKind } from '../../metrics/types.js';
+import type { TaskCallbacks, TaskFn, TaskModuleRef, TaskType } from '../../tasks/types.js';
+import type { LiveTask } from './LiveTask.js';
+import type { TaskLedger } from '../ledger/TaskLedger.js';
+
+/** Everything a lane is built from, validated by the facade. */
+export interface LaneConfig {
+  readonly lane: string;
+  readonly concurrency: number;
+  /** Where the lane records its tasks and reports their transitions. */
+  readonly ledger: TaskLedger<LiveTask>;
+  readonly clock: Clock;
+  /** Runs AsyncTask bodies; at most `concurrency` at once. */
+  readonly executor: TaskExecutor;
+  /** Creates SyncTask's executor on the first SyncTask; absent: SyncTasks are refused. */
+  readonly createSyncExecutor?: ((events: PooledExecutorEvents) => PooledExecutor) | undefined;
+  /** A body that keeps the loop busy this long is reported on `warnings$`, ms; 0: never. */
+  readonly slowTaskMs: number;
+  /** Whose loop the lane runs on: the caller's, or a SchedulerThread's own thread. */
+  readonly kind: LaneKind;
+  readonly inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void) | undefined;
+}
+
+/** What the engine needs of a submitted task definition. */
+export interface TaskDefinition {
+  readonly name: string;
+  readonly type: TaskType;
+  readonly run: TaskFn<never> | TaskModuleRef;
+  readonly options: Readonly<TaskCallbacks & { timeoutMs?: number; priority?: number }>;
+}

@@ -1,0 +1,61 @@
+import { stampKey } from '../../../machines/taskLifecycle.js';
+import { TaskState } from '../../../taskState.js';
+import type { TaskCallbacks } from '../../../tasks/types.js';
+import type { TaskIdentity } from '../../ledger/taskInfo.js';
+import {
+  latestStamp,
+  newLedgerFields,
+  type LedgerRecord,
+  type TaskLedger,
+} from '../../ledger/TaskLedger.js';
+import type { TransitionMessage, WireModuleRef } from './laneThreadMessages.js';
+import { failureOf } from './wireErrors.js';
+
+/** The ledger's record of a task that lives in a lane thread: what it needs to be (re)sent. */
+export interface ThreadTask extends LedgerRecord {
+  readonly body: WireModuleRef;
+  /**
+   * When `submitTask` was called, on the main side's clock: its `ts.submit`, and the time the
+   * lane thread's actor stamps too (the thread reads the message later, or again after a restart).
+   */
+  readonly submittedAt: number;
+}
+
+/** A new task's record for the ledger of a SchedulerThread, NEW. */
+export function createThreadTask(
+  identity: TaskIdentity,
+  body: WireModuleRef,
+  callbacks: TaskCallbacks,
+  submittedAt: number,
+): ThreadTask {
+  return { ...identity, body, callbacks, submittedAt, ...newLedgerFields() };
+}
+
+/**
+ * Feeds one transition the lane thread reported to the ledger.
+ *
+ * @remarks The main side stamps SUBMITTED with its clock, the lane thread the rest with its
+ * own, and a worker's `performance.timeOrigin` can differ from the main thread's by a few
+ * milliseconds: a thread stamp earlier than one the task has is raised to it (invariant 2:
+ * submit ≤ schedule ≤ start ≤ end), so `waitMs` is never negative. The ledger takes the task
+ * only forward and keeps the stamps it has: a queued task resubmitted to a restarted lane
+ * thread (which reports SUBMITTED and SCHEDULED again) is recorded once per state.
+ */
+export function applyThreadTransition(
+  ledger: TaskLedger<ThreadTask>,
+  message: TransitionMessage,
+): void {
+  const record = ledger.registry.live(message.id);
+  if (record === undefined) return;
+  const { info, to } = message;
+  const stamp = to === TaskState.NEW ? undefined : info.ts[stampKey(to)];
+  const at = Math.max(stamp ?? message.at, latestStamp(record.ts));
+  const failure = failureOf(info);
+  if (failure !== undefined) record.failure = failure;
+  ledger.enter(record, to, {
+    at,
+    ...(info.result === undefined ? {} : { result: info.result }),
+    ...(info.error === undefined ? {} : { error: info.error }),
+    ...(info.reason === undefined ? {} : { reason: info.reason }),
+  });
+}

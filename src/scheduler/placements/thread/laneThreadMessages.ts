@@ -1,0 +1,185 @@
+/**
+ * The wire protocol between a SchedulerThread's main side and its lane thread. Both sides
+ * import only these types; nothing else crosses the boundary (everything here survives a
+ * structured clone: no functions, no class instances).
+ */
+import type { ResourceLimits } from 'node:worker_threads';
+import type { RestartPolicy } from '../../../actors/restartPolicy.js';
+import type { TaskState } from '../../../taskState.js';
+import type { TaskErrorData, TaskInfo, TaskType } from '../../../tasks/types.js';
+import type { ExecutorHealth } from '../../../actors/executor.js';
+import type { Percentiles, SchedulerWarning } from '../../../metrics/types.js';
+
+/** What the lane thread is built from (its `workerData`): the options minus every function. */
+export interface LaneThreadInit {
+  readonly lane: string;
+  readonly concurrency: number;
+  /** Executor threads of the lane's own SyncTasks. */
+  readonly threads: number;
+  readonly resourceLimits: ResourceLimits | undefined;
+  readonly restart: RestartPolicy;
+  /** Forward inspection events: true iff an `inspect` observer was given on the main side. */
+  readonly inspect: boolean;
+  /** The lane's `slowTaskMs`: its loop is watched for blocks this long. */
+  readonly slowTaskMs: number;
+}
+
+/** A task body as it crosses: a resolved module URL and the export to call. */
+export interface WireModuleRef {
+  readonly module: string;
+  readonly export: string;
+}
+
+// ── main → thread ──────────────────────────────────────────────────────────────
+
+/** Start running (the lane's `start()`). */
+export interface StartMessage {
+  readonly type: 'start';
+}
+
+/** Submit one run; the main side made its id. */
+export interface SubmitMessage {
+  readonly type: 'submit';
+  readonly id: string;
+  readonly name: string;
+  readonly taskType: TaskType;
+  readonly body: WireModuleRef;
+  readonly args: readonly unknown[];
+  readonly priority: number;
+  readonly timeoutMs: number | undefined;
+  /** The main side's `ts.submit`: the thread's actor enters SUBMITTED stamped with it. */
+  readonly submittedAt: number;
+}
+
+/** Cancel a task; answered by a {@link CancelReplyMessage} with the same `requestId`. */
+export interface CancelMessage {
+  readonly type: 'cancel';
+  readonly requestId: number;
+  readonly id: string;
+  readonly reason: string;
+}
+
+/** Stop the lane; answered by a {@link StoppedMessage} once every task is final. */
+export interface StopMessage {
+  readonly type: 'stop';
+  readonly requestId: number;
+  readonly cancel: boolean;
+  readonly timeoutMs: number;
+}
+
+/**
+ * What the main side watches now: sent whenever it changes, and to every new thread. Nothing is
+ * measured in the thread while nobody watches.
+ */
+export interface ObserveMessage {
+  readonly type: 'observe';
+  /** Detect blocks of the lane's loop and send each as a {@link WarningMessage}. */
+  readonly warnings: boolean;
+  /** Send a {@link LoopSampleMessage} this often, ms; 0: none. */
+  readonly sampleIntervalMs: number;
+}
+
+/** Everything the main side sends. */
+export type ToLaneThreadMessage =
+  StartMessage | SubmitMessage | CancelMessage | StopMessage | ObserveMessage;
+
+// ── thread → main ──────────────────────────────────────────────────────────────
+
+/** The thread has built its lane and takes messages. */
+export interface LaneReadyMessage {
+  readonly type: 'ready';
+}
+
+/**
+ * One transition of one task. `info` is the task as it was right after it, without `args`
+ * (the main side has them, and sending them back would clone them on every transition).
+ */
+export interface TransitionMessage {
+  readonly type: 'transition';
+  readonly id: string;
+  readonly from: TaskState;
+  readonly to: TaskState;
+  readonly at: number;
+  readonly info: Omit<TaskInfo, 'args'>;
+}
+
+/**
+ * The transitions of one turn of the lane thread, in the order they happened: one message per
+ * turn, not one per transition (each costs a clone and a task on the main loop).
+ */
+export interface TransitionsMessage {
+  readonly type: 'transitions';
+  readonly transitions: readonly TransitionMessage[];
+}
+
+/** The answer to a {@link CancelMessage}: true iff that cancel moved the task to CANCELED. */
+export interface CancelReplyMessage {
+  readonly type: 'cancelReply';
+  readonly requestId: number;
+  readonly canceled: boolean;
+}
+
+/** The answer to a {@link StopMessage}: every task is final and the executor threads are gone. */
+export interface StoppedMessage {
+  readonly type: 'stopped';
+  readonly requestId: number;
+}
+
+/** A SchedulerError of the lane (an executor thread crashed, degraded), as data. */
+export interface LaneErrorMessage {
+  readonly type: 'error';
+  readonly error: TaskErrorData & { readonly taskId?: string; readonly exitCode?: number };
+}
+
+/** The lane's loop was blocked (a frozen, plain warning). */
+export interface WarningMessage {
+  readonly type: 'warning';
+  readonly warning: SchedulerWarning;
+}
+
+/** The lane thread's own figures over the last window. */
+export interface LoopSampleMessage {
+  readonly type: 'loopSample';
+  /** The lane thread's event-loop delay over the window. */
+  readonly delayMs: Percentiles;
+  /** The lane's executor threads (its SyncTasks). */
+  readonly executor: ExecutorHealth;
+}
+
+/** A reference to an actor, as data. */
+export interface WireActorRef {
+  readonly id: string;
+  readonly sessionId: string;
+  readonly systemId?: string;
+}
+
+/**
+ * An XState inspection event as plain data: actor references become {@link WireActorRef}s and
+ * snapshots keep `status`, `value`, `context` (and `output`/`error` when set).
+ */
+export interface WireInspectionEvent {
+  readonly type: string;
+  readonly rootId: string;
+  readonly actorRef: WireActorRef;
+  readonly sourceRef?: WireActorRef;
+  readonly event?: unknown;
+  readonly snapshot?: unknown;
+  readonly action?: unknown;
+}
+
+/** One inspection event of an actor in the lane thread. */
+export interface InspectionMessage {
+  readonly type: 'inspection';
+  readonly event: WireInspectionEvent;
+}
+
+/** Everything the lane thread sends. */
+export type FromLaneThreadMessage =
+  | LaneReadyMessage
+  | TransitionsMessage
+  | CancelReplyMessage
+  | StoppedMessage
+  | LaneErrorMessage
+  | InspectionMessage
+  | WarningMessage
+  | LoopSampleMessage;

@@ -1,0 +1,72 @@
+import {
+  SchedulerError,
+  SchedulerErrorCode,
+  TaskCanceledError,
+  TaskTimeoutError,
+  WorkerCrashedError,
+} from '../../../errors.js';
+import { errorFromData, withoutCapturedStack } from '../../../errorData.js';
+import type { TaskErrorData, TaskInfo } from '../../../tasks/types.js';
+
+const SCHEDULER_CODES = new Set<string>(Object.values(SchedulerErrorCode));
+
+function isSchedulerCode(code: string | undefined): code is SchedulerErrorCode {
+  return code !== undefined && SCHEDULER_CODES.has(code);
+}
+
+/**
+ * An error rebuilt on the main side from the data that crossed the thread boundary.
+ *
+ * @remarks The scheduler's own errors come back as their classes (`WorkerCrashedError`,
+ * `SchedulerError` with its code), so `instanceof` and `code` work as with AsyncScheduler. A
+ * body's own error is rebuilt by {@link errorFromData}: a built-in class as itself, every other as
+ * an `Error` with the same name, message, stack and `code`.
+ */
+export function rebuildError(
+  data: TaskErrorData,
+  extra: { taskId?: string | undefined; exitCode?: number | undefined } = {},
+): Error {
+  let error: Error;
+  const { taskId, exitCode } = extra;
+  const options = taskId === undefined ? {} : { taskId };
+  if (data.name === 'WorkerCrashedError') {
+    error = new WorkerCrashedError(data.message, {
+      ...options,
+      ...(exitCode === undefined ? {} : { exitCode }),
+    });
+  } else if (isSchedulerCode(data.code)) {
+    error = new SchedulerError(data.code, data.message, options);
+  } else {
+    return errorFromData(data);
+  }
+  if (data.stack !== undefined) error.stack = data.stack;
+  return error;
+}
+
+/** What `result()` rejects with for a task that ended other than DONE, from its final info. */
+export function failureOf(info: Omit<TaskInfo, 'args'>): Error | undefined {
+  // Made in the thread: its stack there is the one worth keeping, and capturing one here (the
+  // message handler's) cost most of applying a stop's 10k cancels on the main side.
+  const threadStack = (error: Error): string =>
+    info.error?.stack ?? `${error.name}: ${error.message}`;
+  switch (info.state) {
+    case 'TIMED_OUT':
+      return withoutCapturedStack(
+        () => new TaskTimeoutError(info.id, info.timeoutMs ?? 0),
+        threadStack,
+      );
+    case 'CANCELED':
+      return withoutCapturedStack(
+        () => new TaskCanceledError(info.id, info.reason ?? 'canceled'),
+        threadStack,
+      );
+    case 'FAILED':
+      return info.error === undefined
+        ? new SchedulerError(SchedulerErrorCode.WORKER_CRASHED, 'Task failed', {
+            taskId: info.id,
+          })
+        : rebuildError(info.error, { taskId: info.id });
+    default:
+      return undefined;
+  }
+}
