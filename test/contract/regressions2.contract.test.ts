@@ -19,7 +19,7 @@ afterEach(async () => {
   ]);
 });
 
-const bodies = contractFixture('round2.mjs');
+const bodies = contractFixture('anywhere.mjs');
 
 describe('a SyncTask argument that stops being cloneable after submitTask', () => {
   // DESIGN.md invariant 1: "Every submitted task reaches exactly one final state, once; no task is

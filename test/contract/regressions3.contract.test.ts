@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { AsyncScheduler, AsyncTask, SchedulerThread } from '../../src/index.js';
 import { contractFixture, sleep } from './helpers.js';
 
-const bodies = contractFixture('round3.mjs');
+const bodies = contractFixture('outcomes.mjs');
 
 describe('an async callback that rejects just after stop() resolved', () => {
   // `(info) => void` callbacks: an async one is accepted (these rules would refuse it)

@@ -16,7 +16,7 @@ import {
 import { runChild } from './childProcess.js';
 import { contractFixture, deferred, sleep } from './helpers.js';
 
-const bodies = contractFixture('round3.mjs');
+const bodies = contractFixture('outcomes.mjs');
 /** Only so that a child that does not exit fails the test instead of hanging it. */
 const EXIT_LIMIT_MS = 10_000;
 
@@ -46,7 +46,7 @@ describe('a busy mixed workload in a plain node process (child on dist/)', () =>
     // subscribers that throw or reject; waitTask timeouts and aborts; result() with a catch; an
     // inspect observer that throws sometimes; metrics$ and warnings$ subscribed. Two seeds.
     const runs = await Promise.all(
-      ['1', '2'].map((seed) => runChild('round3Leak.mjs', [seed], { limitMs: EXIT_LIMIT_MS })),
+      ['1', '2'].map((seed) => runChild('mixedWorkload.mjs', [seed], { limitMs: EXIT_LIMIT_MS })),
     );
     for (const { code, out, err } of runs) {
       expect(code, stderrTail(err)).toBe(0);

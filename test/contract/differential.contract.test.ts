@@ -39,7 +39,7 @@ import {
 const NUM_RUNS = Math.min(Number(process.env['FC_NUM_RUNS'] ?? 50), 50);
 /** SyncTask programs boot executor threads in both lanes each run: fewer of them. */
 const SYNC_RUNS = Math.max(1, Math.round(NUM_RUNS / 3));
-const bodies = contractFixture('round3.mjs');
+const bodies = contractFixture('outcomes.mjs');
 const SYNC_THREADS = 2;
 
 // ---------------------------------------------------------------------------------------------

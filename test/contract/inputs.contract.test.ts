@@ -31,7 +31,7 @@ import {
 type AnyScheduler = AsyncScheduler | SchedulerThread;
 const { scheduler, lane } = ownSchedulers();
 
-const bodies = contractFixture('round2.mjs');
+const bodies = contractFixture('anywhere.mjs');
 const hang = () => new AsyncTask('hang', () => new Promise<never>(() => undefined));
 const value = (v: unknown) => new AsyncTask('value', () => v);
 

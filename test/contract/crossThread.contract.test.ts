@@ -25,7 +25,7 @@ import { runChild } from './childProcess.js';
 
 const { scheduler, lane } = ownSchedulers();
 
-const bodies = contractFixture('round2.mjs');
+const bodies = contractFixture('anywhere.mjs');
 const asyncRef = (exportName: string, options?: ConstructorParameters<typeof AsyncTask>[2]) =>
   new AsyncTask(exportName, { module: bodies, export: exportName }, options);
 const syncRef = (exportName: string, options?: ConstructorParameters<typeof SyncTask>[2]) =>
@@ -413,7 +413,7 @@ describe('process lifetime after awkward stops (child process on dist/)', () => 
   ];
   for (const [which, states] of cases) {
     it(`${which}: every task final, then the process exits by itself`, async () => {
-      const { code, out, err } = await runChild('round2Lifetime.mjs', [which], { limitMs: 6_000 });
+      const { code, out, err } = await runChild('awkwardStops.mjs', [which], { limitMs: 6_000 });
       expect(code, err).toBe(0);
       expect(JSON.parse(out)).toEqual({ states });
     }, 10_000);

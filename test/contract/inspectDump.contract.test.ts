@@ -37,7 +37,7 @@ let laneCount = 0;
 const make = (kind: LaneKind, options?: SchedulerOptions): Lane =>
   kind === 'main'
     ? scheduler(options).start()
-    : lane(`round4-${String(++laneCount)}`, options).start();
+    : lane(`inspected-${String(++laneCount)}`, options).start();
 
 /** What this file reads of an XState inspection event. */
 interface Seen {

@@ -32,7 +32,7 @@ import {
 type AnyScheduler = AsyncScheduler | SchedulerThread;
 const { scheduler, lane } = ownSchedulers();
 
-const bodies = contractFixture('round2.mjs');
+const bodies = contractFixture('anywhere.mjs');
 
 /**
  * Checks per-task machine order and ts bookkeeping over what one subscriber saw. With
