@@ -26,6 +26,7 @@ import {
   until,
   type Info,
 } from './helpers.js';
+import { ManualClock } from '../support/ManualClock.js';
 
 const { scheduler } = ownSchedulers();
 
@@ -788,6 +789,20 @@ describe('stop()', () => {
     expect(s.taskState(stuck)).toBe(TaskState.CANCELED);
     expect(s.taskInfo(stuck).reason).toMatch(/50 ms/);
     expect(g.signal?.aborted).toBe(true);
+  });
+
+  it('a later stop({ timeoutMs }) bounds a drain already under way', async () => {
+    const clock = new ManualClock();
+    const s = scheduler({ clock }).start();
+    const g = gated('stuck');
+    const id = s.submitTask(g.task);
+    const first = s.stop();
+    const second = s.stop({ timeoutMs: 20 });
+    await clock.advance(20);
+    await second;
+    expect(s.taskState(id)).toBe(TaskState.CANCELED);
+    expect(g.signal?.aborted).toBe(true);
+    await first;
   });
 
   it('{ cancel: true } on a never-started scheduler cancels the queued tasks', async () => {

@@ -1,9 +1,9 @@
-// Round 4: the `inspect` option (DESIGN.md: "passed to every actor (XState `inspect`)"), dumpTask()
+// The `inspect` option (docs/contract.md: "passed to every actor (XState `inspect`)"), dumpTask()
 // and slowest() on both lanes, and the exported formatTasks() helper (README: "`formatTasks()`
 // (millisecond precision)"). Inspection events are read as XState 5 documents them: one
 // `actorRef.sessionId` per actor, `@xstate.snapshot` events carrying `snapshot.value` and
-// `snapshot.context`. Task actors are matched to task ids by their `context.ts`, which DESIGN.md
-// says holds the task's timestamps (the same ones TaskInfo.ts carries). No wall-clock
+// `snapshot.context`. Task actors are matched to task ids by their `context.ts`, which the
+// contract says holds the task's timestamps (the same ones TaskInfo.ts carries). No wall-clock
 // thresholds: slowest() is checked against the runMs every task reported on transitions$.
 import { threadId } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
@@ -75,9 +75,8 @@ const isTaskActor = (snapshots: readonly Seen[]): boolean =>
   snapshots.every((e) => TASK_STATES.includes(String(e.snapshot?.value)));
 
 /**
- * A task's timestamps but its submit time, to match actors to tasks. (A SchedulerThread's actor
- * used to stamp `submit` again when the thread received the task; regressions4 checks that it
- * now carries the main side's time.)
+ * A task's timestamps but its submit time, to match actors to tasks. (That a SchedulerThread's
+ * actor carries the main side's submit time is checked on its own, below.)
  */
 const afterSubmit = (ts: object | undefined): string =>
   JSON.stringify({ ...ts, submit: undefined });
@@ -114,7 +113,7 @@ async function runEveryOutcome(s: Lane) {
   const timedOut = s.submitTask(timingOut, 60_000, 'never');
   const canceled = s.submitTask(hanging);
   await until(() => s.taskState(canceled) === TaskState.STARTED, 3_000, 'a started task');
-  await s.cancelTask(canceled, 'round 4');
+  await s.cancelTask(canceled, 'canceled by the test');
   const ids = { done, sync, failed, timedOut, canceled };
   const infos = await Promise.all(Object.values(ids).map((id) => s.waitTask(id)));
   return { ids, infos };
@@ -233,6 +232,25 @@ describe.each(KINDS)('inspect on the %s lane', (kind) => {
     for (const id of Object.values(mine.ids)) expect(actors.has(id)).toBe(false);
     await expect(plain.result(mine.ids.done)).resolves.toBe('v');
     await plain.stop();
+  });
+});
+
+describe('inspect on a SchedulerThread', () => {
+  // Invariant 2: each timestamp is set once, when its state is entered, and `inspect` is passed
+  // to every actor: the task actor in the lane thread carries the submit time the main side
+  // stamped at submitTask(), not the time the thread received the task.
+  it("a task actor's context.ts.submit is the task's TaskInfo ts.submit", async () => {
+    const { events, inspect } = recorder('function');
+    const s = make('thread', { inspect });
+    const id = s.submitTask(delay(), 1, 'v');
+    const info = await s.waitTask(id);
+    const doneSnapshot = () =>
+      events.find((e) => e.type === '@xstate.snapshot' && e.snapshot?.value === TaskState.DONE);
+    await until(() => doneSnapshot() !== undefined, 3_000, 'the DONE snapshot');
+    const ts = doneSnapshot()!.snapshot!.context!.ts!;
+    expect(threadId).toBe(0);
+    expect(ts['start']).toBe(info.ts.start); // the later timestamps agree
+    expect(ts['submit']).toBe(info.ts.submit);
   });
 });
 

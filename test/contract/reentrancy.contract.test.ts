@@ -1,5 +1,5 @@
-// Round 2: calling back into the scheduler from inside every callback and from a transitions$
-// subscriber, on AsyncScheduler and SchedulerThread (DESIGN.md "Public API", invariants 1, 2, 4).
+// Calling back into the scheduler from inside every callback and from a transitions$ subscriber,
+// on AsyncScheduler and SchedulerThread (docs/contract.md: the public API, invariants 1, 2, 3, 4).
 import { describe, expect, it } from 'vitest';
 import {
   AsyncScheduler,
@@ -758,4 +758,57 @@ describe('the FINAL transition is the last one for each task (re-entrant mix)', 
     for (const id of ids) expect(finals.get(id), id).toBe(1);
     for (const info of s.dumpTask()) expect(FINAL_STATES).toContain(info.state);
   });
+});
+
+describe('FIFO among equals, for a task submitted from a callback or subscriber', () => {
+  // Invariant 3: higher priority starts first, FIFO among equals. A's SUBMITTED and SCHEDULED
+  // callbacks (and transitions$) run before A is in the queue, yet a task B submitted from them
+  // is submitted after A and must start after it.
+  const hooks = ['onSubmit', 'onSchedule', 'transitions$ SUBMITTED', 'transitions$ SCHEDULED'];
+  for (const hook of hooks) {
+    for (const type of ['AsyncTask', 'SyncTask'] as const) {
+      it(`${type}, B submitted from A’s ${hook}: A (submitted and queued first) starts first`, async () => {
+        const starts: string[] = [];
+        const make = (name: string) =>
+          type === 'AsyncTask'
+            ? new AsyncTask(name, () => sleep(2))
+            : new SyncTask(name, { module: bodies, export: 'asyncExport' });
+        const submitB = (name: string) => {
+          if (name === 'A') s.submitTask(make('B'), 2);
+        };
+        const s: AsyncScheduler = scheduler({
+          concurrency: 1,
+          threads: 1,
+          ...(hook === 'onSubmit'
+            ? {
+                onSubmit: (i: Info) => {
+                  submitB(i.name);
+                },
+              }
+            : {}),
+          ...(hook === 'onSchedule'
+            ? {
+                onSchedule: (i: Info) => {
+                  submitB(i.name);
+                },
+              }
+            : {}),
+        });
+        s.transitions$.subscribe((t) => {
+          if (hook === `transitions$ ${t.to}`) submitB(t.name);
+          if (t.to === 'STARTED') starts.push(t.name);
+        });
+        s.start();
+        // A warm executor thread (a booting pool holds both, and hides the problem).
+        if (type === 'SyncTask') await s.result(s.submitTask(make('warm-up'), 1));
+        starts.length = 0;
+        const a = s.submitTask(make('A'), 2);
+        await until(() => starts.length === 2);
+        // A.ts.submit < B.ts.submit (and, from onSchedule, A.ts.schedule < B.ts.submit), both
+        // priority 0.
+        expect(starts).toEqual(['A', 'B']);
+        await s.waitTask(a);
+      });
+    }
+  }
 });
