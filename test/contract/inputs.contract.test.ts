@@ -254,6 +254,26 @@ describe('args', () => {
   });
 });
 
+describe('args that are one object, sent to a thread', () => {
+  // A structured clone of the args as a whole keeps the sharing between them, as structured
+  // clone always does within one value; cloning them one by one would not.
+  const BODY = `export default function sameObject({ args: [a, b] }) { return a === b; }`;
+  const sameObject = new SyncTask<[object, object], boolean>('sameObject', {
+    module: `data:text/javascript,${encodeURIComponent(BODY)}`,
+  });
+
+  it.each([
+    ['AsyncScheduler SyncTask', () => scheduler()],
+    ['SchedulerThread', () => lane('shared-args')],
+  ])('%s: the body sees them as one object', async (_lane, create) => {
+    const s: AnyScheduler = create().start();
+    const shared = { n: 1 };
+    const info = await s.waitTask(s.submitTask(sameObject, shared, shared));
+    expect(info.state).toBe(TaskState.DONE);
+    expect(info.result).toBe(true);
+  });
+});
+
 describe('submitTask with things that are not tasks', () => {
   it('a plain object shaped like a task, a class, a promise → TypeError; nothing recorded', () => {
     const s = scheduler();
