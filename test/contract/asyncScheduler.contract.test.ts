@@ -1,4 +1,4 @@
-// AsyncScheduler against DESIGN.md's "Public API (contract)", as an outside user reads it.
+// AsyncScheduler against the public API in docs/contract.md, as an outside user reads it.
 import { describe, expect, it } from 'vitest';
 import {
   AsyncScheduler,

@@ -1,5 +1,7 @@
-// Round 2: SchedulerThread specifics (DESIGN.md: "Its API is the same as AsyncScheduler's,
-// called from the main thread"), and SyncTask specifics on executor threads.
+// What crosses a thread: a SchedulerThread before start() and after stop(), two lanes of one
+// name, structured-clone fidelity of results and errors, SyncTask specifics on executor threads,
+// process lifetime after awkward stops and the thread's streams (docs/contract.md: "Its API is
+// the same as AsyncScheduler's, called from the main thread").
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import {

@@ -1,9 +1,9 @@
-// Round 3: differential fuzzing. One random program (submits of module-ref tasks that resolve,
+// Differential fuzzing. One random program (submits of module-ref tasks that resolve,
 // reject, throw non-Errors, hang, respect or ignore their signal; cancels, waits and result()
 // calls at random points; start() somewhere or never; one or two stop() calls with random
 // options; in a third of the programs every callback and a subscriber throw or reject) runs
 // against an AsyncScheduler and a SchedulerThread at the same time, once with AsyncTasks and once
-// with SyncTasks. DESIGN.md: SchedulerThread's "API is the same as AsyncScheduler's".
+// with SyncTasks. docs/contract.md: SchedulerThread's "API is the same as AsyncScheduler's".
 //
 // What must hold on each lane: invariants 1, 2 and 4, result()/waitTask/cancelTask agree with the
 // final state, errors$ gets one error per throwing call and nothing else, stop() resolves with

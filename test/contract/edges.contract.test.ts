@@ -1,4 +1,4 @@
-// Corners of the contract: where DESIGN.md/README say a little and a user expects the rest.
+// Corners of the contract: where docs/contract.md and the README say a little and a user expects the rest.
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import {

@@ -1,4 +1,4 @@
-// Shared helpers for the contract tests: written from DESIGN.md and the README alone.
+// Shared helpers for the contract tests: written from docs/contract.md and the README alone.
 import type { Observable } from 'rxjs';
 import { afterEach } from 'vitest';
 import { AsyncScheduler, AsyncTask, SchedulerThread, TaskState } from '../../src/index.js';
@@ -27,7 +27,7 @@ export const TS_KEY: Readonly<Record<string, keyof Info['ts']>> = {
   CANCELED: 'cancel',
 };
 
-/** The machine's edges, as DESIGN.md and the README draw them. */
+/** The machine's edges, as docs/contract.md and the README draw them. */
 export const EDGES: ReadonlySet<string> = new Set([
   'NEW>SUBMITTED',
   'SUBMITTED>SCHEDULED',

@@ -1,5 +1,5 @@
-// Round 2: odd inputs at the API's edges, timing fields, frozen snapshots, and the streams'
-// lifetime, against DESIGN.md's "Public API (contract)" and the README.
+// Odd inputs at the API's edges, timing fields, frozen snapshots, and the streams' lifetime,
+// against the public API in docs/contract.md and the README.
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import {
@@ -513,7 +513,7 @@ describe('retention at zero', () => {
     gate.resolve('v');
     expect((await waiting).state).toBe(TaskState.DONE);
     await expect(result).resolves.toBe('v');
-    // Retention keeps no finished record: later calls see an evicted id (DESIGN: UnknownTaskError).
+    // Retention keeps no finished record: later calls see an evicted id (UnknownTaskError).
     const later = await Promise.race([
       s.result(id).then(
         (v) => ({ v }),
@@ -798,8 +798,8 @@ describe('frozen snapshots', () => {
       expect(Object.isFrozen(i)).toBe(true);
       expect(Object.isFrozen(i.ts)).toBe(true);
       expect(Object.isFrozen(i.args)).toBe(true);
+      expect(Object.isFrozen(i.error)).toBe(true);
     }
-    // Its `error` is not frozen: a known deviation (deviations2.contract.test.ts.txt).
   });
 });
 

@@ -1,4 +1,4 @@
-// DESIGN.md's invariants 1-4 and 6, with small randomized checks (fast-check).
+// The contract's invariants 1-4 and 6 (docs/contract.md), with small randomized checks (fast-check).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {

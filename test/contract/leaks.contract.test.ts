@@ -1,5 +1,5 @@
-// Round 3: leaks and crashes seen from the outside.
-// DESIGN.md: stop() "When it resolves every task is final and no timer or thread keeps the process
+// Leaks and crashes seen from the outside.
+// docs/contract.md: stop() "When it resolves every task is final and no timer or thread keeps the process
 // alive"; errors$ "callback and subscriber errors; never crash the scheduler"; invariant 4 "A
 // callback or subscriber that throws changes nothing about any task's outcome".
 import { getEventListeners, setMaxListeners } from 'node:events';

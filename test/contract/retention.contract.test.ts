@@ -1,4 +1,4 @@
-// Round 3: memory bounded by retention, seen from the outside (DESIGN.md invariant 6: "Memory is
+// Memory bounded by retention, seen from the outside (docs/contract.md invariant 6: "Memory is
 // bounded by retention: a million finished tasks leave no more than `maxFinished` records";
 // README: "`slowest()` still sees the slowest tasks ever finished").
 // Each lane kind runs 20k tasks (two halves of 10k) in its own child process with --expose-gc and

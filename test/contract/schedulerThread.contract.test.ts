@@ -1,4 +1,4 @@
-// SchedulerThread against DESIGN.md and the README: the same API, its lane on its own thread.
+// SchedulerThread against docs/contract.md and the README: the same API, its lane on its own thread.
 import { isMainThread } from 'node:worker_threads';
 import { filter, firstValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// SyncTask on an AsyncScheduler's executor threads, against DESIGN.md and the README.
+// SyncTask on an AsyncScheduler's executor threads, against docs/contract.md and the README.
 import { describe, expect, it } from 'vitest';
 import {
   SchedulerError,

@@ -14,10 +14,10 @@ import { ManualClock } from './ManualClock.js';
 
 /*
  * Watching a real AsyncScheduler for the property tests: every transition, callback call and
- * reported error, and the checks of DESIGN.md's invariants that need nothing but that record.
+ * reported error, and the checks of the contract's invariants (docs/contract.md) that need nothing but that record.
  */
 
-// ── The contract (DESIGN.md) ──────────────────────────────────────────────────
+// ── The contract (docs/contract.md) ───────────────────────────────────────────
 
 const ALLOWED_EDGES: ReadonlySet<string> = new Set([
   'NEW→SUBMITTED',
