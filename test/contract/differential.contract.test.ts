@@ -35,6 +35,7 @@ import {
   type Info,
   type Transition,
 } from './helpers.js';
+import { stopAfterTest } from '../support/stopAfterTest.js';
 
 const NUM_RUNS = Math.min(Number(process.env['FC_NUM_RUNS'] ?? 50), 50);
 /** SyncTask programs boot executor threads in both lanes each run: fewer of them. */
@@ -758,8 +759,8 @@ describe('differential: AsyncScheduler and SchedulerThread run the same random p
         ...(program.hostile ? HOSTILE_CALLBACKS : {}),
       };
       const [main, thread] = await Promise.all([
-        runProgram(new AsyncScheduler(options), program, m),
-        runProgram(new SchedulerThread(`diff-${laneNo++}`, options), program, m),
+        runProgram(stopAfterTest(new AsyncScheduler(options)), program, m),
+        runProgram(stopAfterTest(new SchedulerThread(`diff-${laneNo++}`, options)), program, m),
       ]);
       checkLane(main, program, m);
       checkLane(thread, program, m);
@@ -775,7 +776,10 @@ describe('differential: AsyncScheduler and SchedulerThread run the same random p
   }, 60_000);
 
   it('waitTask and result of an unknown id reject UnknownTaskError on both lanes', async () => {
-    const lanes = [new AsyncScheduler(), new SchedulerThread('unknown-ids')];
+    const lanes = [
+      stopAfterTest(new AsyncScheduler()),
+      stopAfterTest(new SchedulerThread('unknown-ids')),
+    ];
     for (const s of lanes) {
       s.start();
       await expect(s.waitTask('nope', { timeoutMs: 5 })).rejects.toBeInstanceOf(UnknownTaskError);

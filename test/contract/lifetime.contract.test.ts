@@ -17,6 +17,7 @@ import {
 } from '../../src/index.js';
 import { dist, runChild } from './childProcess.js';
 import { contractFixture, deferred, maxStarted, ownSchedulers, sleep } from './helpers.js';
+import { stopAfterTest } from '../support/stopAfterTest.js';
 
 const { scheduler, lane } = ownSchedulers();
 
@@ -176,8 +177,14 @@ await s.stop();`,
     });
 
     it.each([
-      ['AsyncScheduler', (onDone: () => Promise<void>) => new AsyncScheduler({ onDone })],
-      ['SchedulerThread', (onDone: () => Promise<void>) => new SchedulerThread('late', { onDone })],
+      [
+        'AsyncScheduler',
+        (onDone: () => Promise<void>) => stopAfterTest(new AsyncScheduler({ onDone })),
+      ],
+      [
+        'SchedulerThread',
+        (onDone: () => Promise<void>) => stopAfterTest(new SchedulerThread('late', { onDone })),
+      ],
     ])(
       '%s: a rejection that comes after stop() resolved (errors$ complete) is a process warning, not lost',
       async (_kind, make) => {
