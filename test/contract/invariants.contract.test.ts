@@ -20,6 +20,7 @@ import {
   sleep,
   type Info,
   type Transition,
+  HANG_GUARD_MS,
 } from './helpers.js';
 import { stopAfterTest } from '../support/stopAfterTest.js';
 
@@ -249,7 +250,7 @@ describe('invariants 1 and 2 with SyncTasks and lane threads (randomized races)'
           }),
         );
         const infos = new Map<string, Info>();
-        for (const id of ids) infos.set(id, await s.waitTask(id, { timeoutMs: 1_500 }));
+        for (const id of ids) infos.set(id, await s.waitTask(id, { timeoutMs: HANG_GUARD_MS }));
         await sleep(2);
         checkLifecycle(
           ids,
@@ -303,7 +304,7 @@ describe('invariants 1 and 2 with SyncTasks and lane threads (randomized races)'
             }),
           );
           const infos = new Map<string, Info>();
-          for (const id of ids) infos.set(id, await s.waitTask(id, { timeoutMs: 1_500 }));
+          for (const id of ids) infos.set(id, await s.waitTask(id, { timeoutMs: HANG_GUARD_MS }));
           await sleep(5);
           checkLifecycle(
             ids,

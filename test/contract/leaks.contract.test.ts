@@ -18,7 +18,7 @@ import { contractFixture, deferred, sleep } from './helpers.js';
 
 const bodies = contractFixture('outcomes.mjs');
 /** Only so that a child that does not exit fails the test instead of hanging it. */
-const EXIT_LIMIT_MS = 10_000;
+const EXIT_LIMIT_MS = 25_000;
 
 const stderrTail = (err: string) =>
   err
@@ -65,7 +65,7 @@ describe('a busy mixed workload in a plain node process (child on dist/)', () =>
         expect.arrayContaining(['ERR_CALLBACK_FAILED', 'ERR_SUBSCRIBER_FAILED']),
       );
     }
-  }, 25_000);
+  }, 40_000);
 });
 
 // ---------------------------------------------------------------------------------------------

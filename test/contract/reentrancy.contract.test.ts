@@ -27,6 +27,7 @@ import {
   type Info,
   type SchedulerOptions,
   type Transition,
+  HANG_GUARD_MS,
 } from './helpers.js';
 
 type AnyScheduler = AsyncScheduler | SchedulerThread;
@@ -232,7 +233,7 @@ describe('a task cancels itself from its own callback', () => {
           expect(signal?.aborted).toBe(true);
         }
         gate.resolve('late');
-        await sleep(5);
+        await s.stop(); // whatever the late result would change has happened by now
         expect(s.taskState(id)).toBe(TaskState.CANCELED);
         const path = early.of(id).map((t) => `${t.from}>${t.to}`);
         expect(path.at(-1)).toBe(`${from}>CANCELED`);
@@ -257,7 +258,8 @@ describe('a task cancels itself from its own callback', () => {
     await expect(canceled).resolves.toBe(true);
     expect(s.taskState(id)).toBe(TaskState.CANCELED);
     expect((await s.waitTask(id)).reason).toBe('from onSubmit');
-    await sleep(40);
+    // Every event of the lane thread has reached the main side once stop() resolves.
+    await s.stop();
     expect(s.taskState(id)).toBe(TaskState.CANCELED);
     expect(cancels).toBe(1);
     expect(checkOrder(rec.all)).toEqual([]);
@@ -373,7 +375,7 @@ describe('stop() and submitTask() from callbacks', () => {
     }).start();
     const ids = [1, 2, 3].map((n) => s.submitTask(new AsyncTask(`t${n}`, () => sleep(n))));
     await until(() => stopping !== undefined);
-    const outcome = await Promise.race([stopping, sleep(1_500).then(() => 'hung')]);
+    const outcome = await Promise.race([stopping, sleep(HANG_GUARD_MS).then(() => 'hung')]);
     expect(outcome).toBeUndefined();
     for (const id of ids) expect(s.taskState(id)).toBe(TaskState.DONE);
   });
@@ -547,7 +549,7 @@ describe('SchedulerThread: calling back in from callbacks and subscribers', () =
     const first = s.submitTask(delay, 1, 'a');
     const second = s.submitTask(delay, 30, 'b');
     await until(() => stopping !== undefined);
-    const outcome = await Promise.race([stopping, sleep(1_500).then(() => 'hung')]);
+    const outcome = await Promise.race([stopping, sleep(HANG_GUARD_MS).then(() => 'hung')]);
     expect(outcome).toBeUndefined();
     expect(s.taskState(first)).toBe(TaskState.DONE);
     expect(s.taskState(second)).toBe(TaskState.DONE);
@@ -586,7 +588,7 @@ describe('SchedulerThread: calling back in from callbacks and subscribers', () =
     await until(() => canceled !== undefined);
     await expect(canceled).resolves.toBe(true);
     expect(s.taskState(id)).toBe(TaskState.CANCELED);
-    await sleep(10);
+    await s.stop(); // every event of the lane thread has reached the main side by now
     expect(cancels).toBe(1);
     expect(rec.of(id).map((t) => t.to)).toEqual(['SUBMITTED', 'SCHEDULED', 'STARTED', 'CANCELED']);
   });
@@ -667,7 +669,7 @@ describe('stop() from inside each callback, drain or cancel, on both schedulers'
           }
           for (const error of refused) expect(error).toBeInstanceOf(SchedulerStoppedError);
           await until(() => stopping !== undefined);
-          const outcome = await Promise.race([stopping, sleep(1_500).then(() => 'hung')]);
+          const outcome = await Promise.race([stopping, sleep(HANG_GUARD_MS).then(() => 'hung')]);
           expect(outcome, `${kind} ${cancel ? 'cancel' : 'drain'}`).toBeUndefined();
           for (const id of ids) {
             const state = s.taskState(id);
@@ -711,7 +713,11 @@ describe('a task canceled from its own onStart gives its slot back exactly once'
                 await sleep(10);
               })
             : new AsyncTask(name, { module: bodies, export: 'markAndHold' });
-      const self = s.submitTask(make('self'), buffer, 0, 10);
+      // A SyncTask's body may already run on its thread when a SchedulerThread calls onStart on
+      // the main side: it holds until the cancel stops its thread, not for a time the cancel
+      // must beat.
+      const selfHoldMs = kind.endsWith('SyncTask') ? HANG_GUARD_MS : 10;
+      const self = s.submitTask(make('self'), buffer, 0, selfHoldMs);
       const others = [1, 2, 3].map((i) => s.submitTask(make('other'), buffer, i, 10));
       const infos = await Promise.all(others.map((id) => s.waitTask(id)));
       expect(infos.map((i) => i.state)).toEqual(['DONE', 'DONE', 'DONE']);
@@ -747,7 +753,7 @@ describe('the FINAL transition is the last one for each task (re-entrant mix)', 
     const rec = recordTransitions(s);
     s.start();
     s.submitTask(child, 0);
-    await until(() => budget <= 0, 1_500, 'the budget to run out');
+    await until(() => budget <= 0, HANG_GUARD_MS, 'the budget to run out');
     await s.stop();
     expect(checkOrder(rec.all)).toEqual([]);
     const finals = new Map<string, number>();

@@ -18,6 +18,7 @@ import {
   stillCounting,
   thrownBy,
   until,
+  HANG_GUARD_MS,
 } from './helpers.js';
 
 const { scheduler } = ownSchedulers();
@@ -115,7 +116,9 @@ describe('SyncTask', () => {
 
   it('a result that cannot be cloned → FAILED, not a hang', async () => {
     const s = scheduler({ threads: 1 }).start();
-    const info = await s.waitTask(s.submitTask(sync('uncloneableResult')), { timeoutMs: 1_500 });
+    const info = await s.waitTask(s.submitTask(sync('uncloneableResult')), {
+      timeoutMs: HANG_GUARD_MS,
+    });
     expect(info.state).toBe(TaskState.FAILED);
   });
 
@@ -123,7 +126,7 @@ describe('SyncTask', () => {
     const s = scheduler({ threads: 1 }).start();
     const c = counter();
     const id = s.submitTask(sync('spin'), c.buffer);
-    await until(() => c.read() > 0, 1_500, 'spin to start');
+    await until(() => c.read() > 0, HANG_GUARD_MS, 'spin to start');
     await expect(s.cancelTask(id, 'enough')).resolves.toBe(true);
     expect(s.taskState(id)).toBe(TaskState.CANCELED);
     await sleep(20);
@@ -198,7 +201,7 @@ describe('SyncTask', () => {
     const s = scheduler({ threads: 1 }).start();
     const c = counter();
     const id = s.submitTask(sync('spin'), c.buffer);
-    await until(() => c.read() > 0, 1_500, 'spin to start');
+    await until(() => c.read() > 0, HANG_GUARD_MS, 'spin to start');
     await s.stop({ cancel: true });
     expect(s.taskState(id)).toBe(TaskState.CANCELED);
     await sleep(20);
