@@ -143,7 +143,7 @@ describe.each(KINDS)('inspect on the %s lane', (kind) => {
             FINAL_STATES.includes(String(actors.get(i.id)?.[0]?.at(-1)?.snapshot?.value)),
           );
         },
-        3_000,
+        HANG_GUARD_MS,
         'every task actor to be seen final',
       );
       const actors = taskActors(events, infos);
@@ -230,7 +230,7 @@ describe.each(KINDS)('inspect on the %s lane', (kind) => {
     const seenBefore = await watched.waitTask(watched.submitTask(delay(), 0, 'w'));
     await until(
       () => taskActors(events, [seenBefore]).has(seenBefore.id),
-      3_000,
+      HANG_GUARD_MS,
       'the watched task',
     );
     const actors = taskActors(events, mine.infos);
@@ -351,10 +351,11 @@ describe.each(KINDS)('dumpTask() and slowest() on the %s lane', (kind) => {
     await until(() => finals.length === 3, HANG_GUARD_MS, 'final transitions');
     const expected = [...finals].sort((a, b) => b.runMs! - a.runMs!).map((i) => i.id);
     expect(s.slowest(3).map((i) => i.id)).toEqual(expected);
+    const longestFinished = finals.find((i) => i.id === expected[0])!.runMs!;
     const running = s.submitTask(hanging);
     await until(
-      () => (s.dumpTask(running)[0]?.runMs ?? 0) > finals[0]!.runMs! + 1,
-      3_000,
+      () => (s.dumpTask(running)[0]?.runMs ?? 0) > longestFinished + 1,
+      HANG_GUARD_MS,
       'the running task to pass the slowest finished one',
     );
     expect(s.slowest(2).map((i) => i.id)).toEqual([running, expected[0]]);

@@ -23,18 +23,18 @@ const { scheduler, lane } = ownSchedulers();
 
 describe('process lifetime', () => {
   it('AsyncScheduler: long timers that ended early keep nothing alive after stop()', async () => {
-    const { code, out, err } = await runChild('timersAfterStop.mjs', ['main'], { limitMs: 6_000 });
+    const { code, out, err } = await runChild('timersAfterStop.mjs', ['main'], { limitMs: 20_000 });
     expect(code, err).toBe(0);
     expect(JSON.parse(out)).toEqual({ state: 'DONE' });
-  }, 10_000);
+  }, 30_000);
 
   it('SchedulerThread: long timers that ended early keep nothing alive after stop()', async () => {
     const { code, out, err } = await runChild('timersAfterStop.mjs', ['thread'], {
-      limitMs: 6_000,
+      limitMs: 20_000,
     });
     expect(code, err).toBe(0);
     expect(JSON.parse(out)).toEqual({ state: 'DONE' });
-  }, 10_000);
+  }, 30_000);
 });
 
 describe('long limits do not fire early', () => {
