@@ -713,11 +713,13 @@ describe('a task canceled from its own onStart gives its slot back exactly once'
                 await sleep(10);
               })
             : new AsyncTask(name, { module: bodies, export: 'markAndHold' });
-      // A SyncTask's body may already run on its thread when a SchedulerThread calls onStart on
-      // the main side: it holds until the cancel stops its thread, not for a time the cancel
-      // must beat.
-      const selfHoldMs = kind.endsWith('SyncTask') ? HANG_GUARD_MS : 10;
-      const self = s.submitTask(make('self'), buffer, 0, selfHoldMs);
+      // On a SchedulerThread the body may already run when onStart is called on the main side:
+      // it holds until the cancel stops it (its thread, or its signal), not for a time the
+      // cancel must beat.
+      const self =
+        kind === 'SchedulerThread AsyncTask'
+          ? s.submitTask(new AsyncTask('self', { module: bodies, export: 'delay' }), HANG_GUARD_MS)
+          : s.submitTask(make('self'), buffer, 0, kind.endsWith('SyncTask') ? HANG_GUARD_MS : 10);
       const others = [1, 2, 3].map((i) => s.submitTask(make('other'), buffer, i, 10));
       const infos = await Promise.all(others.map((id) => s.waitTask(id)));
       expect(infos.map((i) => i.state)).toEqual(['DONE', 'DONE', 'DONE']);
