@@ -1,4 +1,4 @@
-// AsyncScheduler against DESIGN.md's "Public API (contract)", as an outside user reads it.
+// AsyncScheduler against the public API in docs/contract.md, as an outside user reads it.
 import { describe, expect, it } from 'vitest';
 import {
   AsyncScheduler,
@@ -26,20 +26,34 @@ import {
   until,
   type Info,
 } from './helpers.js';
+import { ManualClock } from '../support/ManualClock.js';
 
 const { scheduler } = ownSchedulers();
 
+/**
+ * A scheduler on a ManualClock (the public `clock` option): time passes only when the test
+ * advances it, and advancing it runs everything the scheduler had due by then.
+ */
+function clocked(options?: Parameters<typeof scheduler>[0]) {
+  const clock = new ManualClock();
+  return { clock, s: scheduler({ ...options, clock }) };
+}
+
 const value = (v: unknown) => new AsyncTask('value', () => v);
 /** A body that runs until the test opens its gate (or its signal aborts). */
-function gated(name = 'gated') {
+function gated(name = 'gated', options?: ConstructorParameters<typeof AsyncTask>[2]) {
   const gate = deferred<unknown>();
   let calls = 0;
   let signal: AbortSignal | undefined;
-  const task = new AsyncTask(name, async (ctx) => {
-    calls++;
-    signal = ctx.signal;
-    return gate.promise;
-  });
+  const task = new AsyncTask(
+    name,
+    async (ctx) => {
+      calls++;
+      signal = ctx.signal;
+      return gate.promise;
+    },
+    options,
+  );
   return {
     task,
     open: (v: unknown = 'opened') => {
@@ -56,13 +70,13 @@ function gated(name = 'gated') {
 
 describe('start() and submitTask()', () => {
   it('queues tasks submitted before start(): SUBMITTED, and nothing runs until start()', async () => {
-    const s = scheduler();
+    const { clock, s } = clocked();
     let ran = 0;
     const task = new AsyncTask('early', () => ++ran);
     const id = s.submitTask(task);
     expect(typeof id).toBe('string');
     expect(s.taskState(id)).toBe(TaskState.SUBMITTED);
-    await sleep(30);
+    await clock.advance(30);
     expect(ran).toBe(0);
     expect(s.taskState(id)).toBe(TaskState.SUBMITTED);
     s.start();
@@ -214,7 +228,8 @@ describe('taskState() / taskInfo()', () => {
   });
 
   it('a running task has runMs so far, growing; no waitMs before it starts', async () => {
-    const s = scheduler({ concurrency: 1 }).start();
+    const { clock, s } = clocked({ concurrency: 1 });
+    s.start();
     const g = gated();
     const id = s.submitTask(g.task);
     const queued = s.submitTask(value(1));
@@ -225,10 +240,9 @@ describe('taskState() / taskInfo()', () => {
     expect(queuedInfo.ts.start).toBeUndefined();
     const first = s.taskInfo(id).runMs!;
     expect(typeof first).toBe('number');
-    await sleep(25);
+    await clock.advance(25);
     const second = s.taskInfo(id).runMs!;
-    expect(second).toBeGreaterThan(first);
-    expect(second - first).toBeGreaterThanOrEqual(15);
+    expect(second).toBe(first + 25);
     g.open();
     await s.waitTask(queued);
   });
@@ -334,7 +348,6 @@ describe('waitTask()', () => {
     const id = s.submitTask(g.task);
     const controller = new AbortController();
     const waiting = s.waitTask(id, { signal: controller.signal });
-    await sleep(5);
     const why = new Error('caller gave up');
     controller.abort(why);
     // rejects with the signal's reason, as AbortSignal-taking APIs do
@@ -446,7 +459,9 @@ describe('cancelTask()', () => {
     await expect(s.cancelTask(id, 'changed my mind')).resolves.toBe(true);
     expect(s.taskState(id)).toBe(TaskState.CANCELED);
     s.start();
-    await sleep(20);
+    // A task submitted later runs after the canceled one would have: once it is done, the lane
+    // has gone past it.
+    await expect(s.result(s.submitTask(value('after')))).resolves.toBe('after');
     expect(ran).toBe(false);
     const info = s.taskInfo(id);
     expect(info.state).toBe(TaskState.CANCELED);
@@ -471,12 +486,13 @@ describe('cancelTask()', () => {
     expect(s.taskState(second)).toBe(TaskState.CANCELED);
     g.open();
     await s.waitTask(first);
-    await sleep(10);
+    await expect(s.result(s.submitTask(value('after')))).resolves.toBe('after');
     expect(ran).toBe(false);
   });
 
   it('a running task → true, its signal aborts, and what it returns later is discarded', async () => {
-    const s = scheduler().start();
+    const { clock, s } = clocked();
+    s.start();
     const g = gated();
     let doneCalls = 0;
     const id = s.submitTask(g.task);
@@ -489,7 +505,7 @@ describe('cancelTask()', () => {
       if (t.id === id) doneCalls++;
     });
     g.open('too late');
-    await sleep(10);
+    await clock.advance(10);
     const info = s.taskInfo(id);
     expect(info.state).toBe(TaskState.CANCELED);
     expect(info.result).toBeUndefined();
@@ -547,31 +563,44 @@ describe('dumpTask() and slowest()', () => {
   });
 
   it('slowest(n) orders by run time, longest first, and defaults to one', async () => {
-    const s = scheduler().start();
+    const { clock, s } = clocked();
+    s.start();
     const ms = [5, 100, 20, 60];
-    const ids = ms.map((m) => s.submitTask(new AsyncTask(`t${m}`, () => sleep(m))));
+    const gates = ms.map((m) => gated(`t${m}`));
+    const ids = gates.map((g) => s.submitTask(g.task));
+    let elapsed = 0;
+    for (const m of [...ms].sort((a, b) => a - b)) {
+      await clock.advance(m - elapsed);
+      elapsed = m;
+      gates[ms.indexOf(m)]!.open();
+    }
     await Promise.all(ids.map((id) => s.waitTask(id)));
     const top2 = s.slowest(2);
     expect(top2.map((i) => i.name)).toEqual(['t100', 't60']);
-    expect(top2[0]!.runMs!).toBeGreaterThanOrEqual(top2[1]!.runMs!);
+    expect(top2.map((i) => i.runMs)).toEqual([100, 60]);
     expect(s.slowest().map((i) => i.name)).toEqual(['t100']);
     expect(s.slowest(10)).toHaveLength(4);
   });
 
   it('slowest counts running tasks with their time so far; { running } filters', async () => {
-    const s = scheduler().start();
+    const { clock, s } = clocked();
+    s.start();
     const g = gated('still-running');
     const running = s.submitTask(g.task);
-    const finished = s.submitTask(new AsyncTask('quick', () => sleep(5)));
+    const quick = gated('quick');
+    const finished = s.submitTask(quick.task);
+    await clock.advance(5);
+    quick.open();
     await s.waitTask(finished);
-    await sleep(40);
+    await clock.advance(35);
     expect(s.slowest(1).map((i) => i.id)).toEqual([running]);
     expect(s.slowest(5, { running: true }).map((i) => i.id)).toEqual([running]);
     expect(s.slowest(5, { running: false }).map((i) => i.id)).toEqual([finished]);
     const both = s.slowest(5);
     expect(both.map((i) => i.id)).toEqual([running, finished]);
     expect(both[0]!.state).toBe(TaskState.STARTED);
-    expect(both[0]!.runMs!).toBeGreaterThanOrEqual(30);
+    expect(both[0]!.runMs!).toBe(40);
+    expect(both[1]!.runMs!).toBe(5);
     g.open();
     await s.waitTask(running);
   });
@@ -692,7 +721,7 @@ describe('errors$', () => {
     });
     const id = s.submitTask(task);
     await expect(s.result(id)).resolves.toBe(42);
-    await sleep(5);
+    await s.stop(); // errors$ has delivered everything by the time stop() resolves
     expect(s.taskState(id)).toBe(TaskState.DONE);
     expect(errors.length).toBeGreaterThanOrEqual(2);
     for (const e of errors) {
@@ -738,7 +767,6 @@ describe('stop()', () => {
   it('by default drains queued and running tasks, then submitTask throws SchedulerStoppedError', async () => {
     const s = scheduler({ concurrency: 1 }).start();
     const ids = [20, 10, 10].map((ms, i) => s.submitTask(new AsyncTask(`d${i}`, () => sleep(ms))));
-    await sleep(2);
     await s.stop();
     for (const id of ids) expect(s.taskState(id)).toBe(TaskState.DONE);
     const error = thrownBy(() => s.submitTask(value(1)));
@@ -758,7 +786,8 @@ describe('stop()', () => {
   });
 
   it('{ cancel: true } cancels queued and running tasks; queued ones never run', async () => {
-    const s = scheduler({ concurrency: 1 }).start();
+    const { clock, s } = clocked({ concurrency: 1 });
+    s.start();
     const g = gated();
     const running = s.submitTask(g.task);
     let queuedRan = false;
@@ -773,21 +802,43 @@ describe('stop()', () => {
     expect(s.taskState(queued)).toBe(TaskState.CANCELED);
     expect(g.signal?.aborted).toBe(true);
     g.open();
-    await sleep(5);
+    await clock.advance(5);
     expect(queuedRan).toBe(false);
     expect(s.taskState(running)).toBe(TaskState.CANCELED);
   });
 
   it('{ timeoutMs } drains for at most that long, then cancels the rest', async () => {
-    const s = scheduler().start();
-    const quick = s.submitTask(new AsyncTask('quick', () => sleep(5)));
+    const { clock, s } = clocked();
+    s.start();
+    const q = gated('quick');
+    const quick = s.submitTask(q.task);
     const g = gated();
     const stuck = s.submitTask(g.task);
-    await s.stop({ timeoutMs: 50 });
+    const stopped = s.stop({ timeoutMs: 50 });
+    await clock.advance(5);
+    q.open();
+    await clock.advance(44);
+    expect(s.taskState(stuck)).toBe(TaskState.STARTED);
+    await clock.advance(1);
+    await stopped;
     expect(s.taskState(quick)).toBe(TaskState.DONE);
     expect(s.taskState(stuck)).toBe(TaskState.CANCELED);
     expect(s.taskInfo(stuck).reason).toMatch(/50 ms/);
     expect(g.signal?.aborted).toBe(true);
+  });
+
+  it('a later stop({ timeoutMs }) bounds a drain already under way', async () => {
+    const { clock, s } = clocked();
+    s.start();
+    const g = gated('stuck');
+    const id = s.submitTask(g.task);
+    const first = s.stop();
+    const second = s.stop({ timeoutMs: 20 });
+    await clock.advance(20);
+    await second;
+    expect(s.taskState(id)).toBe(TaskState.CANCELED);
+    expect(g.signal?.aborted).toBe(true);
+    await first;
   });
 
   it('{ cancel: true } on a never-started scheduler cancels the queued tasks', async () => {
@@ -821,17 +872,26 @@ function isFinal(state: string): boolean {
 
 describe('timeoutMs', () => {
   it('counts from STARTED, not from submit', async () => {
-    const s = scheduler({ concurrency: 1 }).start();
-    const blocker = s.submitTask(new AsyncTask('blocker', () => sleep(80)));
-    const patient = s.submitTask(new AsyncTask('patient', () => sleep(5), { timeoutMs: 40 }));
+    const { clock, s } = clocked({ concurrency: 1 });
+    s.start();
+    const b = gated('blocker');
+    const blocker = s.submitTask(b.task);
+    const p = gated('patient', { timeoutMs: 40 });
+    const patient = s.submitTask(p.task);
+    await clock.advance(80); // twice the patient's limit, all of it waiting for the slot
+    b.open();
+    await s.waitTask(blocker);
+    await clock.advance(5);
+    p.open();
     const info = await s.waitTask(patient);
     expect(info.state).toBe(TaskState.DONE);
-    expect(info.waitMs!).toBeGreaterThanOrEqual(60);
-    expect(s.taskState(blocker)).toBe(TaskState.DONE);
+    expect(info.waitMs).toBe(80);
+    expect(info.runMs).toBe(5);
   });
 
   it('TIMED_OUT with a reason, ts.timeout, the body’s signal aborted, a late result discarded', async () => {
-    const s = scheduler().start();
+    const { clock, s } = clocked();
+    s.start();
     let signal: AbortSignal | undefined;
     let onDone = 0;
     let onTimeout = 0;
@@ -853,16 +913,20 @@ describe('timeoutMs', () => {
       },
     );
     const id = s.submitTask(task);
-    const info = await s.waitTask(id);
+    const waiting = s.waitTask(id);
+    await clock.advance(19);
+    expect(s.taskState(id)).toBe(TaskState.STARTED);
+    await clock.advance(1);
+    const info = await waiting;
     expect(info.state).toBe(TaskState.TIMED_OUT);
     expect(info.reason).toEqual(expect.any(String));
     expect(info.reason!.length).toBeGreaterThan(0);
     expect(typeof info.ts.timeout).toBe('number');
-    expect(info.ts.timeout! - info.ts.start!).toBeGreaterThanOrEqual(15);
+    expect(info.ts.timeout! - info.ts.start!).toBe(20);
     expect(info.timeoutMs).toBe(20);
     expect(signal?.aborted).toBe(true);
     late.resolve('too late');
-    await sleep(10);
+    await clock.advance(10);
     expect(s.taskState(id)).toBe(TaskState.TIMED_OUT);
     expect(s.taskInfo(id).result).toBeUndefined();
     expect(onDone).toBe(0);
@@ -871,23 +935,29 @@ describe('timeoutMs', () => {
   });
 
   it('a late rejection after a timeout is discarded too', async () => {
-    const s = scheduler().start();
+    const { clock, s } = clocked();
+    s.start();
     const late = deferred<string>();
     const errors: unknown[] = [];
     s.errors$.subscribe((e) => errors.push(e));
     const id = s.submitTask(new AsyncTask('late-reject', () => late.promise, { timeoutMs: 5 }));
-    await s.waitTask(id);
+    const waiting = s.waitTask(id);
+    await clock.advance(5);
+    await waiting;
     late.reject(new Error('late failure'));
-    await sleep(10);
+    await clock.advance(10);
     expect(s.taskState(id)).toBe(TaskState.TIMED_OUT);
     expect(s.taskInfo(id).error?.message ?? '').not.toContain('late failure');
   });
 
   it('timeoutMs 0 means no timeout', async () => {
-    const s = scheduler().start();
-    const id = s.submitTask(
-      new AsyncTask('zero', () => sleep(30).then(() => 'ok'), { timeoutMs: 0 }),
-    );
+    const { clock, s } = clocked();
+    s.start();
+    const g = gated('zero', { timeoutMs: 0 });
+    const id = s.submitTask(g.task);
+    await clock.advance(60_000);
+    expect(s.taskState(id)).toBe(TaskState.STARTED);
+    g.open('ok');
     await expect(s.result(id)).resolves.toBe('ok');
   });
 });
@@ -928,7 +998,7 @@ describe('on* callbacks', () => {
       await s.cancelTask(id);
     }
     await s.waitTask(id);
-    await sleep(5);
+    await s.stop(); // every callback has run, and errors$ delivered, once stop() resolves
     // assertion failures inside callbacks go to errors$: none expected
     expect(failures).toEqual([]);
     return log;
@@ -1091,11 +1161,14 @@ describe('retention', () => {
   });
 
   it('maxAgeMs evicts finished records older than that', async () => {
-    const s = scheduler({ retention: { maxAgeMs: 40 } }).start();
+    const { clock, s } = clocked({ retention: { maxAgeMs: 40 } });
+    s.start();
     const old = s.submitTask(value(1));
     await s.waitTask(old);
     expect(s.taskState(old)).toBe(TaskState.DONE);
-    await sleep(120);
+    await clock.advance(39);
+    expect(s.taskState(old)).toBe(TaskState.DONE);
+    await clock.advance(81);
     const fresh = s.submitTask(value(2));
     await s.waitTask(fresh);
     expect(() => s.taskState(old)).toThrow(UnknownTaskError);
@@ -1103,10 +1176,11 @@ describe('retention', () => {
   });
 
   it('maxAgeMs evicts even when nothing else happens', async () => {
-    const s = scheduler({ retention: { maxAgeMs: 30 } }).start();
+    const { clock, s } = clocked({ retention: { maxAgeMs: 30 } });
+    s.start();
     const old = s.submitTask(value(1));
     await s.waitTask(old);
-    await sleep(120);
+    await clock.advance(120);
     expect(() => s.taskState(old)).toThrow(UnknownTaskError);
     expect(s.dumpTask()).toEqual([]);
   });

@@ -1,4 +1,4 @@
-// Corners of the contract: where DESIGN.md/README say a little and a user expects the rest.
+// Corners of the contract: where docs/contract.md and the README say a little and a user expects the rest.
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import {
@@ -19,6 +19,7 @@ import {
   threadBodies,
   thrownBy,
   until,
+  HANG_GUARD_MS,
 } from './helpers.js';
 
 const { scheduler, lane } = ownSchedulers();
@@ -100,7 +101,7 @@ describe('SchedulerThread corners', () => {
       new AsyncTask('block', { module: threadBodies, export: 'block' }, { timeoutMs: 50 }),
       400,
     );
-    const info = await s.waitTask(id, { timeoutMs: 1_500 });
+    const info = await s.waitTask(id, { timeoutMs: HANG_GUARD_MS });
     expect(info.state).toBe(TaskState.TIMED_OUT);
     // the lane's loop cannot fire its own timer: the main side steps in after a grace period
     expect(info.ts.timeout! - info.ts.start!).toBeGreaterThanOrEqual(50);
@@ -137,7 +138,7 @@ describe('SyncTask corners', () => {
   it('an uncaught error in the executor thread → FAILED with WorkerCrashedError', async () => {
     const s = scheduler({ threads: 1 }).start();
     const id = s.submitTask(syncTask('uncaught'));
-    const info = await s.waitTask(id, { timeoutMs: 1_500 });
+    const info = await s.waitTask(id, { timeoutMs: HANG_GUARD_MS });
     expect(info.state).toBe(TaskState.FAILED);
     expect(await rejectionOf(s.result(id))).toBeInstanceOf(WorkerCrashedError);
     await expect(s.result(s.submitTask(syncTask('sum'), 1, 1))).resolves.toBe(2);

@@ -1,4 +1,4 @@
-// Typed errors, TaskState and input validation, against DESIGN.md and the README.
+// Typed errors, TaskState and input validation, against docs/contract.md and the README.
 import { describe, expect, it } from 'vitest';
 import {
   AsyncScheduler,

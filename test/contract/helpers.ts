@@ -1,4 +1,4 @@
-// Shared helpers for the contract tests: written from DESIGN.md and the README alone.
+// Shared helpers for the contract tests: written from docs/contract.md and the README alone.
 import type { Observable } from 'rxjs';
 import { afterEach } from 'vitest';
 import { AsyncScheduler, AsyncTask, SchedulerThread, TaskState } from '../../src/index.js';
@@ -27,7 +27,7 @@ export const TS_KEY: Readonly<Record<string, keyof Info['ts']>> = {
   CANCELED: 'cancel',
 };
 
-/** The machine's edges, as DESIGN.md and the README draw them. */
+/** The machine's edges, as docs/contract.md and the README draw them. */
 export const EDGES: ReadonlySet<string> = new Set([
   'NEW>SUBMITTED',
   'SUBMITTED>SCHEDULED',
@@ -52,8 +52,15 @@ export function deferred<T = void>(): Deferred<T> {
   return supportDeferred<T>();
 }
 
-/** Polls until `check` returns true, or fails after `timeoutMs`. */
-export async function until(check: () => boolean, timeoutMs = 1_500, what = 'condition') {
+/**
+ * How long a test waits for something that must come before it calls it hung: a guard that
+ * turns a hang into a failure with a message, generous enough for a loaded machine. No
+ * assertion is about elapsed time.
+ */
+export const HANG_GUARD_MS = 10_000;
+
+/** Polls until `check` returns true, or fails after `timeoutMs` ({@link HANG_GUARD_MS}). */
+export async function until(check: () => boolean, timeoutMs = HANG_GUARD_MS, what = 'condition') {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -1,4 +1,4 @@
-// DESIGN.md's invariants 1-4 and 6, with small randomized checks (fast-check).
+// The contract's invariants 1-4 and 6 (docs/contract.md), with small randomized checks (fast-check).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -20,7 +20,9 @@ import {
   sleep,
   type Info,
   type Transition,
+  HANG_GUARD_MS,
 } from './helpers.js';
+import { stopAfterTest } from '../support/stopAfterTest.js';
 
 const NUM_RUNS = 25;
 
@@ -115,6 +117,7 @@ describe('invariants 1 and 2 (AsyncScheduler, randomized)', () => {
         fc.boolean(),
         async (plans, concurrency, stopMode, startFirst) => {
           const s = new AsyncScheduler({ concurrency });
+          stopAfterTest(s);
           const rec = recordTransitions(s);
           if (startFirst) s.start();
           const ids = plans.map((plan, i) =>
@@ -182,6 +185,7 @@ describe('invariants 1 and 2 (AsyncScheduler, randomized)', () => {
 describe('invariants 1 and 2 (SchedulerThread)', () => {
   it('holds for module-ref tasks with cancels, timeouts and a stop', async () => {
     const s = new SchedulerThread('invariants', { concurrency: 2 });
+    stopAfterTest(s);
     const rec = recordTransitions(s);
     s.start();
     const module = contractFixture('thread.mjs');
@@ -218,6 +222,7 @@ describe('invariants 1 and 2 with SyncTasks and lane threads (randomized races)'
 
   it('SyncTasks: one final state each, along the edges, whatever the crash/cancel/timeout mix', async () => {
     const s = new AsyncScheduler({ threads: 2 });
+    stopAfterTest(s);
     const rec = recordTransitions(s);
     s.start();
     const { SyncTask } = await import('../../src/index.js');
@@ -245,7 +250,7 @@ describe('invariants 1 and 2 with SyncTasks and lane threads (randomized races)'
           }),
         );
         const infos = new Map<string, Info>();
-        for (const id of ids) infos.set(id, await s.waitTask(id, { timeoutMs: 1_500 }));
+        for (const id of ids) infos.set(id, await s.waitTask(id, { timeoutMs: HANG_GUARD_MS }));
         await sleep(2);
         checkLifecycle(
           ids,
@@ -271,6 +276,7 @@ describe('invariants 1 and 2 with SyncTasks and lane threads (randomized races)'
 
   it('SchedulerThread: cancel racing completion keeps one truth (randomized)', async () => {
     const s = new SchedulerThread('races', { concurrency: 3 });
+    stopAfterTest(s);
     const rec = recordTransitions(s);
     s.start();
     const delay = new AsyncTask('delay', { module: threadModule, export: 'delay' });
@@ -298,7 +304,7 @@ describe('invariants 1 and 2 with SyncTasks and lane threads (randomized races)'
             }),
           );
           const infos = new Map<string, Info>();
-          for (const id of ids) infos.set(id, await s.waitTask(id, { timeoutMs: 1_500 }));
+          for (const id of ids) infos.set(id, await s.waitTask(id, { timeoutMs: HANG_GUARD_MS }));
           await sleep(5);
           checkLifecycle(
             ids,
@@ -321,6 +327,7 @@ describe('invariants 1 and 2 with SyncTasks and lane threads (randomized races)'
 
   it('transitions$ is in order across tasks: at never goes back', async () => {
     const s = new AsyncScheduler({ concurrency: 3, threads: 1 });
+    stopAfterTest(s);
     const rec = recordTransitions(s);
     s.start();
     const { SyncTask } = await import('../../src/index.js');
@@ -348,6 +355,7 @@ describe('invariant 3: concurrency and priority', () => {
         fc.integer({ min: 1, max: 5 }),
         async (priorities, concurrency) => {
           const s = new AsyncScheduler({ concurrency });
+          stopAfterTest(s);
           let started = 0;
           let maxStarted = 0;
           const startOrder: number[] = [];
@@ -379,6 +387,7 @@ describe('invariant 3: concurrency and priority', () => {
   it('a big queue does not slow each dequeue (no O(n) shift)', async () => {
     const perTaskMs = async (n: number) => {
       const s = new AsyncScheduler({ concurrency: 1, retention: { maxFinished: 10 } });
+      stopAfterTest(s);
       const task = new AsyncTask('noop', () => 0);
       for (let i = 0; i < n; i++) s.submitTask(task);
       const last = s.submitTask(task);
@@ -398,6 +407,7 @@ describe('invariant 3: concurrency and priority', () => {
 
   it('SyncTasks waiting for an executor thread do not count toward their timeout', async () => {
     const s = new AsyncScheduler({ threads: 1 }).start();
+    stopAfterTest(s);
     const { SyncTask } = await import('../../src/index.js');
     const module = contractFixture('sync.mjs');
     const sleepTask = (timeoutMs?: number) =>
@@ -444,6 +454,7 @@ describe('invariant 4: throwing callbacks and subscribers change nothing', () =>
               hostile ? throwingCallbacks.map((n) => [n, thrower]) : [],
             );
             const s = new AsyncScheduler({ concurrency: 1, ...callbacks });
+            stopAfterTest(s);
             const errors: unknown[] = [];
             s.errors$.subscribe((e) => errors.push(e));
             if (hostile) s.transitions$.subscribe(thrower);
@@ -486,6 +497,7 @@ describe('invariant 4: throwing callbacks and subscribers change nothing', () =>
         throw new Error('onSubmit threw');
       },
     });
+    stopAfterTest(s);
     const errors: unknown[] = [];
     s.errors$.subscribe((e) => errors.push(e));
     const id = s.submitTask(new AsyncTask('t', () => 'fine'));
@@ -503,6 +515,7 @@ describe('invariant 4: throwing callbacks and subscribers change nothing', () =>
         if (info.name === 'first') followUps.push(s.submitTask(next));
       },
     });
+    stopAfterTest(s);
     const gate = deferred<string>();
     const canceledInStart = new AsyncTask('cancel-me', () => gate.promise, {
       onStart: (info) => {
@@ -525,6 +538,7 @@ describe('invariant 6: memory bounded by retention', () => {
   it('many finished tasks leave no more than maxFinished records', async () => {
     const maxFinished = 50;
     const s = new AsyncScheduler({ concurrency: 16, retention: { maxFinished } });
+    stopAfterTest(s);
     let worst = 0;
     let checks = 0;
     s.transitions$.subscribe((t) => {

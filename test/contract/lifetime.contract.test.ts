@@ -1,26 +1,40 @@
 // "When stop() resolves every task is final and no timer or thread keeps the process alive",
 // and long limits that must not fire early.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { AsyncTask, SchedulerError, SyncTask, TaskState, taskMachine } from '../../src/index.js';
-import { runChild } from './childProcess.js';
+import {
+  AsyncScheduler,
+  AsyncTask,
+  SchedulerError,
+  SchedulerThread,
+  SyncTask,
+  TaskState,
+  taskMachine,
+} from '../../src/index.js';
+import { dist, runChild } from './childProcess.js';
 import { contractFixture, deferred, maxStarted, ownSchedulers, sleep } from './helpers.js';
+import { stopAfterTest } from '../support/stopAfterTest.js';
 
-const { scheduler } = ownSchedulers();
+const { scheduler, lane } = ownSchedulers();
 
 describe('process lifetime', () => {
   it('AsyncScheduler: long timers that ended early keep nothing alive after stop()', async () => {
-    const { code, out, err } = await runChild('timersAfterStop.mjs', ['main'], { limitMs: 6_000 });
+    const { code, out, err } = await runChild('timersAfterStop.mjs', ['main'], { limitMs: 20_000 });
     expect(code, err).toBe(0);
     expect(JSON.parse(out)).toEqual({ state: 'DONE' });
-  }, 10_000);
+  }, 30_000);
 
   it('SchedulerThread: long timers that ended early keep nothing alive after stop()', async () => {
     const { code, out, err } = await runChild('timersAfterStop.mjs', ['thread'], {
-      limitMs: 6_000,
+      limitMs: 20_000,
     });
     expect(code, err).toBe(0);
     expect(JSON.parse(out)).toEqual({ state: 'DONE' });
-  }, 10_000);
+  }, 30_000);
 });
 
 describe('long limits do not fire early', () => {
@@ -107,9 +121,101 @@ describe('errors$ never crash the scheduler', () => {
     s.errors$.subscribe((e) => seen.push(e));
     const ids = [1, 2].map((v) => s.submitTask(new AsyncTask('t', () => v)));
     await expect(Promise.all(ids.map((id) => s.result(id)))).resolves.toEqual([1, 2]);
-    await sleep(20);
+    await s.stop();
     expect(seen.length).toBeGreaterThanOrEqual(2);
   });
+
+  // The on* callbacks are typed `(info) => void`, so an async one is accepted; what its promise
+  // rejects with goes to errors$ like a throw (these lint rules would refuse the async callbacks).
+  /* eslint-disable @typescript-eslint/no-misused-promises */
+  describe('an async callback whose promise rejects', () => {
+    const rejectingOnDone = async () => {
+      throw new Error('async callback failed');
+    };
+
+    it.each([
+      ['AsyncScheduler', () => scheduler({ onDone: rejectingOnDone })],
+      ['SchedulerThread', () => lane('async-callback', { onDone: rejectingOnDone })],
+    ])('%s: the rejection goes to errors$ once, and changes nothing', async (_kind, make) => {
+      const s: AsyncScheduler | SchedulerThread = make();
+      const errors = lastValueFrom(s.errors$.pipe(toArray()));
+      const reported = firstValueFrom(s.errors$);
+      s.start();
+      const task = new AsyncTask('t', {
+        module: contractFixture('outcomes.mjs'),
+        export: 'resolveNow',
+      });
+      const info = await s.waitTask(s.submitTask(task, 0, 'v'));
+      expect(info.state).toBe(TaskState.DONE);
+      await reported;
+      await s.stop();
+      expect((await errors).map((e) => e.message)).toEqual([
+        expect.stringContaining('async callback failed'),
+      ]);
+    });
+
+    it('does not end a plain node process (child on dist/)', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'async-cb-'));
+      try {
+        const script = join(dir, 'asyncCallback.mjs');
+        writeFileSync(
+          script,
+          `import { AsyncScheduler, AsyncTask } from ${JSON.stringify(dist)};
+const s = new AsyncScheduler({ onDone: async () => { throw new Error('async callback failed'); } }).start();
+const reported = new Promise((resolve) => s.errors$.subscribe(resolve));
+await s.waitTask(s.submitTask(new AsyncTask('a', () => 1)));
+await reported;
+console.log(await s.result(s.submitTask(new AsyncTask('b', () => 2))));
+await s.stop();`,
+        );
+        const child = spawn(process.execPath, [script], { stdio: 'ignore' });
+        const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+        expect(code).toBe(0);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it.each([
+      [
+        'AsyncScheduler',
+        (onDone: () => Promise<void>) => stopAfterTest(new AsyncScheduler({ onDone })),
+      ],
+      [
+        'SchedulerThread',
+        (onDone: () => Promise<void>) => stopAfterTest(new SchedulerThread('late', { onDone })),
+      ],
+    ])(
+      '%s: a rejection that comes after stop() resolved (errors$ complete) is a process warning, not lost',
+      async (_kind, make) => {
+        const gate = deferred();
+        const s = make(async () => {
+          await gate.promise;
+          throw new Error('late async onDone');
+        });
+        const errors = lastValueFrom(s.errors$.pipe(toArray()));
+        s.start();
+        s.submitTask(
+          new AsyncTask('last', { module: contractFixture('outcomes.mjs'), export: 'resolveNow' }),
+          0,
+          'v',
+        );
+        await s.stop(); // drains: the task is DONE, its onDone called, then stop() resolves
+        const warned = new Promise<string>((resolve) => {
+          const onWarning = (w: Error) => {
+            if (!w.message.includes('late async onDone')) return;
+            process.off('warning', onWarning);
+            resolve(w.message);
+          };
+          process.on('warning', onWarning);
+        });
+        gate.resolve();
+        await expect(warned).resolves.toContain('late async onDone');
+        expect(await errors).toEqual([]);
+      },
+    );
+  });
+  /* eslint-enable @typescript-eslint/no-misused-promises */
 });
 
 describe('more contract details', () => {

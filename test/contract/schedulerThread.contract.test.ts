@@ -1,5 +1,6 @@
-// SchedulerThread against DESIGN.md and the README: the same API, its lane on its own thread.
+// SchedulerThread against docs/contract.md and the README: the same API, its lane on its own thread.
 import { isMainThread } from 'node:worker_threads';
+import { filter, firstValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import {
   AsyncTask,
@@ -15,6 +16,7 @@ import {
   WorkerCrashedError,
 } from '../../src/index.js';
 import {
+  contractFixture,
   delay,
   ownSchedulers,
   recordTransitions,
@@ -30,6 +32,7 @@ import { runChild } from './childProcess.js';
 
 const { lane } = ownSchedulers();
 
+const anywhere = contractFixture('anywhere.mjs');
 const where = new AsyncTask('where', { module: threadBodies });
 const forever = (options?: ConstructorParameters<typeof AsyncTask>[2]) =>
   new AsyncTask('forever', { module: threadBodies, export: 'forever' }, options);
@@ -282,6 +285,57 @@ describe('SchedulerThread', () => {
     await s.stop({ timeoutMs: 60 });
     expect(s.taskState(quick)).toBe(TaskState.DONE);
     expect(s.taskState(stuck)).toBe(TaskState.CANCELED);
+  });
+
+  it('a later stop({ timeoutMs }) bounds a drain already under way', async () => {
+    // The limit is kept in the lane thread, on the system clock: a short one keeps the test quick.
+    const s = lane('escalate');
+    const started = firstValueFrom(s.transitions$.pipe(filter((t) => t.to === TaskState.STARTED)));
+    s.start();
+    const id = s.submitTask(forever());
+    await started;
+    const first = s.stop();
+    await s.stop({ timeoutMs: 20 });
+    expect(s.taskState(id)).toBe(TaskState.CANCELED);
+    await first;
+  });
+
+  it('clones a SyncTask’s arguments at submitTask: detaching them afterwards changes nothing', async () => {
+    const s = lane('clone-at-submit', { threads: 1 }).start();
+    const echo = new SyncTask('echo', { module: anywhere, export: 'echoArgs' });
+    const arg = { bytes: new Uint8Array([1, 2, 3]) };
+    const id = s.submitTask(echo, arg);
+    structuredClone(arg.bytes.buffer, { transfer: [arg.bytes.buffer] });
+    await expect(s.result(id)).resolves.toEqual([{ bytes: new Uint8Array([1, 2, 3]) }]);
+  });
+
+  describe('TaskInfo.error, a frozen snapshot as on AsyncScheduler', () => {
+    it('is frozen; tampering with one snapshot does not change the next', async () => {
+      const s = lane('frozen-error').start();
+      const id = s.submitTask(new AsyncTask('f', { module: anywhere, export: 'failCoded' }));
+      const info = await s.waitTask(id);
+      expect(info.state).toBe(TaskState.FAILED);
+      const tamper = () => {
+        (info.error as { message: string }).message = 'tampered';
+      };
+      expect(Object.isFrozen(info.error)).toBe(true);
+      expect(tamper).toThrow(TypeError);
+      expect(s.taskInfo(id).error?.message).toBe('coded failure');
+      expect(s.dumpTask(id)[0]!.error?.message).toBe('coded failure');
+    });
+
+    it('is frozen for a SyncTask failure and in transitions$ infos too', async () => {
+      const s = lane('frozen-error-sync', { threads: 1 });
+      const seen: boolean[] = [];
+      s.transitions$.subscribe((t) => {
+        if (t.info.error !== undefined) seen.push(Object.isFrozen(t.info.error));
+      });
+      s.start();
+      const id = s.submitTask(new SyncTask('f', { module: anywhere, export: 'failCoded' }));
+      const info = await s.waitTask(id);
+      expect(Object.isFrozen(info.error)).toBe(true);
+      expect(seen).toEqual([true]);
+    });
   });
 
   it('a SyncTask that exits its executor thread → WorkerCrashedError, lane goes on', async () => {

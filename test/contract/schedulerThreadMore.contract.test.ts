@@ -19,6 +19,7 @@ import {
   threadBodies,
   until,
   type Info,
+  HANG_GUARD_MS,
 } from './helpers.js';
 
 const { lane } = ownSchedulers();
@@ -93,7 +94,7 @@ describe('SchedulerThread: more of the same API', () => {
     const s = lane('sync-cancel', { threads: 1 }).start();
     const c = counter();
     const id = s.submitTask(spin(), c.buffer);
-    await until(() => c.read() > 0, 1_500, 'spin to start');
+    await until(() => c.read() > 0, HANG_GUARD_MS, 'spin to start');
     await expect(s.cancelTask(id)).resolves.toBe(true);
     expect(s.taskState(id)).toBe(TaskState.CANCELED);
     await sleep(20);

@@ -1,4 +1,4 @@
-// SyncTask on an AsyncScheduler's executor threads, against DESIGN.md and the README.
+// SyncTask on an AsyncScheduler's executor threads, against docs/contract.md and the README.
 import { describe, expect, it } from 'vitest';
 import {
   SchedulerError,
@@ -18,6 +18,7 @@ import {
   stillCounting,
   thrownBy,
   until,
+  HANG_GUARD_MS,
 } from './helpers.js';
 
 const { scheduler } = ownSchedulers();
@@ -115,7 +116,9 @@ describe('SyncTask', () => {
 
   it('a result that cannot be cloned → FAILED, not a hang', async () => {
     const s = scheduler({ threads: 1 }).start();
-    const info = await s.waitTask(s.submitTask(sync('uncloneableResult')), { timeoutMs: 1_500 });
+    const info = await s.waitTask(s.submitTask(sync('uncloneableResult')), {
+      timeoutMs: HANG_GUARD_MS,
+    });
     expect(info.state).toBe(TaskState.FAILED);
   });
 
@@ -123,7 +126,7 @@ describe('SyncTask', () => {
     const s = scheduler({ threads: 1 }).start();
     const c = counter();
     const id = s.submitTask(sync('spin'), c.buffer);
-    await until(() => c.read() > 0, 1_500, 'spin to start');
+    await until(() => c.read() > 0, HANG_GUARD_MS, 'spin to start');
     await expect(s.cancelTask(id, 'enough')).resolves.toBe(true);
     expect(s.taskState(id)).toBe(TaskState.CANCELED);
     await sleep(20);
@@ -198,10 +201,47 @@ describe('SyncTask', () => {
     const s = scheduler({ threads: 1 }).start();
     const c = counter();
     const id = s.submitTask(sync('spin'), c.buffer);
-    await until(() => c.read() > 0, 1_500, 'spin to start');
+    await until(() => c.read() > 0, HANG_GUARD_MS, 'spin to start');
     await s.stop({ cancel: true });
     expect(s.taskState(id)).toBe(TaskState.CANCELED);
     await sleep(20);
     expect(await stillCounting(c.read)).toBe(false);
+  });
+
+  describe('an argument that stops being cloneable after submitTask, while the task waits for a thread', () => {
+    // Every submitted task reaches exactly one final state, whatever happens; a non-cloneable
+    // argument is refused at submitTask, but one spoiled later must not break the lane either.
+    const anywhere = contractFixture('anywhere.mjs');
+    it.each([
+      [
+        'its ArrayBuffer is transferred (detached)',
+        (arg: { bytes: Uint8Array; extra?: unknown }) => {
+          structuredClone(arg.bytes.buffer, { transfer: [arg.bytes.buffer as ArrayBuffer] });
+        },
+      ],
+      [
+        'a function is attached to it',
+        (arg: { bytes: Uint8Array; extra?: unknown }) => {
+          arg.extra = () => 1;
+        },
+      ],
+    ])(
+      '%s: the task still ends (FAILED or DONE), later tasks run, stop() resolves',
+      async (_what, spoil) => {
+        const s = scheduler({ threads: 1 }).start();
+        const hold = new SyncTask('hold', { module: anywhere, export: 'markAndHold' });
+        const echo = new SyncTask('echo', { module: anywhere, export: 'echoArgs' });
+        const blocker = s.submitTask(hold, new SharedArrayBuffer(64), 0, 50);
+        await until(() => s.taskState(blocker) === TaskState.STARTED);
+        const arg: { bytes: Uint8Array; extra?: unknown } = { bytes: new Uint8Array([1, 2, 3]) };
+        const id = s.submitTask(echo, arg); // accepted: cloneable now
+        spoil(arg);
+        const info = await s.waitTask(id);
+        expect([TaskState.FAILED, TaskState.DONE]).toContain(info.state);
+        await expect(s.result(s.submitTask(echo, 'next'))).resolves.toEqual(['next']);
+        await s.stop();
+        expect(s.taskState(blocker)).toBe(TaskState.DONE);
+      },
+    );
   });
 });

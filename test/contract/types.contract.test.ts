@@ -54,9 +54,21 @@ describe('the contract’s types', () => {
       onSubmit: (info: TaskInfo) => info.id,
       onDone: (info) => info.result,
     };
-    new AsyncTask('fn', fn, options);
-    new AsyncTask('ref', ref);
-    new SyncTask('ref', ref2, options);
+    const fromFn = new AsyncTask('fn', fn, options);
+    const fromRef = new AsyncTask('ref', ref);
+    const sync = new SyncTask('ref', ref2, options);
+    expect([fromFn.type, fromRef.type, sync.type]).toEqual(['async', 'async', 'sync']);
+    expect(fromFn.run).toBe(fn);
+    expect(sync.options).toMatchObject({ timeoutMs: 1, priority: 1 });
+    expectTypeOf(fromFn).toEqualTypeOf<AsyncTask<[number, string], string>>();
+    // @ts-expect-error -- a SyncTask body is a module reference, never a function
+    expect(() => new SyncTask('fn', fn)).toThrow(TypeError);
+    // @ts-expect-error -- a TaskModuleRef names its module
+    const noModule: TaskModuleRef = { export: 'x' };
+    expect(noModule).toEqual({ export: 'x' });
+    // @ts-expect-error -- priority is a number
+    const badPriority: TaskOptions = { priority: 'high' };
+    expect(badPriority).toEqual({ priority: 'high' });
     expectTypeOf<TaskInfo['type']>().toEqualTypeOf<'async' | 'sync'>();
     expectTypeOf<TaskInfo['state']>().toEqualTypeOf<TaskState>();
     expectTypeOf<TaskTransition['from']>().toEqualTypeOf<TaskState>();
@@ -65,6 +77,5 @@ describe('the contract’s types', () => {
     expectTypeOf<TaskInfo['error']>().toExtend<
       { name: string; message: string; code?: string; stack?: string } | undefined
     >();
-    expect(true).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+import { firstValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AsyncScheduler } from '../../src/index.js';
 import { echoTask, hangingTask } from '../support/harness.js';
@@ -70,6 +71,22 @@ describe('serveDashboard', () => {
         ]),
       );
       expect(new Set(samples.map((s) => s.labels['lane']))).toEqual(new Set(['a', 'b']));
+    });
+
+    it('counts tasks submitted before start() as queued, as metrics$ does', async () => {
+      // async_scheduler_tasks_queued counts "tasks waiting for a slot now (SUBMITTED before
+      // start(), or SCHEDULED)", as metrics$ `queued` does.
+      const s = new AsyncScheduler({ name: 'held', metricsIntervalMs: 1 });
+      schedulers.push(s);
+      for (let i = 0; i < 3; i++) s.submitTask(echoTask(), i);
+      const sample = await firstValueFrom(s.metrics$);
+      expect(sample.queued).toBe(3);
+      const dashboard = await serve(s);
+      const text = await (await fetch(`${dashboard.url}metrics`)).text();
+      const queued = sampleValue(parsePrometheus(text), 'async_scheduler_tasks_queued', {
+        lane: 'held',
+      });
+      expect(queued).toBe(sample.queued);
     });
 
     it('counts warnings by type, loop.blocked from 0', async () => {

@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AsyncScheduler } from '../../src/index.js';
 import type { DashboardMessage } from '../../src/dashboard/types.js';
+import { countFreezes, DEEP_QUEUE, deepQueue, FREEZE_BUDGET } from '../support/deepQueue.js';
 import { echoTask } from '../support/harness.js';
 import { openEventStream, useDashboards } from './dashboardTestKit.js';
 
@@ -80,6 +81,22 @@ describe('serveDashboard', () => {
       expect(lane?.timeline.map((t) => t.id)).toEqual(ids.slice(-5));
       expect(lane?.timeline[0]).toMatchObject({ state: 'DONE', name: 'echo' });
       expect(lane?.slowestFinished).toHaveLength(8);
+    });
+
+    it('answers without building an info for each queued task of a deep queue', async () => {
+      // Work is counted, not timed: each TaskInfo built freezes two objects.
+      const s = new AsyncScheduler({ concurrency: 1 }).start();
+      schedulers.push(s);
+      await deepQueue(s, DEEP_QUEUE);
+      const dashboard = await serve(s);
+      const { value: state, freezes } = await countFreezes(
+        async () =>
+          (await (await fetch(`${dashboard.url}api/state`)).json()) as {
+            lanes: { slowestRunning: { name: string }[] }[];
+          },
+      );
+      expect(state.lanes[0]?.slowestRunning.map((row) => row.name)).toEqual(['running']);
+      expect(freezes).toBeLessThan(FREEZE_BUDGET);
     });
   });
 

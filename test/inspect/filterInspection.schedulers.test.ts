@@ -7,6 +7,7 @@ import {
 } from '../../src/inspect/filterInspection.js';
 import { laneTask, useThreadHarness } from '../support/schedulerThreads.js';
 import { isSupervisorEvent, isTaskEvent } from './support/inspectedLane.js';
+import { stopAfterTest } from '../support/stopAfterTest.js';
 
 /*
  * filterInspection on real schedulers: the lane supervisor of an AsyncScheduler (live actors)
@@ -65,6 +66,7 @@ describe('filterInspection on real schedulers', () => {
       'an AsyncScheduler',
       (inspect: (event: InspectionEvent) => void) => {
         const scheduler = new AsyncScheduler({ name: 'sampled', concurrency: 8, inspect });
+        stopAfterTest(scheduler);
         scheduler.start();
         return { scheduler, submit: (n: number) => scheduler.submitTask(echo, n) };
       },

@@ -30,7 +30,7 @@ import {
 
 /*
  * Graph tests of the task machine. Everything below is generated from the machine itself
- * (its states, its event types, the edges a traversal finds); only the contract of DESIGN.md is
+ * (its states, its event types, the edges a traversal finds); only the contract (docs/contract.md) is
  * written down by hand. A new edge (STARTED → SCHEDULED for retries) or a new event type is
  * therefore traversed, replayed and checked without rewriting a test: it fails the contract
  * checks until the contract below is widened on purpose.
@@ -39,7 +39,7 @@ import {
 type TaskSnapshot = SnapshotFrom<typeof taskMachine>;
 type TaskPath = StatePath<TaskSnapshot, TaskEvent>;
 
-// ── The contract (DESIGN.md), the only hand-written part ──────────────────────
+// ── The contract (docs/contract.md), the only hand-written part ───────────────
 
 const FINAL_STATES: readonly TaskState[] = ['DONE', 'FAILED', 'TIMED_OUT', 'CANCELED'];
 

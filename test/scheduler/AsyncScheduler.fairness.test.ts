@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AsyncScheduler, AsyncTask } from '../../src/index.js';
 import { LOOP_TURN_BUDGET_MS } from '../../src/scheduler/lane/LoopTurnBudget.js';
+import { stopAfterTest } from '../support/stopAfterTest.js';
 
 /** Keeps the CPU busy for `ms` of real time, as a quick synchronous body does. */
 function spin(ms: number): void {
@@ -16,6 +17,7 @@ describe('AsyncScheduler', () => {
       // Each body settles on a microtask and the next starts on the same chain: without a
       // yield, a timer could not fire until the whole queue was done.
       const scheduler = new AsyncScheduler({ concurrency: 1 }).start();
+      stopAfterTest(scheduler);
       const total = 200;
       let finished = 0;
       const quick = new AsyncTask('quick', () => {

@@ -36,7 +36,7 @@ import {
 } from '../support/schedulerObserver.js';
 
 /*
- * Property tests of AsyncScheduler against DESIGN.md's invariants.
+ * Property tests of AsyncScheduler against the contract's invariants (docs/contract.md).
  *
  * 1. A command model (fc.commands): submit / cancel / advance time / start / stop run against
  *    the real scheduler and against a small simulation of what the contract says must happen.
@@ -629,9 +629,9 @@ describe('AsyncScheduler (properties)', () => {
       throwing: { callbacks: [false], subscriber: [false] },
     };
 
-    it('regression: stop() before start() drains a held task and resolves once it is done', async () => {
-      // Found against a rework of the lane (not in a commit): the held task ran and ended DONE,
-      // but stop() never resolved and transitions$ never completed.
+    it('stop() before start() drains a held task and resolves once it is done', async () => {
+      // A held task that runs and ends DONE must still let stop() resolve and transitions$
+      // complete.
       await runModel(quiet, [
         new SubmitCommand(0, undefined, { kind: 'resolve', delayMs: 1, value: 0 }, false),
         new StopCommand(false, undefined),
@@ -639,7 +639,7 @@ describe('AsyncScheduler (properties)', () => {
       ]);
     });
 
-    it('regression: a started, drained task resolves stop() once it is done', async () => {
+    it('a started, drained task resolves stop() once it is done', async () => {
       await runModel({ ...quiet, startAtOnce: true, maxFinished: 10 }, [
         new SubmitCommand(0, undefined, { kind: 'resolve', delayMs: 1, value: 0 }, false),
         new StopCommand(false, undefined),

@@ -1,6 +1,6 @@
 import { map } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SchedulerError, type TaskTransition } from '../../src/index.js';
+import { SchedulerError, SchedulerErrorCode, type TaskTransition } from '../../src/index.js';
 import { createHarness, echoTask, Gate, hangingTask } from '../support/harness.js';
 
 const TS_KEY = {
@@ -166,6 +166,29 @@ describe('AsyncScheduler', () => {
         const id = scheduler.submitTask(echoTask(), 'ok');
         await expect(scheduler.result(id)).resolves.toBe('ok');
         expect(chainErrors).toEqual([new Error('map broke')]);
+      });
+
+      describe('in its complete handler', () => {
+        afterEach(() => {
+          vi.restoreAllMocks();
+        });
+
+        // Only errors$ subscribers' own errors, and failures that arrive after stop() resolved,
+        // become a process warning: errors$ is still open while transitions$ completes.
+        it('is reported on errors$, which is still open, not as a process warning', async () => {
+          const emitWarning = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+          const h = createHarness();
+          h.scheduler.transitions$.subscribe({
+            complete: () => {
+              throw new Error('complete handler broke');
+            },
+          });
+
+          await h.scheduler.stop();
+
+          expect(emitWarning).not.toHaveBeenCalled();
+          expect(h.errors.map((e) => e.code)).toEqual([SchedulerErrorCode.SUBSCRIBER_FAILED]);
+        });
       });
     });
   });

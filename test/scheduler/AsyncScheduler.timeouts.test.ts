@@ -3,6 +3,7 @@ import { AsyncScheduler, AsyncTask, TaskTimeoutError, type Clock } from '../../s
 import { ManualClock } from '../support/ManualClock.js';
 import { deferred } from '../support/deferred.js';
 import { createHarness, Gate, hangingTask, T0 } from '../support/harness.js';
+import { stopAfterTest } from '../support/stopAfterTest.js';
 
 describe('AsyncScheduler', () => {
   describe('task timeoutMs', () => {
@@ -133,6 +134,7 @@ describe('AsyncScheduler', () => {
         },
       };
       const scheduler = new AsyncScheduler({ clock: early }).start();
+      stopAfterTest(scheduler);
       const id = scheduler.submitTask(hangingTask('slow', { timeoutMs: 100 }));
       await clock.advance(99.5);
       expect(scheduler.taskState(id)).toBe('STARTED');

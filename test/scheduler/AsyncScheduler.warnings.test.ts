@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { filter, firstValueFrom, lastValueFrom, toArray } from 'rxjs';
+import { filter, firstValueFrom, lastValueFrom, skip, toArray } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   AsyncScheduler,
@@ -10,7 +10,7 @@ import {
   type SchedulerWarning,
 } from '../../src/index.js';
 import { isSettled } from '../support/deferred.js';
-import { createHarness } from '../support/harness.js';
+import { createHarness, hangingTask } from '../support/harness.js';
 import { trackIntervals } from '../support/liveIntervals.js';
 
 /*
@@ -160,6 +160,36 @@ describe('AsyncScheduler', () => {
         expect(error.cause).toBe(boom);
         expect((await other).task?.id).toBe(ids[0]);
         expect(await s.waitTask(ids[0]!)).toMatchObject({ state: 'DONE', result: 'spun' });
+      });
+    });
+
+    describe('with two schedulers on the main loop', () => {
+      // Each AsyncScheduler has its own detector on the one main loop: a block that one
+      // scheduler's task causes, and that its lane names exactly, must not be reported again by
+      // another scheduler's sentinel, blaming whatever of its own tasks happened to be running.
+      it("does not blame another scheduler's idle task for a block the culprit's lane already named", async () => {
+        const culpritLane = scheduler({ name: 'culprit' });
+        const innocentLane = scheduler({ name: 'innocent', metricsIntervalMs: 1 });
+        const culpritWarnings = lastValueFrom(culpritLane.warnings$.pipe(toArray()));
+        const innocentWarnings = lastValueFrom(innocentLane.warnings$.pipe(toArray()));
+
+        const waiting = firstValueFrom(
+          innocentLane.transitions$.pipe(filter((t) => t.to === 'STARTED')),
+        );
+        const idle = innocentLane.submitTask(hangingTask('waiting-on-io'));
+        await waiting;
+        const spun = culpritLane.submitTask(spinner);
+        await culpritLane.result(spun);
+        // The innocent lane's sentinel is overdue once the spin ends: it ticks in the first
+        // timers phase after it. Its metrics$ (every 1 ms) emits a second time only later.
+        await firstValueFrom(innocentLane.metrics$.pipe(skip(1)));
+        await Promise.all([culpritLane.stop(), innocentLane.stop({ cancel: true })]);
+
+        // The culprit's lane named it exactly.
+        expect((await culpritWarnings).filter((w) => w.task?.id === spun)).toHaveLength(1);
+        // The other lane must not turn the same block into a warning about its own idle task.
+        const blamed = (await innocentWarnings).filter((w) => concerns(w, idle));
+        expect(blamed.map((w) => w.message)).toEqual([]);
       });
     });
 

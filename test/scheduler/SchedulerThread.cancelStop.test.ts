@@ -7,6 +7,7 @@ import {
   laneTask,
   useThreadHarness,
 } from '../support/schedulerThreads.js';
+import { ManualClock } from '../support/ManualClock.js';
 
 describe('SchedulerThread', () => {
   const harness = useThreadHarness();
@@ -116,6 +117,19 @@ describe('SchedulerThread', () => {
       await Promise.all([first, second]);
       expect(scheduler.taskInfo(stuck)).toMatchObject({ state: 'CANCELED' });
       expect(scheduler.taskInfo(stuck).reason).toMatch(/timed out after 5 ms/);
+    });
+
+    it('sets no timer for a stop({ timeoutMs }) called after it resolved', async () => {
+      // A late call must not arm a stop deadline again once every deadline was cleared: on the
+      // system clock that timer would keep the process alive after the scheduler stopped.
+      const clock = new ManualClock();
+      const { scheduler } = harness('stop-late-timeout', { clock });
+      await scheduler.stop();
+      const timersWhenStopped = clock.pendingTimers;
+
+      await scheduler.stop({ timeoutMs: 60_000 });
+
+      expect(clock.pendingTimers).toBe(timersWhenStopped);
     });
 
     it('orders cancels around stop({ cancel: true }) as the caller asked them, even when the thread answers too late', async () => {

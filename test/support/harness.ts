@@ -11,6 +11,7 @@ import {
 } from '../../src/index.js';
 import { deferred, type Deferred } from './deferred.js';
 import { ManualClock } from './ManualClock.js';
+import { stopAfterTest } from './stopAfterTest.js';
 
 /** The time a {@link ManualClock} starts at: 2026-01-01T00:00:00.000Z. */
 export const T0 = Date.UTC(2026, 0, 1);
@@ -28,7 +29,8 @@ export interface Harness {
 }
 
 /**
- * Creates a scheduler on a {@link ManualClock} and records its two streams.
+ * Creates a scheduler on a {@link ManualClock} and records its two streams. The scheduler is
+ * stopped (with cancel) when the test that made it finishes.
  *
  * @param start - call `start()` right away (default true).
  */
@@ -37,7 +39,7 @@ export function createHarness(
   { start = true }: { start?: boolean } = {},
 ): Harness {
   const clock = new ManualClock(T0);
-  const scheduler = new AsyncScheduler({ ...options, clock });
+  const scheduler = stopAfterTest(new AsyncScheduler({ ...options, clock }));
   const transitions: TaskTransition[] = [];
   const errors: SchedulerError[] = [];
   scheduler.transitions$.subscribe((t) => transitions.push(t));

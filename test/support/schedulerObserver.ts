@@ -11,13 +11,14 @@ import {
   type TaskTimestamps,
 } from '../../src/index.js';
 import { ManualClock } from './ManualClock.js';
+import { stopAfterTest } from './stopAfterTest.js';
 
 /*
  * Watching a real AsyncScheduler for the property tests: every transition, callback call and
- * reported error, and the checks of DESIGN.md's invariants that need nothing but that record.
+ * reported error, and the checks of the contract's invariants (docs/contract.md) that need nothing but that record.
  */
 
-// ── The contract (DESIGN.md) ──────────────────────────────────────────────────
+// ── The contract (docs/contract.md) ───────────────────────────────────────────
 
 const ALLOWED_EDGES: ReadonlySet<string> = new Set([
   'NEW→SUBMITTED',
@@ -125,14 +126,16 @@ export function createObserved(
       }
     };
   }
-  const scheduler = new AsyncScheduler({
-    clock,
-    concurrency: options.concurrency,
-    retention: { maxFinished: options.maxFinished, maxAgeMs: options.maxAgeMs },
-    // Watched, every task actor is live from its submit; unwatched, a waiting one is passivated.
-    ...(options.watched === true ? { inspect: () => undefined } : {}),
-    ...callbacks,
-  });
+  const scheduler = stopAfterTest(
+    new AsyncScheduler({
+      clock,
+      concurrency: options.concurrency,
+      retention: { maxFinished: options.maxFinished, maxAgeMs: options.maxAgeMs },
+      // Watched, every task actor is live from its submit; unwatched, a waiting one is passivated.
+      ...(options.watched === true ? { inspect: () => undefined } : {}),
+      ...callbacks,
+    }),
+  );
   const observed: Observed = {
     scheduler,
     clock,

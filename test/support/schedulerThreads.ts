@@ -1,5 +1,4 @@
 import { filter, firstValueFrom } from 'rxjs';
-import { afterEach } from 'vitest';
 import {
   AsyncTask,
   SchedulerThread,
@@ -10,6 +9,7 @@ import {
   type TaskState,
   type TaskTransition,
 } from '../../src/index.js';
+import { stopAfterTest } from './stopAfterTest.js';
 
 /*
  * Helpers for tests of SchedulerThread: real lane threads on the real clock. Tests wait on
@@ -46,13 +46,16 @@ export interface ThreadHarness {
   readonly reaches: (id: string, state: TaskState) => Promise<TaskTransition>;
 }
 
-/** Creates a started SchedulerThread (unless `start: false`) and records its two streams. */
+/**
+ * Creates a started SchedulerThread (unless `start: false`) and records its two streams. The
+ * scheduler is stopped (with cancel) when the test that made it finishes.
+ */
 export function createThreadHarness(
   name: string,
   options: AsyncSchedulerOptions = {},
   { start = true }: { start?: boolean } = {},
 ): ThreadHarness {
-  const scheduler = new SchedulerThread(name, options);
+  const scheduler = stopAfterTest(new SchedulerThread(name, options));
   const transitions: TaskTransition[] = [];
   const errors: SchedulerError[] = [];
   scheduler.transitions$.subscribe((t) => transitions.push(t));
@@ -69,19 +72,11 @@ export function createThreadHarness(
 }
 
 /**
- * Returns a factory of {@link ThreadHarness}es whose schedulers are all stopped (canceling
- * what is left) after each test, so no thread outlives its test. Call it inside a `describe`.
+ * Returns the factory of {@link ThreadHarness}es; each one's scheduler is stopped (canceling what
+ * is left) when its test finishes, so no thread outlives its test. Call it inside a `describe`.
  */
 export function useThreadHarness(): typeof createThreadHarness {
-  const made: ThreadHarness[] = [];
-  afterEach(async () => {
-    await Promise.all(made.splice(0).map((h) => h.scheduler.stop({ cancel: true })));
-  });
-  return (name, options, flags) => {
-    const harness = createThreadHarness(name, options, flags);
-    made.push(harness);
-    return harness;
-  };
+  return createThreadHarness;
 }
 
 // ── Shared-memory signals between a test and a body (see bodies.mjs) ─────────────

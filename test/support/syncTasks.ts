@@ -11,6 +11,7 @@ import {
   type TaskState,
   type TaskTransition,
 } from '../../src/index.js';
+import { stopAfterTest } from './stopAfterTest.js';
 
 /*
  * Helpers for tests that run SyncTasks on real executor threads. These schedulers use the
@@ -51,9 +52,12 @@ export interface SyncHarness {
   readonly stopped: () => boolean;
 }
 
-/** Creates a started scheduler on the real clock and records its two streams. */
+/**
+ * Creates a started scheduler on the real clock and records its two streams. The scheduler is
+ * stopped (with cancel) when the test that made it finishes.
+ */
 export function createSyncHarness(options: Omit<AsyncSchedulerOptions, 'clock'> = {}): SyncHarness {
-  const scheduler = new AsyncScheduler(options);
+  const scheduler = stopAfterTest(new AsyncScheduler(options));
   const transitions: TaskTransition[] = [];
   const errors: SchedulerError[] = [];
   let started = 0;

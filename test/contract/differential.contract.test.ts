@@ -1,9 +1,9 @@
-// Round 3: differential fuzzing. One random program (submits of module-ref tasks that resolve,
+// Differential fuzzing. One random program (submits of module-ref tasks that resolve,
 // reject, throw non-Errors, hang, respect or ignore their signal; cancels, waits and result()
 // calls at random points; start() somewhere or never; one or two stop() calls with random
 // options; in a third of the programs every callback and a subscriber throw or reject) runs
 // against an AsyncScheduler and a SchedulerThread at the same time, once with AsyncTasks and once
-// with SyncTasks. DESIGN.md: SchedulerThread's "API is the same as AsyncScheduler's".
+// with SyncTasks. docs/contract.md: SchedulerThread's "API is the same as AsyncScheduler's".
 //
 // What must hold on each lane: invariants 1, 2 and 4, result()/waitTask/cancelTask agree with the
 // final state, errors$ gets one error per throwing call and nothing else, stop() resolves with
@@ -35,11 +35,12 @@ import {
   type Info,
   type Transition,
 } from './helpers.js';
+import { stopAfterTest } from '../support/stopAfterTest.js';
 
 const NUM_RUNS = Math.min(Number(process.env['FC_NUM_RUNS'] ?? 50), 50);
 /** SyncTask programs boot executor threads in both lanes each run: fewer of them. */
 const SYNC_RUNS = Math.max(1, Math.round(NUM_RUNS / 3));
-const bodies = contractFixture('round3.mjs');
+const bodies = contractFixture('outcomes.mjs');
 const SYNC_THREADS = 2;
 
 // ---------------------------------------------------------------------------------------------
@@ -758,8 +759,8 @@ describe('differential: AsyncScheduler and SchedulerThread run the same random p
         ...(program.hostile ? HOSTILE_CALLBACKS : {}),
       };
       const [main, thread] = await Promise.all([
-        runProgram(new AsyncScheduler(options), program, m),
-        runProgram(new SchedulerThread(`diff-${laneNo++}`, options), program, m),
+        runProgram(stopAfterTest(new AsyncScheduler(options)), program, m),
+        runProgram(stopAfterTest(new SchedulerThread(`diff-${laneNo++}`, options)), program, m),
       ]);
       checkLane(main, program, m);
       checkLane(thread, program, m);
@@ -775,7 +776,10 @@ describe('differential: AsyncScheduler and SchedulerThread run the same random p
   }, 60_000);
 
   it('waitTask and result of an unknown id reject UnknownTaskError on both lanes', async () => {
-    const lanes = [new AsyncScheduler(), new SchedulerThread('unknown-ids')];
+    const lanes = [
+      stopAfterTest(new AsyncScheduler()),
+      stopAfterTest(new SchedulerThread('unknown-ids')),
+    ];
     for (const s of lanes) {
       s.start();
       await expect(s.waitTask('nope', { timeoutMs: 5 })).rejects.toBeInstanceOf(UnknownTaskError);

@@ -1,9 +1,9 @@
-// Round 4: the `inspect` option (DESIGN.md: "passed to every actor (XState `inspect`)"), dumpTask()
+// The `inspect` option (docs/contract.md: "passed to every actor (XState `inspect`)"), dumpTask()
 // and slowest() on both lanes, and the exported formatTasks() helper (README: "`formatTasks()`
 // (millisecond precision)"). Inspection events are read as XState 5 documents them: one
 // `actorRef.sessionId` per actor, `@xstate.snapshot` events carrying `snapshot.value` and
-// `snapshot.context`. Task actors are matched to task ids by their `context.ts`, which DESIGN.md
-// says holds the task's timestamps (the same ones TaskInfo.ts carries). No wall-clock
+// `snapshot.context`. Task actors are matched to task ids by their `context.ts`, which the
+// contract says holds the task's timestamps (the same ones TaskInfo.ts carries). No wall-clock
 // thresholds: slowest() is checked against the runMs every task reported on transitions$.
 import { threadId } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
@@ -25,6 +25,7 @@ import {
   syncBodies,
   threadBodies,
   until,
+  HANG_GUARD_MS,
 } from './helpers.js';
 
 const { scheduler, lane } = ownSchedulers();
@@ -37,7 +38,7 @@ let laneCount = 0;
 const make = (kind: LaneKind, options?: SchedulerOptions): Lane =>
   kind === 'main'
     ? scheduler(options).start()
-    : lane(`round4-${String(++laneCount)}`, options).start();
+    : lane(`inspected-${String(++laneCount)}`, options).start();
 
 /** What this file reads of an XState inspection event. */
 interface Seen {
@@ -75,9 +76,8 @@ const isTaskActor = (snapshots: readonly Seen[]): boolean =>
   snapshots.every((e) => TASK_STATES.includes(String(e.snapshot?.value)));
 
 /**
- * A task's timestamps but its submit time, to match actors to tasks. (A SchedulerThread's actor
- * used to stamp `submit` again when the thread received the task; regressions4 checks that it
- * now carries the main side's time.)
+ * A task's timestamps but its submit time, to match actors to tasks. (That a SchedulerThread's
+ * actor carries the main side's submit time is checked on its own, below.)
  */
 const afterSubmit = (ts: object | undefined): string =>
   JSON.stringify({ ...ts, submit: undefined });
@@ -113,8 +113,8 @@ async function runEveryOutcome(s: Lane) {
   const failed = s.submitTask(failing);
   const timedOut = s.submitTask(timingOut, 60_000, 'never');
   const canceled = s.submitTask(hanging);
-  await until(() => s.taskState(canceled) === TaskState.STARTED, 3_000, 'a started task');
-  await s.cancelTask(canceled, 'round 4');
+  await until(() => s.taskState(canceled) === TaskState.STARTED, HANG_GUARD_MS, 'a started task');
+  await s.cancelTask(canceled, 'canceled by the test');
   const ids = { done, sync, failed, timedOut, canceled };
   const infos = await Promise.all(Object.values(ids).map((id) => s.waitTask(id)));
   return { ids, infos };
@@ -143,7 +143,7 @@ describe.each(KINDS)('inspect on the %s lane', (kind) => {
             FINAL_STATES.includes(String(actors.get(i.id)?.[0]?.at(-1)?.snapshot?.value)),
           );
         },
-        3_000,
+        HANG_GUARD_MS,
         'every task actor to be seen final',
       );
       const actors = taskActors(events, infos);
@@ -212,7 +212,11 @@ describe.each(KINDS)('inspect on the %s lane', (kind) => {
       await expect(s.result(ids.sync)).resolves.toBe('sync');
       // The lane still works after all that.
       await expect(s.result(s.submitTask(delay(), 0, 'after'))).resolves.toBe('after');
-      await until(() => errors.length > 0, 3_000, `errors$ to report the ${shape} observer`);
+      await until(
+        () => errors.length > 0,
+        HANG_GUARD_MS,
+        `errors$ to report the ${shape} observer`,
+      );
       for (const e of errors) expect(e, shape).toBeInstanceOf(SchedulerError);
       await s.stop();
     }
@@ -226,7 +230,7 @@ describe.each(KINDS)('inspect on the %s lane', (kind) => {
     const seenBefore = await watched.waitTask(watched.submitTask(delay(), 0, 'w'));
     await until(
       () => taskActors(events, [seenBefore]).has(seenBefore.id),
-      3_000,
+      HANG_GUARD_MS,
       'the watched task',
     );
     const actors = taskActors(events, mine.infos);
@@ -236,17 +240,36 @@ describe.each(KINDS)('inspect on the %s lane', (kind) => {
   });
 });
 
+describe('inspect on a SchedulerThread', () => {
+  // Invariant 2: each timestamp is set once, when its state is entered, and `inspect` is passed
+  // to every actor: the task actor in the lane thread carries the submit time the main side
+  // stamped at submitTask(), not the time the thread received the task.
+  it("a task actor's context.ts.submit is the task's TaskInfo ts.submit", async () => {
+    const { events, inspect } = recorder('function');
+    const s = make('thread', { inspect });
+    const id = s.submitTask(delay(), 1, 'v');
+    const info = await s.waitTask(id);
+    const doneSnapshot = () =>
+      events.find((e) => e.type === '@xstate.snapshot' && e.snapshot?.value === TaskState.DONE);
+    await until(() => doneSnapshot() !== undefined, HANG_GUARD_MS, 'the DONE snapshot');
+    const ts = doneSnapshot()!.snapshot!.context!.ts!;
+    expect(threadId).toBe(0);
+    expect(ts['start']).toBe(info.ts.start); // the later timestamps agree
+    expect(ts['submit']).toBe(info.ts.submit);
+  });
+});
+
 describe.each(KINDS)('dumpTask() and slowest() on the %s lane', (kind) => {
   it('dumpTask() keeps submit order over finished, running and queued tasks of any priority; each info is a frozen snapshot', async () => {
     const s = make(kind, { concurrency: 1 });
     const first = s.submitTask(delay(), 0, 'first');
     await s.waitTask(first);
     const running = s.submitTask(hanging);
-    await until(() => s.taskState(running) === TaskState.STARTED, 3_000, 'running');
+    await until(() => s.taskState(running) === TaskState.STARTED, HANG_GUARD_MS, 'running');
     const low = s.submitTask(delay({ priority: -1 }), 0, 'low');
     const high = s.submitTask(delay({ priority: 5 }), 0, 'high');
     const ids = [first, running, low, high];
-    await until(() => s.taskState(high) === TaskState.SCHEDULED, 3_000, 'queued');
+    await until(() => s.taskState(high) === TaskState.SCHEDULED, HANG_GUARD_MS, 'queued');
     const during = s.dumpTask();
     expect(during.map((i) => i.id)).toEqual(ids);
     expect(during.map((i) => i.state)).toEqual([
@@ -292,7 +315,7 @@ describe.each(KINDS)('dumpTask() and slowest() on the %s lane', (kind) => {
     await s.waitTask(s.submitTask(timingOut, 60_000));
     await s.waitTask(s.submitTask(failing));
     expect(s.dumpTask()).toHaveLength(2);
-    await until(() => finals.size === ms.length + 2, 3_000, 'every final transition');
+    await until(() => finals.size === ms.length + 2, HANG_GUARD_MS, 'every final transition');
     const expected = [...finals.values()].sort((a, b) => b.runMs! - a.runMs!);
     for (const n of [1, 3, 12]) {
       const top = s.slowest(n);
@@ -310,8 +333,11 @@ describe.each(KINDS)('dumpTask() and slowest() on the %s lane', (kind) => {
       expected.slice(0, 3).map((i) => i.id),
     );
     expect(s.slowest(3, { running: true })).toEqual([]);
-    // The slowest one was evicted: unknown to taskInfo, still known to slowest().
-    expect(() => s.taskInfo(expected[0]!.id)).toThrow(UnknownTaskError);
+    // The slowest evicted one: unknown to taskInfo, still known to slowest().
+    const retained = new Set(s.dumpTask().map((i) => i.id));
+    const evicted = expected.find((i) => !retained.has(i.id))!;
+    expect(() => s.taskInfo(evicted.id)).toThrow(UnknownTaskError);
+    expect(s.slowest(12).map((i) => i.id)).toContain(evicted.id);
   });
 
   it('after eviction by maxAgeMs, slowest() still answers; a running task that ran longer comes first by default only', async () => {
@@ -321,14 +347,15 @@ describe.each(KINDS)('dumpTask() and slowest() on the %s lane', (kind) => {
       if (FINAL_STATES.includes(t.to)) finals.push(t.info);
     });
     for (const m of [15, 0, 5]) await s.waitTask(s.submitTask(delay(), m, m));
-    await until(() => s.dumpTask().length === 0, 3_000, 'age eviction');
-    await until(() => finals.length === 3, 3_000, 'final transitions');
+    await until(() => s.dumpTask().length === 0, HANG_GUARD_MS, 'age eviction');
+    await until(() => finals.length === 3, HANG_GUARD_MS, 'final transitions');
     const expected = [...finals].sort((a, b) => b.runMs! - a.runMs!).map((i) => i.id);
     expect(s.slowest(3).map((i) => i.id)).toEqual(expected);
+    const longestFinished = finals.find((i) => i.id === expected[0])!.runMs!;
     const running = s.submitTask(hanging);
     await until(
-      () => (s.dumpTask(running)[0]?.runMs ?? 0) > finals[0]!.runMs! + 1,
-      3_000,
+      () => (s.dumpTask(running)[0]?.runMs ?? 0) > longestFinished + 1,
+      HANG_GUARD_MS,
       'the running task to pass the slowest finished one',
     );
     expect(s.slowest(2).map((i) => i.id)).toEqual([running, expected[0]]);
@@ -356,7 +383,7 @@ describe('formatTasks()', () => {
       const { ids } = await runEveryOutcome(s);
       const running = s.submitTask(hanging);
       const queued = s.submitTask(delay(), 0, 'q');
-      await until(() => s.taskState(queued) === TaskState.SCHEDULED, 3_000, 'queued');
+      await until(() => s.taskState(queued) === TaskState.SCHEDULED, HANG_GUARD_MS, 'queued');
       infos.push(s.taskInfo(running), s.taskInfo(queued), s.taskInfo(ids.failed));
       await s.cancelTask(queued, 'canceled | while queued\nwith a newline');
       infos.push(s.taskInfo(queued));

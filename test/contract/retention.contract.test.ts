@@ -1,4 +1,4 @@
-// Round 3: memory bounded by retention, seen from the outside (DESIGN.md invariant 6: "Memory is
+// Memory bounded by retention, seen from the outside (docs/contract.md invariant 6: "Memory is
 // bounded by retention: a million finished tasks leave no more than `maxFinished` records";
 // README: "`slowest()` still sees the slowest tasks ever finished").
 // Each lane kind runs 20k tasks (two halves of 10k) in its own child process with --expose-gc and
@@ -44,7 +44,7 @@ describe('retention { maxFinished: 100 } after 20k tasks through each lane kind'
   it('dumpTask() ≤ 100, slowest(5) answers, evicted snapshots are collected, heap growth levels off', async () => {
     const kinds = ['main-async', 'main-sync', 'thread-async', 'thread-sync'];
     const reports = await Promise.all(
-      kinds.map((kind) => runGcChild<MemoryReport>('round3Memory.mjs', kind)),
+      kinds.map((kind) => runGcChild<MemoryReport>('retentionMemory.mjs', kind)),
     );
     for (const r of reports) {
       const where = r.kind;
@@ -100,7 +100,7 @@ describe('waitTask() polling a long task leaves nothing behind', () => {
     // 6 rounds of 2000 waitTask(id, { timeoutMs: 1, signal }) on a task that runs on; each
     // signal is fresh, never aborted, and counted by a FinalizationRegistry once collected.
     const reports = await Promise.all(
-      ['main', 'thread'].map((which) => runGcChild<WaitersReport>('round3Waiters.mjs', which)),
+      ['main', 'thread'].map((which) => runGcChild<WaitersReport>('abandonedWaits.mjs', which)),
     );
     for (const r of reports) {
       const where = r.which;

@@ -1,5 +1,5 @@
-// Round 3: leaks and crashes seen from the outside.
-// DESIGN.md: stop() "When it resolves every task is final and no timer or thread keeps the process
+// Leaks and crashes seen from the outside.
+// docs/contract.md: stop() "When it resolves every task is final and no timer or thread keeps the process
 // alive"; errors$ "callback and subscriber errors; never crash the scheduler"; invariant 4 "A
 // callback or subscriber that throws changes nothing about any task's outcome".
 import { getEventListeners, setMaxListeners } from 'node:events';
@@ -16,9 +16,9 @@ import {
 import { runChild } from './childProcess.js';
 import { contractFixture, deferred, sleep } from './helpers.js';
 
-const bodies = contractFixture('round3.mjs');
+const bodies = contractFixture('outcomes.mjs');
 /** Only so that a child that does not exit fails the test instead of hanging it. */
-const EXIT_LIMIT_MS = 10_000;
+const EXIT_LIMIT_MS = 25_000;
 
 const stderrTail = (err: string) =>
   err
@@ -46,7 +46,7 @@ describe('a busy mixed workload in a plain node process (child on dist/)', () =>
     // subscribers that throw or reject; waitTask timeouts and aborts; result() with a catch; an
     // inspect observer that throws sometimes; metrics$ and warnings$ subscribed. Two seeds.
     const runs = await Promise.all(
-      ['1', '2'].map((seed) => runChild('round3Leak.mjs', [seed], { limitMs: EXIT_LIMIT_MS })),
+      ['1', '2'].map((seed) => runChild('mixedWorkload.mjs', [seed], { limitMs: EXIT_LIMIT_MS })),
     );
     for (const { code, out, err } of runs) {
       expect(code, stderrTail(err)).toBe(0);
@@ -65,7 +65,7 @@ describe('a busy mixed workload in a plain node process (child on dist/)', () =>
         expect.arrayContaining(['ERR_CALLBACK_FAILED', 'ERR_SUBSCRIBER_FAILED']),
       );
     }
-  }, 25_000);
+  }, 40_000);
 });
 
 // ---------------------------------------------------------------------------------------------
