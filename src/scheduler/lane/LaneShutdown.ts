@@ -1,14 +1,15 @@
-import type { Actor } from 'xstate';
 import type { Clock, TimerHandle } from '../../clock.js';
 import { SchedulerError, SchedulerErrorCode } from '../../errors.js';
-import type { LaneMachine } from '../../machines/laneMachine.js';
 import type { LaneLoopWatch } from './LaneLoopWatch.js';
 import type { TransitionReporter } from '../ledger/TransitionReporter.js';
 
 /** What a {@link LaneShutdown} works with. */
 export interface LaneShutdownOptions {
-  /** The lane's supervisor: it drains (or cancels) the tasks and says when all are final. */
-  readonly supervisor: Actor<LaneMachine>;
+  /**
+   * Tells the lane's supervisor to stop, draining or canceling (it then says when every task is
+   * final); a stopped supervisor ignores it.
+   */
+  readonly tell: (cancel: boolean, reason: string) => void;
   readonly clock: Clock;
   /** Where closing the executor threads fails, and whose streams complete last. */
   readonly reporter: TransitionReporter;
@@ -97,10 +98,7 @@ export class LaneShutdown {
   }
 
   #sendStop(cancel: boolean, reason: string): void {
-    const { supervisor } = this.#options;
-    // A stopped supervisor takes no more events (XState would warn about one).
-    if (supervisor.getSnapshot().value === 'stopped') return;
-    supervisor.send({ type: 'lane.stop', cancel, reason });
+    this.#options.tell(cancel, reason);
   }
 
   #close(): void {
