@@ -21,10 +21,8 @@ export interface LaneShutdownOptions {
  * One lane's stop, from the first `stop()` to the promise it returned: asks the supervisor to
  * drain or cancel, bounds the drain, then closes the executor threads and the lane's streams.
  *
- * @remarks A lane makes one when `stop()` is first called, so a lane that has one refuses new
- * tasks even while its supervisor has not heard of the stop yet (a callback run by the stop
- * itself). The supervisor reaches `stopped` only through a stop, and then calls
- * {@link LaneShutdown.finish}.
+ * @remarks A lane makes one when `stop()` is first called. The supervisor reaches `stopped`
+ * only through a stop, and then calls {@link LaneShutdown.finish}.
  */
 export class LaneShutdown {
   /** Resolves once every task is final, the executor threads are gone and the streams complete. */
@@ -53,7 +51,8 @@ export class LaneShutdown {
    */
   request(cancel: boolean, timeoutMs: number): Promise<void> {
     const first = !this.#requested;
-    // Set before the send: a callback that the send runs (an onCancel) may call stop() again.
+    // Set before the send: a callback run by the step that sends it (an onCancel of the
+    // sweep) may call stop() again.
     this.#requested = true;
     if (timeoutMs > 0) this.#bound(timeoutMs);
     if (first || cancel) this.#sendStop(cancel, 'scheduler stopped');
