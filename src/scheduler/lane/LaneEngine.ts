@@ -2,7 +2,12 @@ import { createActor, fromTransition, type Actor, type AnyActorRef } from 'xstat
 import type { ExecutorHealth, TaskExecutor } from '../../actors/executor.js';
 import { SchedulerStoppedError } from '../../errors.js';
 import { createIdFactory } from '../../ids.js';
-import { createLaneMachine, TASK_ACTOR_ID, type LaneMachine } from '../../machines/laneMachine.js';
+import {
+  createLaneMachine,
+  TASK_ACTOR_ID,
+  type LaneEvent,
+  type LaneMachine,
+} from '../../machines/laneMachine.js';
 import { scheduleEvent, startEvent, submitEvent } from '../../machines/taskEvents.js';
 import { taskMachine, unobservedTaskMachine } from '../../machines/taskMachine.js';
 import type { WaitingTaskState } from '../../machines/taskLifecycle.js';
@@ -13,6 +18,7 @@ import { TaskState } from '../../taskState.js';
 import type { TaskFn, TaskModuleRef, TaskType } from '../../tasks/types.js';
 import { PriorityQueue } from './queue/PriorityQueue.js';
 import type { LaneConfig, TaskDefinition } from './laneConfig.js';
+import { LaneMailbox } from './LaneMailbox.js';
 import { LaneShutdown } from './LaneShutdown.js';
 import { LazySyncExecutor } from './LazySyncExecutor.js';
 import { stateOf, type LiveTask, type TaskActor } from './LiveTask.js';
@@ -40,6 +46,10 @@ export const DEFAULT_CANCEL_REASON = 'canceled by caller';
  * do-nothing parent) when the task starts or ends.
  * How tasks end (outcomes, timeouts, cancels) is the {@link TaskSettler}'s job; a stop, from
  * the first call to closed threads and streams, the {@link LaneShutdown}'s.
+ *
+ * What user code asks of the lane while the lane is calling it (a callback that submits or
+ * stops, a subscriber that cancels) reaches the lane after its current step, through its
+ * {@link LaneMailbox}: the lane never acts on a request in the middle of another one.
  */
 export class LaneEngine implements Lane<LiveTask> {
   /** Where the lane's tasks are recorded, and their transitions reported. */
@@ -73,31 +83,25 @@ export class LaneEngine implements Lane<LiveTask> {
   /** The sink executors report to; times out and cancels tasks. */
   readonly #settler: TaskSettler;
   readonly #turnBudget: LoopTurnBudget;
-  readonly #resumePump = (): void => {
-    this.#pump();
-  };
+  /**
+   * What user code run by a step asks of the lane (a callback that submits, a stop's sweep)
+   * waits here until the step is over: see {@link LaneMailbox}.
+   */
+  readonly #mailbox: LaneMailbox<LiveTask>;
   #seq = 0;
-  /**
-   * Above 0 while tasks are being put in the queues: their SUBMITTED and SCHEDULED callbacks may
-   * submit more, and starting waits until every one is in, so the queue's order (priority, then
-   * submit order) decides what starts first, not the nesting of the callbacks. Also while a stop
-   * cancels every task: no slot it frees starts a task it is about to cancel.
-   */
-  #queueing = 0;
-  /** A pump was asked for while queueing: it runs when the queueing ends. */
-  #pumpDeferred = false;
-  /**
-   * True until the supervisor first schedules the held tasks (it started, or a stop drains):
-   * read here rather than the supervisor's state, which a callback run by that very scheduling
-   * sees as still `idle`.
-   */
-  #holding = true;
-  /** Made by the first `stop()`: from then on, submits are refused. */
+  /** Made by the first `stop()`: it tightens later calls and closes the lane. */
   #shutdown: LaneShutdown | undefined;
 
   constructor(config: LaneConfig) {
     this.#config = config;
     this.#turnBudget = new LoopTurnBudget(config.clock);
+    this.#mailbox = new LaneMailbox<LiveTask>({
+      schedule: (record) => {
+        this.#enqueue(record);
+      },
+      startNext: () => this.#startNext(),
+    });
+    const { wake } = this.#mailbox;
     const ledger = (this.ledger = config.ledger);
     this.#loopWatch = new LaneLoopWatch({
       lane: config.lane,
@@ -119,8 +123,9 @@ export class LaneEngine implements Lane<LiveTask> {
       },
       activate: (state) => this.#activate(state),
       finished: () => {
-        this.#pump();
-        if (this.#shutdown !== undefined && ledger.registry.liveCount === 0) {
+        wake();
+        // Not when a stop from a callback of this very task has stopped the supervisor already.
+        if (ledger.registry.liveCount === 0 && this.status === 'stopping') {
           this.#supervisor.send({ type: 'lane.drained' });
         }
       },
@@ -129,9 +134,7 @@ export class LaneEngine implements Lane<LiveTask> {
       lane: config.lane,
       create: config.createSyncExecutor,
       events: {
-        slotFree: () => {
-          this.#pump();
-        },
+        slotFree: wake,
         report: (error) => {
           ledger.reporter.reportError(error);
         },
@@ -148,15 +151,15 @@ export class LaneEngine implements Lane<LiveTask> {
       },
     });
     const machine = createLaneMachine({
+      // Both run after the supervisor's macrostep: the callbacks they run see its new state.
       scheduleHeldTasks: () => {
-        this.#scheduleHeld();
+        this.#mailbox.post(this.#scheduleHeld);
       },
       cancelAll: (reason) => {
-        // The slots that cancels free must not start queued tasks about to be canceled too:
-        // queueing lasts until the sweep ends, which may be some loop turns later.
-        this.#queueing++;
-        this.#settler.cancelAll(reason, () => {
-          this.#endQueueing();
+        // No slot a cancel frees starts a task until the sweep ends (#startNext), which may be
+        // some loop turns later: then the lane wakes.
+        this.#mailbox.post(() => {
+          this.#settler.cancelAll(reason, wake);
         });
       },
       isDrained: () => ledger.registry.liveCount === 0,
@@ -226,7 +229,8 @@ export class LaneEngine implements Lane<LiveTask> {
   /** Starts running: held tasks are scheduled. Idempotent. */
   start(): void {
     // Only an idle supervisor takes it; a stopped actor would warn about the event.
-    if (this.status === 'idle') this.#supervisor.send({ type: 'lane.start' });
+    if (this.status === 'idle')
+      this.#mailbox.step(this.#tellSupervisor, { type: 'lane.start' }, undefined);
   }
 
   /**
@@ -274,9 +278,9 @@ export class LaneEngine implements Lane<LiveTask> {
    */
   submit(record: LiveTask, submittedAt?: number): void {
     const status = this.status;
-    // `#shutdown` is set before the supervisor hears of the stop: a callback run by stop()
-    // itself (an onCancel) sees the supervisor still `running`, and must be refused too.
-    if (this.#shutdown !== undefined || status === 'stopping' || status === 'stopped') {
+    // Callbacks run after the supervisor's step (the mailbox): one run by stop() itself (an
+    // onCancel) sees it `stopping` already.
+    if (status === 'stopping' || status === 'stopped') {
       throw new SchedulerStoppedError(this.#config.lane);
     }
     // Unwatched, the actor stays passivated while the task waits (see #activate).
@@ -292,21 +296,33 @@ export class LaneEngine implements Lane<LiveTask> {
         : undefined;
     record.actor = actor;
     this.ledger.add(record);
-    this.#queueing++;
-    try {
-      actor?.start();
-      const now = this.#config.clock.now();
-      // Never later than now: two threads' clocks may disagree by a fraction of a millisecond,
-      // and the stamps must not go backwards (submit <= schedule).
-      const at = submittedAt === undefined ? now : Math.min(submittedAt, now);
-      this.#channel.send(record, submitEvent(at));
-      // Before start() the task is held; after, it is scheduled.
-      if (this.#holding) this.#hold(record);
-      else this.#schedule(record);
-    } finally {
-      this.#endQueueing();
-    }
+    actor?.start();
+    this.#mailbox.step(this.#enterSubmitted, record, submittedAt);
   }
+
+  /**
+   * The step of a submit: SUBMITTED now (its callbacks may submit more), then held before
+   * `start()`, or scheduled once the step's mail before it is read.
+   */
+  readonly #enterSubmitted = (record: LiveTask, submittedAt: number | undefined): void => {
+    const now = this.#config.clock.now();
+    // Never later than now: two threads' clocks may disagree by a fraction of a millisecond,
+    // and the stamps must not go backwards (submit <= schedule).
+    const at = submittedAt === undefined ? now : Math.min(submittedAt, now);
+    this.#channel.send(record, submitEvent(at));
+    // The supervisor hears of start() before any callback runs, so its state tells.
+    if (this.status === 'idle') {
+      if (record.state === TaskState.SUBMITTED) this.#held.add(record);
+    } else {
+      this.#mailbox.post(record);
+    }
+  };
+
+  /** Sends `event` to the supervisor, as a step: the work its hooks post runs once it is taken. */
+  readonly #tellSupervisor = (event: LaneEvent): void => {
+    // A stopped actor takes no more events (XState would warn about one).
+    if (this.#supervisor.getSnapshot().value !== 'stopped') this.#supervisor.send(event);
+  };
 
   /**
    * Cancels a task that is not final: a queued one never runs, a running one's signal aborts.
@@ -328,7 +344,9 @@ export class LaneEngine implements Lane<LiveTask> {
    */
   stop({ cancel, timeoutMs }: { cancel: boolean; timeoutMs: number }): Promise<void> {
     this.#shutdown ??= new LaneShutdown({
-      supervisor: this.#supervisor,
+      tell: (cancel, reason) => {
+        this.#mailbox.step(this.#tellSupervisor, { type: 'lane.stop', cancel, reason }, undefined);
+      },
       clock: this.#config.clock,
       reporter: this.ledger.reporter,
       loopWatch: this.#loopWatch,
@@ -338,37 +356,15 @@ export class LaneEngine implements Lane<LiveTask> {
 
   // ── the supervisor's hooks ────────────────────────────────────────────────────
 
-  #hold(record: LiveTask): void {
-    if (record.state === TaskState.SUBMITTED) this.#held.add(record);
-  }
-
-  #schedule(record: LiveTask): void {
-    this.#enqueue(record);
-    this.#pump();
-  }
-
-  #scheduleHeld(): void {
+  /** Schedules every held task, in submit order (mail: runs after the supervisor's step). */
+  readonly #scheduleHeld = (): void => {
     // A stop's cancel sweep still to reach them: scheduling them first would only add a
     // SCHEDULED to their way to CANCELED.
     if (this.#settler.sweeping) return;
-    this.#holding = false;
     const held = [...this.#held];
     this.#held.clear();
-    this.#queueing++;
-    try {
-      for (const record of held) this.#enqueue(record);
-      this.#pump();
-    } finally {
-      this.#endQueueing();
-    }
-  }
-
-  #endQueueing(): void {
-    this.#queueing--;
-    if (this.#queueing > 0 || !this.#pumpDeferred) return;
-    this.#pumpDeferred = false;
-    this.#pump();
-  }
+    for (const record of held) this.#enqueue(record);
+  };
 
   #enqueue(record: LiveTask): void {
     if (record.state !== TaskState.SUBMITTED) return;
@@ -391,24 +387,29 @@ export class LaneEngine implements Lane<LiveTask> {
     }).start();
   }
 
-  #pump(): void {
-    if (this.#queueing > 0) {
-      this.#pumpDeferred = true;
-      return;
-    }
-    const { concurrency } = this.#config;
+  /**
+   * Starts the next task that may start now: an AsyncTask while a slot is free, else a SyncTask
+   * while a thread is.
+   *
+   * @returns true iff one started; false when none may (or the turn's budget is spent: the lane
+   * wakes next turn).
+   */
+  #startNext(): boolean {
+    // The slots a stop's cancels free must not start tasks the sweep is about to cancel.
+    if (this.#settler.sweeping) return false;
     const asyncQueue = this.#queues.async;
-    while (this.#running < concurrency && asyncQueue.size > 0) {
+    if (this.#running < this.#config.concurrency && asyncQueue.size > 0) {
       // Quick bodies chain on microtasks: yield to timers and I/O once a turn runs long.
-      if (!this.#turnBudget.mayContinue(this.#resumePump)) return;
+      if (!this.#turnBudget.mayContinue(this.#mailbox.wake)) return false;
       this.#start(asyncQueue.shift() as LiveTask, this.#config.executor);
+      return true;
     }
     const syncQueue = this.#queues.sync;
-    if (syncQueue.size === 0) return;
+    if (syncQueue.size === 0) return false;
     const pool = this.#syncExecutor.get();
-    while (syncQueue.size > 0 && pool.freeSlots > 0) {
-      this.#start(syncQueue.shift() as LiveTask, pool);
-    }
+    if (pool.freeSlots === 0) return false;
+    this.#start(syncQueue.shift() as LiveTask, pool);
+    return true;
   }
 
   #start(record: LiveTask, executor: TaskExecutor): void {

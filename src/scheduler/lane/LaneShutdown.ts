@@ -1,14 +1,15 @@
-import type { Actor } from 'xstate';
 import type { Clock, TimerHandle } from '../../clock.js';
 import { SchedulerError, SchedulerErrorCode } from '../../errors.js';
-import type { LaneMachine } from '../../machines/laneMachine.js';
 import type { LaneLoopWatch } from './LaneLoopWatch.js';
 import type { TransitionReporter } from '../ledger/TransitionReporter.js';
 
 /** What a {@link LaneShutdown} works with. */
 export interface LaneShutdownOptions {
-  /** The lane's supervisor: it drains (or cancels) the tasks and says when all are final. */
-  readonly supervisor: Actor<LaneMachine>;
+  /**
+   * Tells the lane's supervisor to stop, draining or canceling (it then says when every task is
+   * final); a stopped supervisor ignores it.
+   */
+  readonly tell: (cancel: boolean, reason: string) => void;
   readonly clock: Clock;
   /** Where closing the executor threads fails, and whose streams complete last. */
   readonly reporter: TransitionReporter;
@@ -20,10 +21,8 @@ export interface LaneShutdownOptions {
  * One lane's stop, from the first `stop()` to the promise it returned: asks the supervisor to
  * drain or cancel, bounds the drain, then closes the executor threads and the lane's streams.
  *
- * @remarks A lane makes one when `stop()` is first called, so a lane that has one refuses new
- * tasks even while its supervisor has not heard of the stop yet (a callback run by the stop
- * itself). The supervisor reaches `stopped` only through a stop, and then calls
- * {@link LaneShutdown.finish}.
+ * @remarks A lane makes one when `stop()` is first called. The supervisor reaches `stopped`
+ * only through a stop, and then calls {@link LaneShutdown.finish}.
  */
 export class LaneShutdown {
   /** Resolves once every task is final, the executor threads are gone and the streams complete. */
@@ -52,7 +51,8 @@ export class LaneShutdown {
    */
   request(cancel: boolean, timeoutMs: number): Promise<void> {
     const first = !this.#requested;
-    // Set before the send: a callback that the send runs (an onCancel) may call stop() again.
+    // Set before the send: a callback run by the step that sends it (an onCancel of the
+    // sweep) may call stop() again.
     this.#requested = true;
     if (timeoutMs > 0) this.#bound(timeoutMs);
     if (first || cancel) this.#sendStop(cancel, 'scheduler stopped');
@@ -97,10 +97,7 @@ export class LaneShutdown {
   }
 
   #sendStop(cancel: boolean, reason: string): void {
-    const { supervisor } = this.#options;
-    // A stopped supervisor takes no more events (XState would warn about one).
-    if (supervisor.getSnapshot().value === 'stopped') return;
-    supervisor.send({ type: 'lane.stop', cancel, reason });
+    this.#options.tell(cancel, reason);
   }
 
   #close(): void {
