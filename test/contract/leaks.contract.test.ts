@@ -3,6 +3,7 @@
 // alive"; errors$ "callback and subscriber errors; never crash the scheduler"; invariant 4 "A
 // callback or subscriber that throws changes nothing about any task's outcome".
 import { getEventListeners, setMaxListeners } from 'node:events';
+import { filter, firstValueFrom } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   AsyncScheduler,
@@ -219,6 +220,14 @@ describe('many waiters leave nothing behind', () => {
       const hanging = s.submitTask(
         new AsyncTask('hang', { module: bodies, export: 'hangRespect' }),
       );
+      // A SchedulerThread reports STARTED from its thread a moment later; an AsyncScheduler has
+      // started it already. Taken now, before anything can be missed.
+      const hangingStarted =
+        s.taskState(hanging) === 'STARTED'
+          ? Promise.resolve()
+          : firstValueFrom(
+              s.transitions$.pipe(filter((t) => t.id === hanging && t.to === 'STARTED')),
+            );
       const timedOut = await Promise.allSettled(
         Array.from({ length: 1_000 }, () => s.waitTask(hanging, { timeoutMs: 1, signal })),
       );
@@ -236,6 +245,8 @@ describe('many waiters leave nothing behind', () => {
       gate.abort(new Error('caller gave up'));
       const settled = await Promise.allSettled(aborted);
       expect(settled.every((r) => r.status === 'rejected')).toBe(true);
+      // Waiters giving up never touch the task: it runs on, STARTED, until canceled.
+      await hangingStarted;
       expect(s.taskState(hanging)).toBe('STARTED');
       await s.cancelTask(hanging);
     });
