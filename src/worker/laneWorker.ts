@@ -9,7 +9,6 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { InspectionEvent } from 'xstate';
-import type { TaskInfo } from '../tasks/types.js';
 import type { Execution, ExecutionJob, ExecutionSink, TaskExecutor } from '../actors/executor.js';
 import { fromLoop } from '../actors/fromLoop.js';
 import { fromWorkerPool } from '../actors/fromWorkerPool.js';
@@ -29,6 +28,7 @@ import type {
   TransitionsMessage,
 } from '../scheduler/placements/thread/laneThreadMessages.js';
 import { toWireInspectionEvent } from '../scheduler/placements/thread/wireInspection.js';
+import { WireTransitionEncoder } from '../scheduler/placements/thread/wireTransitions.js';
 import { LaneObservation } from './laneObservation.js';
 import { TurnBatch } from './TurnBatch.js';
 
@@ -63,13 +63,7 @@ function postTransitionAlone(transition: TransitionMessage): void {
   try {
     send(transition);
   } catch (error) {
-    send({
-      ...transition,
-      info: {
-        ...transition.info,
-        result: `[result not transferable: ${describeThrown(error)}]`,
-      },
-    });
+    send({ ...transition, result: `[result not transferable: ${describeThrown(error)}]` });
   }
 }
 
@@ -153,15 +147,10 @@ const engine = new LaneEngine({
 });
 const observation = new LaneObservation(engine, post);
 
+// Compact: the main side has the task's identity, args and earlier stamps already.
+const wire = new WireTransitionEncoder();
 ledger.reporter.transitions$.subscribe((transition) => {
-  // The main side keeps the args: sending them back would clone them on every transition.
-  // Blanked, not deleted: `delete` leaves a slow dictionary object for the clone to walk.
-  const info: Omit<TaskInfo, 'args'> & { args?: undefined } = {
-    ...transition.info,
-    args: undefined,
-  };
-  const { id, from, to, at } = transition;
-  transitions.push({ type: 'transition', id, from, to, at, info });
+  transitions.push(wire.encode(transition));
 });
 ledger.reporter.errors$.subscribe(postError);
 

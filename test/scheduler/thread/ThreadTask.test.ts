@@ -7,7 +7,7 @@ import {
   type ThreadTask,
 } from '../../../src/scheduler/placements/thread/ThreadTask.js';
 import type { TransitionMessage } from '../../../src/scheduler/placements/thread/laneThreadMessages.js';
-import type { TaskInfo, TaskTransition } from '../../../src/tasks/types.js';
+import type { TaskTransition } from '../../../src/tasks/types.js';
 import { ManualClock } from '../../support/ManualClock.js';
 
 const identity = {
@@ -21,15 +21,8 @@ const identity = {
 };
 
 /** A transition as the lane thread reports it, stamped with the thread's own clock. */
-function fromThread(
-  to: TransitionMessage['to'],
-  from: TransitionMessage['from'],
-  ts: TaskInfo['ts'],
-  at: number,
-): TransitionMessage {
-  const { id, name, type, lane, priority } = identity;
-  const info: Omit<TaskInfo, 'args'> = { id, name, type, lane, priority, state: to, ts };
-  return { type: 'transition', id: identity.id, from, to, at, info };
+function fromThread(to: TransitionMessage['to'], at: number): TransitionMessage {
+  return { id: identity.id, to, at };
 }
 
 /** A task filed in `ledger` and SUBMITTED on the main side, as SchedulerThread does. */
@@ -53,33 +46,9 @@ describe('applyThreadTransition()', () => {
       const submitAt = clock.now();
       const behind = submitAt - 11; // the thread's clock, 11 ms behind
 
-      applyThreadTransition(
-        store,
-        fromThread(
-          TaskState.SCHEDULED,
-          TaskState.SUBMITTED,
-          { submit: behind, schedule: behind },
-          behind,
-        ),
-      );
-      applyThreadTransition(
-        store,
-        fromThread(
-          TaskState.STARTED,
-          TaskState.SCHEDULED,
-          { schedule: behind, start: behind + 1 },
-          behind + 1,
-        ),
-      );
-      applyThreadTransition(
-        store,
-        fromThread(
-          TaskState.DONE,
-          TaskState.STARTED,
-          { start: behind + 1, done: behind + 5 },
-          behind + 5,
-        ),
-      );
+      applyThreadTransition(store, fromThread(TaskState.SCHEDULED, behind));
+      applyThreadTransition(store, fromThread(TaskState.STARTED, behind + 1));
+      applyThreadTransition(store, fromThread(TaskState.DONE, behind + 5));
 
       const info = store.registry.finished(identity.id)?.info;
       expect(info?.ts).toEqual({
@@ -100,19 +69,8 @@ describe('applyThreadTransition()', () => {
       const store = new TaskLedger<ThreadTask>({ maxFinished: 10, maxAgeMs: Infinity }, clock, {});
       submitted(store, clock);
       const submitAt = clock.now();
-      applyThreadTransition(
-        store,
-        fromThread(
-          TaskState.SCHEDULED,
-          TaskState.SUBMITTED,
-          { schedule: submitAt + 2 },
-          submitAt + 2,
-        ),
-      );
-      applyThreadTransition(
-        store,
-        fromThread(TaskState.STARTED, TaskState.SCHEDULED, { start: submitAt + 7 }, submitAt + 7),
-      );
+      applyThreadTransition(store, fromThread(TaskState.SCHEDULED, submitAt + 2));
+      applyThreadTransition(store, fromThread(TaskState.STARTED, submitAt + 7));
       expect(store.liveInfo(identity.id)?.ts).toEqual({
         submit: submitAt,
         schedule: submitAt + 2,

@@ -1,5 +1,3 @@
-import { stampKey } from '../../../machines/taskLifecycle.js';
-import { TaskState } from '../../../taskState.js';
 import type { TaskCallbacks } from '../../../tasks/types.js';
 import type { TaskIdentity } from '../../ledger/taskInfo.js';
 import {
@@ -10,6 +8,7 @@ import {
 } from '../../ledger/TaskLedger.js';
 import type { TransitionMessage, WireModuleRef } from './laneThreadMessages.js';
 import { failureOf } from './wireErrors.js';
+import { errorFromWire } from './wireTransitions.js';
 
 /** The ledger's record of a task that lives in a lane thread: what it needs to be (re)sent. */
 export interface ThreadTask extends LedgerRecord {
@@ -47,15 +46,15 @@ export function applyThreadTransition(
 ): void {
   const record = ledger.registry.live(message.id);
   if (record === undefined) return;
-  const { info, to } = message;
-  const stamp = to === TaskState.NEW ? undefined : info.ts[stampKey(to)];
-  const at = Math.max(stamp ?? message.at, latestStamp(record.ts));
-  const failure = failureOf(info);
+  const { to, result, reason } = message;
+  const at = Math.max(message.at, latestStamp(record.ts));
+  const error = message.error === undefined ? undefined : errorFromWire(message.error);
+  const failure = failureOf(record, to, error, reason);
   if (failure !== undefined) record.failure = failure;
   ledger.enter(record, to, {
     at,
-    ...(info.result === undefined ? {} : { result: info.result }),
-    ...(info.error === undefined ? {} : { error: info.error }),
-    ...(info.reason === undefined ? {} : { reason: info.reason }),
+    ...(result === undefined ? {} : { result }),
+    ...(error === undefined ? {} : { error }),
+    ...(reason === undefined ? {} : { reason }),
   });
 }

@@ -6,7 +6,7 @@
 import type { ResourceLimits } from 'node:worker_threads';
 import type { RestartPolicy } from '../../../actors/restartPolicy.js';
 import type { TaskState } from '../../../taskState.js';
-import type { TaskErrorData, TaskInfo, TaskType } from '../../../tasks/types.js';
+import type { TaskErrorData, TaskType } from '../../../tasks/types.js';
 import type { ExecutorHealth } from '../../../actors/executor.js';
 import type { Percentiles, SchedulerWarning } from '../../../metrics/types.js';
 
@@ -91,16 +91,49 @@ export interface LaneReadyMessage {
 }
 
 /**
- * One transition of one task. `info` is the task as it was right after it, without `args`
- * (the main side has them, and sending them back would clone them on every transition).
+ * One transition of one task: only what the main side's ledger does not have already. The main
+ * side keeps the task's identity, args and earlier stamps, so a transition is its state, its
+ * time, and a final state's outcome.
+ *
+ * @remarks Compact on purpose: a transition used to carry the task's whole info (built for it in
+ * the thread, then cloned), four times per task. The error's stack crosses as shared frames
+ * ({@link WireErrorData}).
  */
 export interface TransitionMessage {
-  readonly type: 'transition';
   readonly id: string;
-  readonly from: TaskState;
   readonly to: TaskState;
+  /** When the task entered `to`, on the lane thread's clock. */
   readonly at: number;
-  readonly info: Omit<TaskInfo, 'args'>;
+  /** DONE: what the body returned. */
+  readonly result?: unknown;
+  /** FAILED, TIMED_OUT, CANCELED: why. */
+  readonly error?: WireErrorData;
+  /** CANCELED, TIMED_OUT: the reason given. */
+  readonly reason?: string;
+}
+
+/**
+ * A task's {@link TaskErrorData} as it crosses: its stack split into the `name: message` line,
+ * which the main side rebuilds, and the frames after it, an object that every error of one
+ * batch with the same frames shares.
+ *
+ * @remarks A structured clone writes an object it meets twice in one message once, but a string
+ * every time: the 10,000 cancels of a stop share one call site's stack (about 1 KB), which
+ * crossed 10,000 times.
+ */
+export interface WireErrorData {
+  readonly name: string;
+  readonly message: string;
+  readonly code?: string;
+  /** The stack after its `name: message` line (shared; see above). */
+  readonly frames?: WireStackFrames;
+  /** A stack that does not begin with its `name: message` line, as it is. */
+  readonly stack?: string;
+}
+
+/** The frames of a stack (its lines after the first), as an object so a clone shares it. */
+export interface WireStackFrames {
+  readonly text: string;
 }
 
 /**

@@ -6,7 +6,9 @@ import {
   WorkerCrashedError,
 } from '../../../errors.js';
 import { errorFromData, withoutCapturedStack } from '../../../errorData.js';
-import type { TaskErrorData, TaskInfo } from '../../../tasks/types.js';
+import type { TaskState } from '../../../taskState.js';
+import type { TaskErrorData } from '../../../tasks/types.js';
+import type { TaskIdentity } from '../../ledger/taskInfo.js';
 
 const SCHEDULER_CODES = new Set<string>(Object.values(SchedulerErrorCode));
 
@@ -43,29 +45,36 @@ export function rebuildError(
   return error;
 }
 
-/** What `result()` rejects with for a task that ended other than DONE, from its final info. */
-export function failureOf(info: Omit<TaskInfo, 'args'>): Error | undefined {
+/**
+ * What `result()` rejects with for a task that entered `state` in the lane thread, from the
+ * error and reason that crossed with it; undefined for a state that is not a failure.
+ */
+export function failureOf(
+  task: Pick<TaskIdentity, 'id' | 'timeoutMs'>,
+  state: TaskState,
+  error: TaskErrorData | undefined,
+  reason: string | undefined,
+): Error | undefined {
   // Made in the thread: its stack there is the one worth keeping, and capturing one here (the
   // message handler's) cost most of applying a stop's 10k cancels on the main side.
-  const threadStack = (error: Error): string =>
-    info.error?.stack ?? `${error.name}: ${error.message}`;
-  switch (info.state) {
+  const threadStack = (made: Error): string => error?.stack ?? `${made.name}: ${made.message}`;
+  switch (state) {
     case 'TIMED_OUT':
       return withoutCapturedStack(
-        () => new TaskTimeoutError(info.id, info.timeoutMs ?? 0),
+        () => new TaskTimeoutError(task.id, task.timeoutMs ?? 0),
         threadStack,
       );
     case 'CANCELED':
       return withoutCapturedStack(
-        () => new TaskCanceledError(info.id, info.reason ?? 'canceled'),
+        () => new TaskCanceledError(task.id, reason ?? 'canceled'),
         threadStack,
       );
     case 'FAILED':
-      return info.error === undefined
+      return error === undefined
         ? new SchedulerError(SchedulerErrorCode.WORKER_CRASHED, 'Task failed', {
-            taskId: info.id,
+            taskId: task.id,
           })
-        : rebuildError(info.error, { taskId: info.id });
+        : rebuildError(error, { taskId: task.id });
     default:
       return undefined;
   }
