@@ -98,6 +98,10 @@ function fromLoopCloneChecked(): TaskExecutor {
   const loop = fromLoop();
   return {
     execute<TJob extends ExecutionJob>(job: TJob, sink: ExecutionSink<TJob>): Execution {
+      // The task's STARTED leaves now, before its body can run: a body that blocks this loop
+      // would hold back the turn's batch, and the main side's watchdog arms a task's deadline
+      // from that report (and must know it STARTED, so a replaced thread never runs it again).
+      transitions.flush();
       return loop.execute(job, {
         succeed: (done, value) => {
           try {

@@ -28,10 +28,30 @@ describe('SchedulerThread', () => {
       );
     });
 
+    it('times out a body of a module the thread has loaded already, and never runs it twice', async () => {
+      const { scheduler } = harness('blocked-warm', { concurrency: 2 });
+      // Loads the fixture module: the blocking body below then runs in the very turn it starts.
+      await expect(scheduler.result(scheduler.submitTask(laneTask('default'), 1, 2))).resolves.toBe(
+        3,
+      );
+      const starts: string[] = [];
+      scheduler.transitions$.subscribe((t) => {
+        if (t.to === 'STARTED') starts.push(t.id);
+      });
+      const blocker = scheduler.submitTask(laneTask('blockLoop', { timeoutMs: 50 }));
+      const info = await scheduler.waitTask(blocker);
+      expect(info.state).toBe('TIMED_OUT');
+      await expect(scheduler.result(scheduler.submitTask(laneTask('default'), 2, 3))).resolves.toBe(
+        5,
+      );
+      expect(starts.filter((id) => id === blocker)).toHaveLength(1);
+      expect(scheduler.taskState(blocker)).toBe('TIMED_OUT');
+    });
+
     it('answers a cancel the blocked thread cannot, and replaces the thread to stop the work', async () => {
       const { scheduler } = harness('blocked-cancel');
       const blocker = scheduler.submitTask(laneTask('blockLoop'));
-      // Its STARTED is the thread's last word before its loop blocks.
+      // Its STARTED leaves the thread before its body runs and blocks the loop.
       while (scheduler.taskState(blocker) !== 'STARTED') await new Promise((r) => setTimeout(r, 5));
       await expect(scheduler.cancelTask(blocker, 'user gave up')).resolves.toBe(true);
       expect(scheduler.taskInfo(blocker)).toMatchObject({

@@ -40,7 +40,7 @@ export class LaneLoopWatch {
       runningSince: (since) => this.#runningSince(since),
       report: (warning) => {
         // Delivered after the lane's current step: a listener that submits or cancels must
-        // not run inside the pump that timed the body.
+        // not run inside the step that timed the body.
         queueMicrotask(() => {
           this.#warnings.next(warning);
         });

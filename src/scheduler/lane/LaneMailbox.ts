@@ -20,8 +20,9 @@ export interface LaneMailboxOptions<TRecord extends object> {
  * The lane's mailbox: what callbacks, subscribers and executor reports ask of the lane is
  * queued here and carried out after the lane's current step, never in the middle of it.
  *
- * @remarks A step is the lane's reaction to one call from outside (a submit, a start, a stop, a
- * task's outcome). User code runs inside a step (an `onSubmit`, `onStart` or `onCancel`
+ * @remarks A step is the lane's reaction to one call from outside (a submit, a start, a stop or
+ * its timer). A task's outcome (done, failed, timed out) and a `cancelTask` are not steps yet:
+ * they only wake the lane, so a callback they run that submits can take the slot they freed. User code runs inside a step (an `onSubmit`, `onStart` or `onCancel`
  * callback, a `transitions$` subscriber) and may call back into the lane: a submit still
  * enters SUBMITTED at once (the contract says so) but its scheduling is mail, and a stop's
  * cancel sweep or the scheduling of held tasks are mail too. Mail is read in the order it was

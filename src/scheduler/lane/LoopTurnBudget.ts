@@ -43,7 +43,7 @@ export class LoopTurnBudget {
     const now = this.#clock.now();
     if (this.#turnStartedAt === undefined) {
       this.#turnStartedAt = now;
-      // Marks the end of this turn: the next pump measures a fresh one.
+      // Marks the end of this turn: the lane's next drain measures a fresh one.
       this.#nextTurn(() => {
         this.#turnStartedAt = undefined;
       });
