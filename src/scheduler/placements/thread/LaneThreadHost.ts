@@ -234,9 +234,12 @@ export class LaneThreadHost implements Lane<ThreadTask> {
 
   #onTransition(transition: TransitionMessage): void {
     const { ledger } = this.#options;
-    applyThreadTransition(ledger, transition);
+    // Read before applying: a final transition files the record out of the live ones.
     const timeoutMs = ledger.registry.live(transition.id)?.timeoutMs;
-    if (transition.to === TaskState.STARTED && timeoutMs !== undefined && timeoutMs > 0) {
+    applyThreadTransition(ledger, transition);
+    // Only a task with a timeout ever has a deadline to arm or clear.
+    if (timeoutMs === undefined || timeoutMs <= 0) return;
+    if (transition.to === TaskState.STARTED) {
       this.#watchdog.taskStarted(transition.id, timeoutMs);
     } else if (isFinished(transition.to)) {
       this.#watchdog.taskEnded(transition.id);
