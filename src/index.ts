@@ -1,3 +1,10 @@
+/**
+ * The `async-scheduler` root entry point: schedulers, tasks, errors, states, the task machine
+ * and `formatTasks`. The dashboard is in `async-scheduler/dashboard`, the inspection tools in
+ * `async-scheduler/inspect`: a program that does not import them never loads them.
+ *
+ * @packageDocumentation
+ */
 export { AsyncScheduler } from './scheduler/AsyncScheduler.js';
 export { SchedulerThread } from './scheduler/SchedulerThread.js';
 export type { SlowestOptions, StopOptions, WaitTaskOptions } from './scheduler/taskQueries.js';
@@ -32,7 +39,6 @@ export {
   WaitTimeoutError,
 } from './errors.js';
 export type { SchedulerErrorOptions } from './errors.js';
-export { systemClock } from './clock.js';
 export type { Clock, TimerHandle } from './clock.js';
 export { taskMachine } from './machines/taskMachine.js';
 export type { TaskMachine, TaskMachineContext } from './machines/taskMachine.js';
@@ -46,16 +52,3 @@ export type {
   Percentiles,
   SchedulerWarning,
 } from './metrics/types.js';
-export { filterInspection } from './inspect/filterInspection.js';
-export type { FilterInspectionOptions } from './inspect/filterInspection.js';
-export type { TaskNameFilter } from './inspect/taskNameFilter.js';
-export { createInspectionRecorder } from './inspect/createInspectionRecorder.js';
-export type {
-  InspectionRecorder,
-  InspectionRecorderOptions,
-} from './inspect/createInspectionRecorder.js';
-export { readInspectionRecording, replayInspection } from './inspect/readInspectionRecording.js';
-export type { RecordedInspectionEvent } from './inspect/serializeInspectionEvent.js';
-export { serveDashboard } from './dashboard/serveDashboard.js';
-export { DashboardListenError } from './dashboard/DashboardListenError.js';
-export type { Dashboard, DashboardLane, DashboardOptions } from './dashboard/types.js';
