@@ -2,6 +2,7 @@ import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { AsyncTask, TaskCanceledError, type TaskContext } from '../../src/index.js';
 import { createHarness, echoTask, Gate, hangingTask } from '../support/harness.js';
+import { addOneTask, createSyncHarness, workTask } from '../support/syncTasks.js';
 
 const sum = new AsyncTask('sum', ({ args }: TaskContext<number[]>) =>
   args.reduce((total, n) => total + n, 0),
@@ -94,6 +95,28 @@ describe('AsyncScheduler', () => {
       expect(submit).toThrow(type);
       expect(submit).toThrow(message);
       expect(scheduler.dumpTask()).toEqual([]);
+    });
+
+    it('runs a SyncTask on an executor thread with the args given, cloned at submit', async () => {
+      const { scheduler } = createSyncHarness({ threads: 1 });
+      const h = scheduler.submit(addOneTask(), { args: [41], priority: 3 });
+      expect(await h.result()).toBe(42);
+      expect(h.info()).toMatchObject({ type: 'sync', args: [41], priority: 3 });
+    });
+
+    it('cancels a running SyncTask when its signal aborts: its thread stops', async () => {
+      const { scheduler } = createSyncHarness({ threads: 1 });
+      const counter = new SharedArrayBuffer(4);
+      const controller = new AbortController();
+      const h = scheduler.submit(workTask<[SharedArrayBuffer]>('busyLoop'), {
+        args: [counter],
+        signal: controller.signal,
+      });
+      const view = new Int32Array(counter);
+      while (Atomics.load(view, 0) === 0) await new Promise((resolve) => setImmediate(resolve));
+      controller.abort('no longer needed');
+      expect(await h.wait()).toMatchObject({ state: 'CANCELED', reason: 'no longer needed' });
+      expect(await scheduler.submit(addOneTask(), { args: [1] }).result()).toBe(2);
     });
 
     it('refuses a value that is not a task', () => {
