@@ -47,6 +47,11 @@ function expected(what: string, name: string, value: unknown): string {
  *
  * @example
  * ```ts
+ * import type { TaskOptions } from './tasks/types.js';
+ * import { validateTaskOptions } from './tasks/validateTaskOptions.js';
+ * import { readingCallerValue } from './validate.js';
+ *
+ * declare const raw: TaskOptions | undefined; // what the caller passed
  * const options = readingCallerValue('options', () => validateTaskOptions(raw));
  * ```
  * @throws TypeError/RangeError from `read`, or a TypeError for anything else it throws.

@@ -42,9 +42,12 @@ import {
  * state, whatever happens.
  * @example
  * ```ts
+ * import { AsyncScheduler, AsyncTask } from 'async-scheduler';
+ *
+ * const hello = new AsyncTask('hello', ({ args: [who] }: { args: [string] }) => `hi ${who}`);
  * const s = new AsyncScheduler({ concurrency: 8 });
  * s.start();
- * const id = s.submitTask(new AsyncTask('hello', ({ args: [who] }) => `hi ${who}`), 'Ada');
+ * const id = s.submitTask(hello, 'Ada');
  * console.log(await s.result(id)); // 'hi Ada'
  * await s.stop();
  * ```
@@ -131,7 +134,9 @@ export class AsyncScheduler {
    * `stop()` resolves.
    * @example
    * ```ts
-   * s.metrics$.subscribe((m) => console.log(m.lane, m.running, m.throughputPerSec, m.runMs.p99));
+   * scheduler.metrics$.subscribe((m) => {
+   *   console.log(m.lane, m.running, m.throughputPerSec, m.runMs.p99);
+   * });
    * ```
    */
   get metrics$(): Observable<LaneMetrics> {

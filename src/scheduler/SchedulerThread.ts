@@ -58,6 +58,8 @@ function assertThreadTask(task: unknown): asserts task is AsyncTask | SyncTask {
  * (`waitTask` limits, retention ages); the lane thread keeps time with the system clock.
  * @example
  * ```ts
+ * import { AsyncTask, SchedulerThread } from 'async-scheduler';
+ *
  * const urgent = new SchedulerThread('urgent', { concurrency: 4 }).start();
  * const ping = new AsyncTask('ping', { module: new URL('./ping.js', import.meta.url) });
  * console.log(await urgent.result(urgent.submitTask(ping, 'host-1')));

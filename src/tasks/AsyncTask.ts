@@ -17,10 +17,16 @@ import { validateTaskOptions } from './validateTaskOptions.js';
  * reference, or a bad option.
  * @example
  * ```ts
- * const fetchUser = new AsyncTask('fetch-user', async ({ args: [id], signal }) => {
- *   const res = await fetch(`https://api.example.com/users/${id}`, { signal });
- *   return res.json();
- * }, { timeoutMs: 5_000, priority: 1 });
+ * import { AsyncTask, type TaskContext } from 'async-scheduler';
+ *
+ * const fetchUser = new AsyncTask(
+ *   'fetch-user',
+ *   async ({ args: [id], signal }: TaskContext<[string]>) => {
+ *     const res = await fetch(`https://api.example.com/users/${id}`, { signal });
+ *     return (await res.json()) as { name: string };
+ *   },
+ *   { timeoutMs: 5_000, priority: 1 },
+ * );
  * ```
  */
 export class AsyncTask<TArgs extends readonly unknown[] = unknown[], TResult = unknown> {

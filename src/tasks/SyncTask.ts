@@ -21,7 +21,12 @@ import { validateTaskOptions } from './validateTaskOptions.js';
  * function cannot cross threads), or a bad option.
  * @example
  * ```ts
- * const hash = new SyncTask('hash', { module: new URL('./hash.js', import.meta.url) }, { timeoutMs: 2_000 });
+ * import { SyncTask } from 'async-scheduler';
+ *
+ * // hash.js: export default ({ args: [text] }) => createHash('sha256').update(text).digest('hex');
+ * const hash = new SyncTask('hash', { module: new URL('./hash.js', import.meta.url) }, {
+ *   timeoutMs: 2_000,
+ * });
  * const id = scheduler.submitTask(hash, 'some input');
  * ```
  */
