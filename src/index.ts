@@ -4,6 +4,7 @@
  * `async-scheduler/inspect`: a program that does not import them never loads them.
  *
  * @packageDocumentation
+ * @module async-scheduler
  */
 export { AsyncScheduler } from './scheduler/AsyncScheduler.js';
 export { SchedulerThread } from './scheduler/SchedulerThread.js';
@@ -54,6 +55,7 @@ export { taskMachine } from './machines/taskMachine.js';
 export type { TaskMachine, TaskMachineContext } from './machines/taskMachine.js';
 export type { TaskEvent } from './machines/taskEvents.js';
 export { formatTasks } from './format/formatTasks.js';
+export type { FormatTasksOptions } from './format/formatTasks.js';
 export type {
   BlockingTask,
   LaneKind,

@@ -47,6 +47,11 @@ function expected(what: string, name: string, value: unknown): string {
  *
  * @example
  * ```ts
+ * import type { TaskOptions } from './tasks/types.js';
+ * import { validateTaskOptions } from './tasks/validateTaskOptions.js';
+ * import { readingCallerValue } from './validate.js';
+ *
+ * declare const raw: TaskOptions | undefined; // what the caller passed
  * const options = readingCallerValue('options', () => validateTaskOptions(raw));
  * ```
  * @throws TypeError/RangeError from `read`, or a TypeError for anything else it throws.
@@ -151,6 +156,8 @@ export function assertOptionsObject(value: unknown, name: string): void {
  * name in another case, or a known name it begins: `timeout` for `timeoutMs`).
  * @example
  * ```ts
+ * import { assertKnownOptions } from './validate.js';
+ *
  * assertKnownOptions({ timeout: 100 }, ['timeoutMs', 'priority'], 'task option');
  * // TypeError: Unknown task option `timeout` (did you mean `timeoutMs`?)
  * ```

@@ -47,9 +47,11 @@ import {
  * state, whatever happens.
  * @example
  * ```ts
+ * import { AsyncScheduler, AsyncTask } from 'async-scheduler';
+ *
+ * const hello = new AsyncTask('hello', ({ args: [who] }: { args: [string] }) => `hi ${who}`);
  * const s = new AsyncScheduler({ concurrency: 8 });
  * s.start();
- * const hello = new AsyncTask('hello', ({ args: [who] }: TaskContext<[string]>) => `hi ${who}`);
  * const id = s.submitTask(hello, 'Ada'); // TaskId<string>
  * console.log(await s.result(id)); // 'hi Ada'
  * const h = s.submit(hello, { args: ['Grace'], priority: 1, timeoutMs: 1_000 });
@@ -143,7 +145,9 @@ export class AsyncScheduler {
    * `stop()` resolves.
    * @example
    * ```ts
-   * s.metrics$.subscribe((m) => console.log(m.lane, m.running, m.throughputPerSec, m.runMs.p99));
+   * scheduler.metrics$.subscribe((m) => {
+   *   console.log(m.lane, m.running, m.throughputPerSec, m.runMs.p99);
+   * });
    * ```
    */
   get metrics$(): Observable<LaneMetrics> {
@@ -204,8 +208,14 @@ export class AsyncScheduler {
    * @throws TypeError/RangeError naming a bad or unknown option, and what `submitTask` throws.
    * @example
    * ```ts
-   * const h = s.submit(fetchUser, { args: ['u1'], timeoutMs: 2_000, signal: AbortSignal.timeout(10_000) });
-   * const user = await h.result();
+   * import { AsyncTask, type TaskContext } from 'async-scheduler';
+   *
+   * const fetchUser = new AsyncTask('fetch-user', async ({ args: [id], signal }: TaskContext<[string]>) => {
+   *   const res = await fetch(`https://api.example.com/users/${id}`, { signal });
+   *   return (await res.json()) as { name: string };
+   * });
+   * const h = scheduler.submit(fetchUser, { args: ['u1'], timeoutMs: 2_000, signal: AbortSignal.timeout(10_000) });
+   * const user = await h.result(); // { name: string }
    * ```
    */
   submit<TArgs extends readonly unknown[], TResult>(

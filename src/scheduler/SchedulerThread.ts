@@ -63,6 +63,8 @@ function assertThreadTask(task: unknown): asserts task is AsyncTask | SyncTask {
  * (`waitTask` limits, retention ages); the lane thread keeps time with the system clock.
  * @example
  * ```ts
+ * import { AsyncTask, SchedulerThread } from 'async-scheduler';
+ *
  * const urgent = new SchedulerThread('urgent', { concurrency: 4 }).start();
  * const ping = AsyncTask.from<typeof import('./ping.js')>('ping', {
  *   module: new URL('./ping.js', import.meta.url),

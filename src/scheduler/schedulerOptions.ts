@@ -88,7 +88,7 @@ export interface AsyncSchedulerOptions extends TaskCallbacks {
   /**
    * The time source.
    * @remarks For tests: a simulated clock drives timeouts and timestamps by hand.
-   * @default systemClock
+   * @default the wall clock: `performance.timeOrigin + performance.now()` and the global timers
    */
   clock?: Clock;
 }

@@ -25,11 +25,17 @@ import { validateTaskOptions } from './validateTaskOptions.js';
  * reference, or a bad option.
  * @example
  * ```ts
- * // AsyncTask<[string], unknown>: `submitTask(fetchUser, 'u1')`, and `submitTask(fetchUser)` is a type error.
- * const fetchUser = new AsyncTask('fetch-user', async ({ args: [id], signal }: TaskContext<[string]>) => {
- *   const res = await fetch(`https://api.example.com/users/${id}`, { signal });
- *   return res.json();
- * }, { timeoutMs: 5_000, priority: 1 });
+ * import { AsyncTask, type TaskContext } from 'async-scheduler';
+ *
+ * // AsyncTask<[string], { name: string }>: `submitTask(fetchUser, 'u1')`; `submitTask(fetchUser)` is a type error.
+ * const fetchUser = new AsyncTask(
+ *   'fetch-user',
+ *   async ({ args: [id], signal }: TaskContext<[string]>) => {
+ *     const res = await fetch(`https://api.example.com/users/${id}`, { signal });
+ *     return (await res.json()) as { name: string };
+ *   },
+ *   { timeoutMs: 5_000, priority: 1 },
+ * );
  * ```
  */
 export class AsyncTask<TArgs extends readonly unknown[] = unknown[], TResult = unknown> {
@@ -62,6 +68,8 @@ export class AsyncTask<TArgs extends readonly unknown[] = unknown[], TResult = u
    * @throws TypeError/RangeError as the constructor.
    * @example
    * ```ts
+   * import { AsyncTask } from 'async-scheduler';
+   *
    * const ping = AsyncTask.from<typeof import('./ping.js')>('ping', {
    *   module: new URL('./ping.js', import.meta.url),
    * }); // typed from ping.js's default export

@@ -34,14 +34,14 @@ declare const taskTypes: unique symbol;
  * function cannot cross threads), or a bad option.
  * @example
  * ```ts
- * // Typed from the module: args [string], result string (see SyncTask.from).
- * const hash = SyncTask.from<typeof import('./hash.js')>('hash', {
- *   module: new URL('./hash.js', import.meta.url),
- *   export: 'hash',
- * }, { timeoutMs: 2_000 });
+ * import { SyncTask } from 'async-scheduler';
+ *
+ * // hash.js: export default ({ args: [text] }) => createHash('sha256').update(text).digest('hex');
+ * // Typed by hand here; `SyncTask.from<typeof import('./hash.js')>` reads the types from the module.
+ * const hash = new SyncTask<[string], string>('hash', { module: new URL('./hash.js', import.meta.url) }, {
+ *   timeoutMs: 2_000,
+ * });
  * const id = scheduler.submitTask(hash, 'some input'); // TaskId<string>
- * // Or typed by hand:
- * const sha = new SyncTask<[string], string>('sha', { module: new URL('./hash.js', import.meta.url) });
  * ```
  */
 export class SyncTask<TArgs extends readonly unknown[] = unknown[], TResult = unknown> {
@@ -80,6 +80,8 @@ export class SyncTask<TArgs extends readonly unknown[] = unknown[], TResult = un
    * @example
    * ```ts
    * // hash.ts: export function hash({ args: [text] }: TaskContext<[string]>): string { … }
+   * import { SyncTask } from 'async-scheduler';
+   *
    * const hash = SyncTask.from<typeof import('./hash.js')>('hash', {
    *   module: new URL('./hash.js', import.meta.url),
    *   export: 'hash',

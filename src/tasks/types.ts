@@ -40,6 +40,8 @@ export type TaskFn<TArgs extends readonly unknown[] = unknown[], TResult = unkno
  *
  * @example
  * ```ts
+ * import { AsyncTask } from 'async-scheduler';
+ *
  * new AsyncTask('resize', { module: new URL('./resize.js', import.meta.url), export: 'resize' });
  * ```
  */

@@ -16,7 +16,11 @@ import {
  * @typeParam TArgs - the task's arguments.
  * @example
  * ```ts
- * const h = s.submit(fetchUser, { args: ['u1'], priority: 5, timeoutMs: 2_000, signal, key: 'user:u1' });
+ * import { AsyncTask, type TaskContext } from 'async-scheduler';
+ *
+ * const fetchUser = new AsyncTask('fetch-user', ({ args: [id] }: TaskContext<[string]>) => ({ id }));
+ * const signal = AbortSignal.timeout(10_000);
+ * const h = scheduler.submit(fetchUser, { args: ['u1'], priority: 5, timeoutMs: 2_000, signal, key: 'user:u1' });
  * ```
  */
 export interface SubmitOptions<TArgs extends readonly unknown[] = unknown[]> {

@@ -15,7 +15,10 @@ import type { TaskId } from './TaskId.js';
  * @typeParam TResult - what the task's body resolves to.
  * @example
  * ```ts
- * const h = s.submit(resize, { args: [path], timeoutMs: 5_000 });
+ * import { SyncTask } from 'async-scheduler';
+ *
+ * const resize = new SyncTask<[string], Uint8Array>('resize', { module: new URL('./resize.js', import.meta.url) });
+ * const h = scheduler.submit(resize, { args: ['photo.jpg'], timeoutMs: 5_000 });
  * h.transitions$.subscribe((t) => console.log(t.from, '→', t.to));
  * console.log(h.state); // 'SUBMITTED'
  * const thumb = await h.result();

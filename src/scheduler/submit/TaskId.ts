@@ -11,9 +11,11 @@
  * @typeParam TResult - what the task's body resolves to.
  * @example
  * ```ts
+ * import { AsyncTask, type TaskContext, type TaskId } from 'async-scheduler';
+ *
  * const double = new AsyncTask('double', ({ args: [n] }: TaskContext<[number]>) => n * 2);
- * const id: TaskId<number> = s.submitTask(double, 21);
- * const value: number = await s.result(id); // 42
+ * const id: TaskId<number> = scheduler.submitTask(double, 21);
+ * const value: number = await scheduler.result(id); // 42
  * ```
  */
 export type TaskId<TResult = unknown> = unknown extends TResult
