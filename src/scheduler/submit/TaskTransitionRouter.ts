@@ -1,4 +1,5 @@
-import { Observable, type Subscriber, type Subscription } from 'rxjs';
+import type { Subscriber, Subscription } from 'rxjs';
+import { Observable } from '../../rxjsParts.js';
 import type { SchedulerError } from '../../errors.js';
 import { isFinished } from '../../machines/taskLifecycle.js';
 import type { TaskState } from '../../taskState.js';
