@@ -10,6 +10,8 @@ interface Measurement {
   scenario: string;
   value: number;
   unit: string;
+  /** Shown beside the figure (a spread, a count). */
+  detail?: string;
 }
 
 const scenarioFile = fileURLToPath(new URL('./scenarios.ts', import.meta.url));
@@ -38,6 +40,11 @@ function measure(scenario: string): Measurement | undefined {
 }
 
 const names = [
+  'cold-import-root',
+  'cold-import-dashboard',
+  'cold-import-p-queue',
+  'cold-import-piscina',
+  'cold-import-root-over-p-queue-alternated',
   'xstate-bare',
   'xstate-task-floor-10k',
   'scheduler-10k',
@@ -106,6 +113,18 @@ const atMost = (what: string, name: string, max: number, unit: string): void => 
     targets.push({ what, figure, goal: `<= ${max} ${unit}`, met: figure <= max });
   }
 };
+atMost(
+  'cold import: root entry / p-queue, medians over alternated fresh processes (issue #13)',
+  'cold-import-root-over-p-queue-alternated',
+  2,
+  'x',
+);
+ratio(
+  'cold import: root entry / Piscina, medians (context)',
+  'cold-import-root',
+  'cold-import-piscina',
+  0,
+);
 ratio('scheduler 10k / bare XState lifecycle', 'scheduler-10k', 'xstate-bare', 0.6);
 ratio('scheduler 100k queued / 10k queued', 'scheduler-100k', 'scheduler-10k', 0.9);
 ratio(
@@ -226,7 +245,10 @@ const fmt = (n: number): string =>
   n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2);
 console.log(`\nNode ${process.version}, ${new Date().toISOString().slice(0, 10)}\n`);
 console.log('| scenario | result |\n|---|---|');
-for (const m of results.values()) console.log(`| ${m.scenario} | ${fmt(m.value)} ${m.unit} |`);
+for (const m of results.values()) {
+  const detail = m.detail === undefined ? '' : ` (${m.detail})`;
+  console.log(`| ${m.scenario} | ${fmt(m.value)} ${m.unit}${detail} |`);
+}
 console.log('\n| target | measured | goal | met |\n|---|---|---|---|');
 for (const t of targets) {
   console.log(`| ${t.what} | ${fmt(t.figure)} | ${t.goal} | ${t.met ? 'yes' : '**no**'} |`);

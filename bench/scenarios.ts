@@ -4,6 +4,7 @@
  */
 import { AsyncScheduler, AsyncTask, SchedulerThread, SyncTask } from '../dist/index.js';
 import { piscinaAbortLatency, syncTaskAbortLatency } from './abortLatency.js';
+import { coldImportSamples, quantile } from './coldImport.js';
 import { createPiscinaCpuRunner, createSyncTaskCpuRunner } from './cpuTasks.js';
 import { executorPoolThroughput } from './executorPool.js';
 import { singleLoopIsolation, threadIsolation } from './isolation.js';
@@ -97,7 +98,24 @@ async function warmScheduler(): Promise<void> {
   gc();
 }
 
-type Scenario = () => Promise<{ value: number; unit: string }>;
+/** A scenario's figure; `detail` is shown beside it (a spread, a count). */
+type Scenario = () => Promise<{ value: number; unit: string; detail?: string }>;
+
+/** Fresh processes per cold-import figure. */
+const COLD_IMPORT_PROCESSES = 21;
+
+/** A cold import of `specifier`: the median over fresh processes, the p90 as detail. */
+function coldImport(specifier: string): Scenario {
+  return () => {
+    const samples = coldImportSamples([specifier], COLD_IMPORT_PROCESSES).get(specifier) ?? [];
+    const p90 = quantile(samples, 0.9).toFixed(1);
+    return Promise.resolve({
+      value: quantile(samples, 0.5),
+      unit: 'ms',
+      detail: `median; p90 ${p90} ms; ${String(samples.length)} processes`,
+    });
+  };
+}
 
 /**
  * The ratio `a / b` with both measured in this process, back to back, `rounds` times (which goes
@@ -134,6 +152,15 @@ const best = async (runs: number, measure: () => Promise<number> | number): Prom
 };
 
 const scenarios: Record<string, Scenario> = {
+  'cold-import-root': coldImport('async-scheduler'),
+  'cold-import-dashboard': coldImport('async-scheduler/dashboard'),
+  'cold-import-p-queue': coldImport('p-queue'),
+  'cold-import-piscina': coldImport('piscina'),
+  'cold-import-root-over-p-queue-alternated': () => {
+    const samples = coldImportSamples(['async-scheduler', 'p-queue'], COLD_IMPORT_PROCESSES);
+    const median = (specifier: string) => quantile(samples.get(specifier) ?? [], 0.5);
+    return Promise.resolve({ value: median('async-scheduler') / median('p-queue'), unit: 'x' });
+  },
   'xstate-bare': async () => {
     bareXStateLifecycles(20_000);
     return { value: await best(3, () => bareXStateLifecycles(50_000)), unit: 'lifecycles/s' };
@@ -396,5 +423,4 @@ if (scenario === undefined) {
   console.error(`Unknown scenario "${name}"; known: ${Object.keys(scenarios).join(', ')}`);
   process.exit(2);
 }
-const { value, unit } = await scenario();
-console.log(JSON.stringify({ scenario: name, value, unit }));
+console.log(JSON.stringify({ scenario: name, ...(await scenario()) }));

@@ -10,19 +10,15 @@ const greet = new AsyncTask(
     return `Hello, ${who}!`;
   },
   { timeoutMs: 5_000, priority: 1 },
-);
+); // AsyncTask<[who: string], string>: its types come from the body
 
-const s = new AsyncScheduler({
-  concurrency: 8,
-  onError: (t) => {
-    console.warn(t.name, t.error);
-  },
-});
+const s = new AsyncScheduler({ concurrency: 8 });
 s.transitions$.subscribe((t) => {
   console.log(`${t.name} ${t.from} → ${t.to}`);
 });
 s.start();
-const id = s.submitTask(greet, 'Ada');
-console.log(await s.result(id)); // Hello, Ada! — or rejects: the body's error, TaskTimeoutError, TaskCanceledError
+const handle = s.submit(greet, { args: ['Ada'] }); // args checked against the body's
+const greeting: string = await handle.result(); // or rejects: the body's error, TaskTimeoutError, TaskCanceledError
+console.log(greeting); // Hello, Ada!
 console.log(formatTasks(s.dumpTask()));
 await s.stop();

@@ -1,12 +1,30 @@
-/** A timer handle as returned by {@link Clock.setTimeout}. */
+/** A timer handle as returned by {@link Clock.setTimeout}: whatever the clock uses. */
 export type TimerHandle = object | number;
 
 /**
  * The time source of a scheduler: wall-clock readings and timers.
  *
- * @remarks Injected so tests can drive time by hand; the default reads
+ * @remarks Public as the type of a scheduler's `clock` option: a test can drive timeouts and
+ * timestamps by hand with a simulated clock. The default reads
  * `performance.timeOrigin + performance.now()` (epoch ms with sub-millisecond precision, and
  * monotonic within a process) and uses the global timers.
+ *
+ * @example
+ * ```ts
+ * import { AsyncScheduler, type Clock } from 'async-scheduler';
+ *
+ * // A clock that runs 1000x faster than the wall clock (timers included).
+ * const SPEED = 1000;
+ * const start = Date.now();
+ * const fast: Clock = {
+ *   now: () => start + (Date.now() - start) * SPEED,
+ *   setTimeout: (callback, delayMs) => setTimeout(callback, delayMs / SPEED),
+ *   clearTimeout: (handle) => {
+ *     clearTimeout(handle as ReturnType<typeof setTimeout>);
+ *   },
+ * };
+ * const scheduler = new AsyncScheduler({ clock: fast });
+ * ```
  */
 export interface Clock {
   /** Current time as epoch milliseconds, with sub-millisecond precision; never decreases. */

@@ -40,8 +40,15 @@ export const SchedulerErrorCode = {
    * kills a lane thread. A thenable's `then` may still run code of its own: it runs once.
    * @example
    * ```ts
-   * const id = s.submitTask(new AsyncTask('bad', () => ({ then() { throw new Error('no'); } })));
-   * await s.waitTask(id); // FAILED, info.error.code === 'ERR_HOSTILE_VALUE'
+   * import { AsyncTask } from 'async-scheduler';
+   *
+   * const hostile = new AsyncTask('bad', () => ({
+   *   then() {
+   *     throw new Error('no');
+   *   },
+   * }));
+   * const info = await scheduler.waitTask(scheduler.submitTask(hostile));
+   * console.log(info.state, info.error?.code); // FAILED ERR_HOSTILE_VALUE
    * ```
    */
   HOSTILE_VALUE: 'ERR_HOSTILE_VALUE',
@@ -70,7 +77,7 @@ export interface SchedulerErrorOptions {
  *
  * @example
  * ```ts
- * s.errors$.subscribe((err) => console.warn(err.code, err.taskId, err.message));
+ * scheduler.errors$.subscribe((err) => console.warn(err.code, err.taskId, err.message));
  * ```
  */
 export class SchedulerError extends Error {

@@ -4,13 +4,24 @@
  * `async-scheduler/inspect`: a program that does not import them never loads them.
  *
  * @packageDocumentation
+ * @module async-scheduler
  */
 export { AsyncScheduler } from './scheduler/AsyncScheduler.js';
 export { SchedulerThread } from './scheduler/SchedulerThread.js';
 export type { SlowestOptions, StopOptions, WaitTaskOptions } from './scheduler/taskQueries.js';
 export type { AsyncSchedulerOptions, InspectionObserver } from './scheduler/schedulerOptions.js';
+export type { TaskId } from './scheduler/submit/TaskId.js';
+export type { TaskHandle } from './scheduler/submit/TaskHandle.js';
+export type { SubmitArguments, SubmitOptions } from './scheduler/submit/SubmitOptions.js';
 export { AsyncTask } from './tasks/AsyncTask.js';
 export { SyncTask } from './tasks/SyncTask.js';
+export type {
+  DefaultTaskExport,
+  TaskExportName,
+  TaskFnArgs,
+  TaskFnResult,
+  TaskModuleRefTo,
+} from './tasks/moduleTaskTypes.js';
 export type { RestartPolicy } from './actors/restartPolicy.js';
 export type {
   TaskCallback,
@@ -44,6 +55,7 @@ export { taskMachine } from './machines/taskMachine.js';
 export type { TaskMachine, TaskMachineContext } from './machines/taskMachine.js';
 export type { TaskEvent } from './machines/taskEvents.js';
 export { formatTasks } from './format/formatTasks.js';
+export type { FormatTasksOptions } from './format/formatTasks.js';
 export type {
   BlockingTask,
   LaneKind,

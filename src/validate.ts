@@ -47,6 +47,11 @@ function expected(what: string, name: string, value: unknown): string {
  *
  * @example
  * ```ts
+ * import type { TaskOptions } from './tasks/types.js';
+ * import { validateTaskOptions } from './tasks/validateTaskOptions.js';
+ * import { readingCallerValue } from './validate.js';
+ *
+ * declare const raw: TaskOptions | undefined; // what the caller passed
  * const options = readingCallerValue('options', () => validateTaskOptions(raw));
  * ```
  * @throws TypeError/RangeError from `read`, or a TypeError for anything else it throws.
@@ -140,4 +145,35 @@ export function assertOptionsObject(value: unknown, name: string): void {
   ) {
     throw new TypeError(expected('an options object', name, value));
   }
+}
+
+/**
+ * Asserts that every own key of `options` is one of `known`: a misspelt option must not be
+ * silently kept.
+ *
+ * @param what - what the keys are, for the message (`'scheduler option'`, `'task option'`).
+ * @throws TypeError naming the first unknown key, and the known one it most likely meant (same
+ * name in another case, or a known name it begins: `timeout` for `timeoutMs`).
+ * @example
+ * ```ts
+ * import { assertKnownOptions } from './validate.js';
+ *
+ * assertKnownOptions({ timeout: 100 }, ['timeoutMs', 'priority'], 'task option');
+ * // TypeError: Unknown task option `timeout` (did you mean `timeoutMs`?)
+ * ```
+ */
+export function assertKnownOptions(options: object, known: readonly string[], what: string): void {
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    const meant = closestOption(key, known);
+    const hint = meant === undefined ? '' : ` (did you mean \`${meant}\`?)`;
+    throw new TypeError(`Unknown ${what} \`${key}\`${hint}`);
+  }
+}
+
+/** The known option `key` was most likely meant as, if one is close enough to say. */
+function closestOption(key: string, known: readonly string[]): string | undefined {
+  const lower = key.toLowerCase();
+  if (lower === '') return undefined;
+  return known.find((name) => name.toLowerCase().startsWith(lower));
 }

@@ -1,5 +1,7 @@
+import fc from 'fast-check';
+import { v7 as uuidV7 } from 'uuid';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createIdFactory } from '../src/ids.js';
+import { createIdFactory, formatUuidV7 } from '../src/ids.js';
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -61,5 +63,20 @@ describe('createIdFactory()', () => {
     const ids = new Set<string>();
     for (let i = 0; i < 100; i++) ids.add(a()).add(b());
     expect(ids.size).toBe(200);
+  });
+});
+
+describe('formatUuidV7()', () => {
+  it('lays out the bytes as the uuid package does', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 48 - 1 }),
+        fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
+        fc.uint8Array({ minLength: 16, maxLength: 16 }),
+        (ms, seq, random) => {
+          expect(formatUuidV7(ms, seq, random)).toBe(uuidV7({ msecs: ms, seq, random }));
+        },
+      ),
+    );
   });
 });

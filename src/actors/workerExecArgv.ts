@@ -120,6 +120,8 @@ function groupFlags(execArgv: readonly string[]): string[][] {
  * @default process.allowedNodeEnvironmentFlags
  * @example
  * ```ts
+ * import { workerExecArgv } from './workerExecArgv.js';
+ *
  * workerExecArgv(['--import', 'tsx', '--input-type=module', '-e', 'code']); // ['--import', 'tsx']
  * workerExecArgv(['--import', 'tsx']); // undefined: inherit
  * ```

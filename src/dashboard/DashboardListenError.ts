@@ -16,10 +16,13 @@ const EXPLANATIONS: Readonly<Record<string, string>> = {
  * e.g. `EADDRINUSE`) is the `cause`.
  * @example
  * ```ts
+ * import { DashboardListenError, serveDashboard } from 'async-scheduler/dashboard';
+ *
  * try {
- *   await serveDashboard(s, { port: 7878 });
+ *   await serveDashboard([scheduler], { port: 7878 });
  * } catch (error) {
- *   if (error instanceof DashboardListenError) await serveDashboard(s); // a free port the system picks
+ *   if (!(error instanceof DashboardListenError)) throw error;
+ *   await serveDashboard([scheduler]); // on a free port the system picks
  * }
  * ```
  */

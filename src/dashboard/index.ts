@@ -14,6 +14,7 @@
  * console.log(`dashboard at ${dashboard.url}`);
  * ```
  * @packageDocumentation
+ * @module async-scheduler/dashboard
  */
 export { serveDashboard } from './serveDashboard.js';
 export { DashboardListenError } from './DashboardListenError.js';

@@ -23,6 +23,9 @@ const WILDCARD_HOSTS: Readonly<Record<string, string>> = { '0.0.0.0': '127.0.0.1
  * cancel anything. Listens on 127.0.0.1 unless told otherwise. See docs/dashboard.md.
  * @example
  * ```ts
+ * import { AsyncScheduler, SchedulerThread } from 'async-scheduler';
+ * import { serveDashboard } from 'async-scheduler/dashboard';
+ *
  * const main = new AsyncScheduler().start();
  * const urgent = new SchedulerThread('urgent').start();
  * const dashboard = await serveDashboard([main, urgent], { port: 7878 });

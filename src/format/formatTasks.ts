@@ -36,6 +36,8 @@ function note(info: TaskInfo): string {
  *
  * @example
  * ```ts
+ * import { formatTasks } from 'async-scheduler';
+ *
  * console.log(formatTasks(scheduler.slowest(5)));
  * ```
  */

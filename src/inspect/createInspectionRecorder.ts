@@ -126,6 +126,9 @@ class LineWriter {
  *
  * @example
  * ```ts
+ * import { AsyncScheduler } from 'async-scheduler';
+ * import { createInspectionRecorder } from 'async-scheduler/inspect';
+ *
  * const recorder = createInspectionRecorder('run.jsonl');
  * const scheduler = new AsyncScheduler({ inspect: recorder.inspect });
  * // … run tasks …

@@ -296,6 +296,10 @@ function guardReport(
  *
  * @example
  * ```ts
+ * import { createWebSocketInspector } from '@statelyai/inspect';
+ * import { AsyncScheduler } from 'async-scheduler';
+ * import { filterInspection } from 'async-scheduler/inspect';
+ *
  * const inspector = createWebSocketInspector({ url: 'ws://localhost:8080' });
  * const scheduler = new AsyncScheduler({
  *   inspect: filterInspection(inspector.inspect, { sampleEvery: 100, taskName: /^resize/ }),

@@ -11,11 +11,13 @@
  * const scheduler = new AsyncScheduler({ inspect: recorder.inspect }).start();
  * ```
  * @packageDocumentation
+ * @module async-scheduler/inspect
  */
 export { filterInspection } from './filterInspection.js';
-export type { FilterInspectionOptions } from './filterInspection.js';
+export type { FilterInspectionOptions, SupervisorEvents } from './filterInspection.js';
 export type { TaskNameFilter } from './taskNameFilter.js';
 export { createInspectionRecorder } from './createInspectionRecorder.js';
 export type { InspectionRecorder, InspectionRecorderOptions } from './createInspectionRecorder.js';
 export { readInspectionRecording, replayInspection } from './readInspectionRecording.js';
 export type { RecordedInspectionEvent } from './serializeInspectionEvent.js';
+export type { WireActorRef } from '../scheduler/placements/thread/laneThreadMessages.js';

@@ -37,6 +37,8 @@ function parseLine(line: string, where: string): RecordedInspectionEvent {
  *
  * @example
  * ```ts
+ * import { readInspectionRecording } from 'async-scheduler/inspect';
+ *
  * for await (const event of readInspectionRecording('run.jsonl')) {
  *   if (event.type === '@xstate.snapshot') console.log(event.actorRef.systemId, event.snapshot);
  * }
@@ -80,6 +82,9 @@ export function readInspectionRecording(
  *
  * @example
  * ```ts
+ * import { createWebSocketInspector } from '@statelyai/inspect';
+ * import { replayInspection } from 'async-scheduler/inspect';
+ *
  * const inspector = createWebSocketInspector({ url: 'ws://localhost:8080' });
  * await replayInspection('run.jsonl', inspector.inspect);
  * ```

@@ -1,6 +1,28 @@
 import type { TaskErrorData } from '../tasks/types.js';
 
-/** The events a task actor understands; each carries `at`, the epoch ms it happened. */
+/**
+ * The events a task actor understands; each carries `at`, the epoch ms it happened.
+ *
+ * @remarks Public as the events of {@link taskMachine}: to drive an actor of it yourself (a
+ * model, a test), and to read the `event` of the task actors' transitions an `inspect` observer
+ * receives.
+ *
+ * @example
+ * ```ts
+ * import { createActor } from 'xstate';
+ * import { taskMachine, type TaskEvent } from 'async-scheduler';
+ *
+ * const events: TaskEvent[] = [
+ *   { type: 'task.submit', at: 1 },
+ *   { type: 'task.schedule', at: 2 },
+ *   { type: 'task.start', at: 3 },
+ *   { type: 'task.done', at: 4, result: 'ok' },
+ * ];
+ * const actor = createActor(taskMachine).start();
+ * for (const event of events) actor.send(event);
+ * console.log(actor.getSnapshot().value, actor.getSnapshot().context.ts); // DONE { submit: 1, … }
+ * ```
+ */
 export type TaskEvent =
   | { type: 'task.submit'; at: number }
   | { type: 'task.schedule'; at: number }

@@ -1,9 +1,32 @@
 import type { TaskState } from '../taskState.js';
 import type { TaskCallbackName, TaskTimestamps } from '../tasks/types.js';
 
-/** Machine tag of the STARTED state (the original's RUNNING). */
+/**
+ * Machine tag of the STARTED state (the original's `TaskState.RUNNING`).
+ *
+ * @remarks Public: to ask a snapshot of {@link taskMachine} (yours, or one an `inspect` observer
+ * receives) whether the task runs, without listing states. {@link isRunning} asks a
+ * `TaskState`.
+ *
+ * @example
+ * ```ts
+ * import { createActor } from 'xstate';
+ * import { RUNNING_TAG, taskMachine } from 'async-scheduler';
+ *
+ * const actor = createActor(taskMachine).start();
+ * for (const type of ['task.submit', 'task.schedule', 'task.start'] as const) {
+ *   actor.send({ type, at: Date.now() });
+ * }
+ * console.log(actor.getSnapshot().hasTag(RUNNING_TAG)); // true
+ * ```
+ */
 export const RUNNING_TAG = 'RUNNING';
-/** Machine tag of the four final states (the original's FINISHED). */
+/**
+ * Machine tag of the four final states (the original's `TaskState.FINISHED`).
+ *
+ * @remarks Public, like {@link RUNNING_TAG}: `snapshot.hasTag(FINISHED_TAG)` on a snapshot of
+ * {@link taskMachine}. {@link isFinished} asks a `TaskState`.
+ */
 export const FINISHED_TAG = 'FINISHED';
 
 /** One state's facts in {@link TASK_LIFECYCLE}. */
@@ -94,7 +117,13 @@ export const TASK_LIFECYCLE = {
 type Lifecycle = typeof TASK_LIFECYCLE;
 
 /** The final states: a task enters exactly one of them, once. */
-export type FinalTaskState = {
+export type FinalTaskState = 'DONE' | 'FAILED' | 'TIMED_OUT' | 'CANCELED';
+
+/**
+ * The states {@link TASK_LIFECYCLE} marks final: a type test checks that {@link FinalTaskState},
+ * spelled out for readers of the API, is this union.
+ */
+export type FinalStateOfLifecycle = {
   [S in TaskState]: Lifecycle[S]['final'] extends true ? S : never;
 }[TaskState];
 

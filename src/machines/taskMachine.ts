@@ -7,6 +7,10 @@ import { isFinished, stampKey, TASK_LIFECYCLE, type StampedTaskState } from './t
 /**
  * A task actor's context: its timestamps and its outcome.
  *
+ * Public as the context of {@link taskMachine}'s snapshots: what an `inspect` observer reads
+ * from a task actor's snapshot, and what an actor of the machine you run yourself holds. A
+ * scheduler's users read the same facts from `TaskInfo`.
+ *
  * @remarks The task's identity (name, args, priority) is not copied here: the actor's id is the
  * task id, and its lane keeps the rest. An initial context computed from input costs one more
  * assign per actor, a quarter of the machine's whole budget.
@@ -110,7 +114,19 @@ export const taskMachine = setup({
   })),
 });
 
-/** The task machine's type, for typing actors of it. */
+/**
+ * The type of {@link taskMachine}: public for typing actors and snapshots of it, with xstate's
+ * helpers.
+ *
+ * @example
+ * ```ts
+ * import type { ActorRefFrom, SnapshotFrom } from 'xstate';
+ * import type { TaskMachine } from 'async-scheduler';
+ *
+ * type TaskActor = ActorRefFrom<TaskMachine>;
+ * const stateOf = (snapshot: SnapshotFrom<TaskMachine>) => snapshot.value; // a TaskState
+ * ```
+ */
 export type TaskMachine = typeof taskMachine;
 
 /**

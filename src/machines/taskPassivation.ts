@@ -19,8 +19,11 @@ interface WaitingStateEntry {
  * itself: its actors have no context, guards or actions, so where an event takes one depends
  * on its state and the event's type alone, and every actor in a state persists the same
  * snapshot.
+ *
+ * @remarks Asked on first use, not on import: xstate's first transitions run unoptimised, and
+ * a program that imports the package without submitting a task need not pay for them.
  */
-const WAITING: Readonly<Record<WaitingTaskState, WaitingStateEntry>> = (() => {
+function askWaitingStates(): Readonly<Record<WaitingTaskState, WaitingStateEntry>> {
   const eventTypes = unobservedTaskMachine.root.events as TaskEvent['type'][];
   const entries = WAITING_STATES.map((state): [WaitingTaskState, WaitingStateEntry] => {
     const snapshot = unobservedTaskMachine.resolveState({ value: state, context: {} });
@@ -34,7 +37,14 @@ const WAITING: Readonly<Record<WaitingTaskState, WaitingStateEntry>> = (() => {
     return [state, Object.freeze({ next: Object.freeze(next), persisted: deepFreeze(persisted) })];
   });
   return Object.fromEntries(entries) as Record<WaitingTaskState, WaitingStateEntry>;
-})();
+}
+
+let waitingStates: Readonly<Record<WaitingTaskState, WaitingStateEntry>> | undefined;
+
+/** {@link askWaitingStates}, asked once. */
+function waiting(): Readonly<Record<WaitingTaskState, WaitingStateEntry>> {
+  return (waitingStates ??= askWaitingStates());
+}
 
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
@@ -54,7 +64,7 @@ function deepFreeze<T>(value: T): T {
  * garbage collection alone.
  */
 export function waitingTransition(from: WaitingTaskState, type: TaskEvent['type']): TaskState {
-  return WAITING[from].next[type] ?? from;
+  return waiting()[from].next[type] ?? from;
 }
 
 /**
@@ -63,5 +73,5 @@ export function waitingTransition(from: WaitingTaskState, type: TaskEvent['type'
  * one object serves every actor restored in that state.
  */
 export function persistedWaitingSnapshot(state: WaitingTaskState): PersistedTaskSnapshot {
-  return WAITING[state].persisted;
+  return waiting()[state].persisted;
 }

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { Observable, share } from 'rxjs';
+import { Observable, share } from '../rxjsParts.js';
 import { TaskState } from '../taskState.js';
 import { isFinished, type FinalTaskState } from '../machines/taskLifecycle.js';
 import type { TaskTransition } from '../tasks/types.js';

@@ -1,4 +1,5 @@
-import { Observable, Subject, Subscriber, type Observer, type Subscription } from 'rxjs';
+import type { Observer, Subscription } from 'rxjs';
+import { Observable, Subject, Subscriber } from '../rxjsParts.js';
 import { SchedulerError, SchedulerErrorCode } from '../errors.js';
 import { callGuarded, type GuardedFailure } from './callGuarded.js';
 

@@ -27,8 +27,16 @@ export type GuardedInspection = (event: InspectionEvent) => void;
  *
  * @example
  * ```ts
- * const inspect = guardInspection(options.inspect, (error) => reporter.reportError(error));
- * createActor(machine, inspect === undefined ? {} : { inspect });
+ * import { createActor } from 'xstate';
+ * import { taskMachine } from '../machines/taskMachine.js';
+ * import { guardInspection } from './guardInspection.js';
+ * import type { InspectionObserver } from './schedulerOptions.js';
+ *
+ * declare const observer: InspectionObserver | undefined; // the user's `inspect` option
+ * const inspect = guardInspection(observer, (error) => {
+ *   console.error(error.code, error.cause); // a lane reports it on errors$
+ * });
+ * createActor(taskMachine, inspect === undefined ? {} : { inspect });
  * ```
  */
 export function guardInspection(

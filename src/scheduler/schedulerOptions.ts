@@ -9,6 +9,7 @@ import {
   assertNonEmptyString,
   assertNonNegativeNumber,
   assertOptionsObject,
+  assertKnownOptions,
   assertWholeNumber,
   readingCallerValue,
 } from '../validate.js';
@@ -87,10 +88,25 @@ export interface AsyncSchedulerOptions extends TaskCallbacks {
   /**
    * The time source.
    * @remarks For tests: a simulated clock drives timeouts and timestamps by hand.
-   * @default systemClock
+   * @default the wall clock: `performance.timeOrigin + performance.now()` and the global timers
    */
   clock?: Clock;
 }
+
+/** Every option name a scheduler takes: anything else is refused, naming it. */
+const SCHEDULER_OPTION_NAMES = [
+  'name',
+  'concurrency',
+  'threads',
+  'resourceLimits',
+  'restart',
+  'retention',
+  'inspect',
+  'metricsIntervalMs',
+  'slowTaskMs',
+  'clock',
+  ...CALLBACK_NAMES,
+] as const satisfies readonly (keyof AsyncSchedulerOptions)[];
 
 /** Options after validation, with defaults applied. */
 export interface ResolvedSchedulerOptions {
@@ -180,12 +196,8 @@ function checkSchedulerOptions(
   assertClock(clock);
   assertWholeNumber(metricsIntervalMs, 'metricsIntervalMs', { min: 1, max: MAX_TIMER_DELAY_MS });
   assertNonNegativeNumber(slowTaskMs, 'slowTaskMs');
-  const onCallbacks: TaskCallbacks = {};
-  for (const [key, value] of Object.entries(callbacks)) {
-    if (!(CALLBACK_NAMES as readonly string[]).includes(key))
-      throw new TypeError(`Unknown scheduler option \`${key}\``);
-    (onCallbacks as Record<string, unknown>)[key] = value;
-  }
+  assertKnownOptions(callbacks, SCHEDULER_OPTION_NAMES, 'scheduler option');
+  const onCallbacks: TaskCallbacks = { ...callbacks };
   assertCallbacks(onCallbacks, 'options');
   return Object.freeze({
     name,

@@ -40,6 +40,8 @@ export type TaskFn<TArgs extends readonly unknown[] = unknown[], TResult = unkno
  *
  * @example
  * ```ts
+ * import { AsyncTask } from 'async-scheduler';
+ *
  * new AsyncTask('resize', { module: new URL('./resize.js', import.meta.url), export: 'resize' });
  * ```
  */
@@ -84,6 +86,8 @@ export interface TaskInfo {
   readonly args: readonly unknown[];
   readonly priority: number;
   readonly timeoutMs?: number;
+  /** The idempotency key of `submit(task, { key })`; absent when submitted without one. */
+  readonly key?: string;
   readonly ts: TaskTimestamps;
   /** `ts.start - ts.submit`, once started. */
   readonly waitMs?: number;

@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   FINAL_STATES,
+  type FinalStateOfLifecycle,
+  type FinalTaskState,
   FINISHED_TAG,
   isFinished,
   isRunning,
@@ -16,6 +18,11 @@ import { TaskState } from '../../src/taskState.js';
 const EVERY_STATE = Object.values(TaskState);
 
 describe('TASK_LIFECYCLE', () => {
+  it('names the final states FinalTaskState spells out', () => {
+    expectTypeOf<FinalTaskState>().toEqualTypeOf<FinalStateOfLifecycle>();
+    expect([...FINAL_STATES].sort()).toEqual(['CANCELED', 'DONE', 'FAILED', 'TIMED_OUT']);
+  });
+
   it('has one row per TaskState', () => {
     expect(Object.keys(TASK_LIFECYCLE).sort()).toEqual([...EVERY_STATE].sort());
   });

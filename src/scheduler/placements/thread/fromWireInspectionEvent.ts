@@ -48,7 +48,13 @@ function toActorRef(
  *
  * @example
  * ```ts
- * inspector.inspect.next(fromWireInspectionEvent(message.event, { sessionPrefix: 'urgent/' }));
+ * import type { Observer, InspectionEvent } from 'xstate';
+ * import { fromWireInspectionEvent } from './fromWireInspectionEvent.js';
+ * import type { InspectionMessage } from './laneThreadMessages.js';
+ *
+ * declare const inspector: { inspect: Observer<InspectionEvent> };
+ * declare const message: InspectionMessage; // from the lane thread
+ * inspector.inspect.next?.(fromWireInspectionEvent(message.event, { sessionPrefix: 'urgent/' }));
  * ```
  */
 export function fromWireInspectionEvent(

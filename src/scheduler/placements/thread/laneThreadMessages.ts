@@ -179,7 +179,7 @@ export interface LoopSampleMessage {
   readonly executor: ExecutorHealth;
 }
 
-/** A reference to an actor, as data. */
+/** A reference to an actor, as data: what a recorded or cross-thread inspection event holds. */
 export interface WireActorRef {
   readonly id: string;
   readonly sessionId: string;

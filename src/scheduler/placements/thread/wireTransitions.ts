@@ -19,6 +19,12 @@ function stackHeader(error: Pick<TaskErrorData, 'name' | 'message'>): string {
  *
  * @example
  * ```ts
+ * import type { TaskLedger } from '../../ledger/TaskLedger.js';
+ * import type { TransitionMessage } from './laneThreadMessages.js';
+ * import { WireTransitionEncoder } from './wireTransitions.js';
+ *
+ * declare const ledger: TaskLedger; // the lane thread's
+ * const batch: TransitionMessage[] = [];
  * const wire = new WireTransitionEncoder();
  * ledger.reporter.transitions$.subscribe((t) => batch.push(wire.encode(t)));
  * ```
