@@ -22,7 +22,7 @@ import {
   TaskState,
   serveDashboard,
   type Dashboard,
-  type SchedulerWarning,
+  type LoopBlockedWarning,
   type TaskInfo,
 } from '../src/index.js';
 import { LiveView } from './demo/liveView.js';
@@ -66,11 +66,13 @@ lanes.main.transitions$
     void lanes.main.cancelTask(t.id, 'user closed the export dialog');
   });
 
-const warnings: SchedulerWarning[] = [];
+const warnings: LoopBlockedWarning[] = [];
 let schedulerErrors = 0;
 let worstMainLoopDelayMs = 0;
 for (const lane of all) {
-  lane.warnings$.subscribe((warning) => warnings.push(warning));
+  lane.warnings$.subscribe((warning) => {
+    if (warning.type === 'loop.blocked') warnings.push(warning);
+  });
   lane.errors$.subscribe(() => (schedulerErrors += 1));
 }
 lanes.main.metrics$.subscribe((metrics) => {

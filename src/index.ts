@@ -2,6 +2,7 @@ export { AsyncScheduler } from './scheduler/AsyncScheduler.js';
 export { SchedulerThread } from './scheduler/SchedulerThread.js';
 export type { SlowestOptions, StopOptions, WaitTaskOptions } from './scheduler/taskQueries.js';
 export type { AsyncSchedulerOptions, InspectionObserver } from './scheduler/schedulerOptions.js';
+export type { SchedulerThreadOptions } from './scheduler/schedulerThreadOptions.js';
 export { AsyncTask } from './tasks/AsyncTask.js';
 export { SyncTask } from './tasks/SyncTask.js';
 export type { RestartPolicy } from './actors/restartPolicy.js';
@@ -43,6 +44,7 @@ export type {
   LaneKind,
   LaneMetrics,
   LoopBlockedWarning,
+  NotStartedWarning,
   Percentiles,
   SchedulerWarning,
 } from './metrics/types.js';

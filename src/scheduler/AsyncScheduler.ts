@@ -2,7 +2,7 @@ import type { Observable } from 'rxjs';
 import { fromLoop } from '../actors/fromLoop.js';
 import { fromWorkerPool } from '../actors/fromWorkerPool.js';
 import { SyncTask } from '../tasks/SyncTask.js';
-import { SchedulerError, UnknownTaskError } from '../errors.js';
+import { SchedulerError, SchedulerStoppedError, UnknownTaskError } from '../errors.js';
 import type { TaskState } from '../taskState.js';
 import { AsyncTask } from '../tasks/AsyncTask.js';
 import type { TaskInfo, TaskTransition } from '../tasks/types.js';
@@ -13,6 +13,7 @@ import { assertNonEmptyString } from '../validate.js';
 import { DEFAULT_CANCEL_REASON, LaneEngine } from './lane/LaneEngine.js';
 import type { LiveTask } from './lane/LiveTask.js';
 import { TaskLedger } from './ledger/TaskLedger.js';
+import { NotStartedWatch } from './NotStartedWatch.js';
 import {
   DEFAULT_LANE_NAME,
   resolveSchedulerOptions,
@@ -53,8 +54,17 @@ export class AsyncScheduler {
   readonly #engine: LaneEngine;
   readonly #ledger: TaskLedger<LiveTask>;
   readonly #metrics$: Observable<LaneMetrics>;
+  readonly #notStarted: NotStartedWatch;
+  #started = false;
+  #stopCalled = false;
 
-  /** @throws TypeError/RangeError for a bad option. */
+  /**
+   * @throws TypeError/RangeError for a bad option.
+   * @example
+   * ```ts
+   * await using s = new AsyncScheduler({ autoStart: true }); // stop({ cancel: true }) at scope end
+   * ```
+   */
   constructor(options?: AsyncSchedulerOptions) {
     const resolved = resolveSchedulerOptions(options, DEFAULT_LANE_NAME);
     const ledger = new TaskLedger<LiveTask>(resolved.retention, resolved.clock, resolved.callbacks);
@@ -76,6 +86,14 @@ export class AsyncScheduler {
       inspect: resolved.inspect,
     });
     const engine = this.#engine;
+    this.#notStarted = new NotStartedWatch({
+      lane: resolved.name,
+      clock: resolved.clock,
+      queued: () => engine.queuedCount,
+      warn: (warning) => {
+        engine.warn(warning);
+      },
+    });
     this.#metrics$ = guardedMetrics(
       {
         lane: engine.lane,
@@ -104,6 +122,7 @@ export class AsyncScheduler {
       resolved.metricsIntervalMs,
       ledger.reporter,
     );
+    if (resolved.autoStart) this.start();
   }
 
   /** The lane's name (`'main'` unless given). */
@@ -140,10 +159,11 @@ export class AsyncScheduler {
 
   /**
    * Warnings about the lane: a task body that blocked the event loop longer than `slowTaskMs`,
-   * with the task and a hint (make it a SyncTask, or move it to a SchedulerThread).
+   * with the task and a hint (make it a SyncTask, or move it to a SchedulerThread); tasks
+   * waiting over a second on a scheduler never started (`scheduler.notStarted`, once).
    *
-   * @remarks Detection runs only while someone subscribes (here or to `metrics$`). Hot;
-   * completes when `stop()` resolves.
+   * @remarks Blocked-loop detection runs only while someone subscribes (here or to
+   * `metrics$`). Hot; completes when `stop()` resolves.
    */
   get warnings$(): Observable<SchedulerWarning> {
     return this.#engine.warnings$;
@@ -159,8 +179,16 @@ export class AsyncScheduler {
     return this.#engine.queuedCount;
   }
 
-  /** Starts running tasks, submitted ones first. Calling it again does nothing. */
+  /**
+   * Starts running tasks, submitted ones first. Calling it again does nothing.
+   *
+   * @throws SchedulerStoppedError once `stop()` was called (resolved or not): a stopped
+   * scheduler never runs again.
+   */
   start(): this {
+    if (this.#stopCalled) throw new SchedulerStoppedError(this.name, 'cannot start again');
+    this.#started = true;
+    this.#notStarted.close();
     this.#engine.start();
     return this;
   }
@@ -184,6 +212,7 @@ export class AsyncScheduler {
       task instanceof SyncTask ? cloneArgs(task, args, 'a thread') : args,
     );
     engine.submit(record);
+    if (!this.#started) this.#notStarted.taskSubmitted();
     return record.id;
   }
 
@@ -258,6 +287,25 @@ export class AsyncScheduler {
    * waiting: bound it with `timeoutMs`.
    */
   stop(options: StopOptions = {}): Promise<void> {
-    return this.#engine.stop(resolveStopOptions(options));
+    const resolved = resolveStopOptions(options);
+    this.#stopCalled = true;
+    this.#notStarted.close();
+    return this.#engine.stop(resolved);
+  }
+
+  /**
+   * `stop({ cancel: true })`, for `await using`: the scheduler stops, and its tasks end, when the
+   * scope does.
+   *
+   * @example
+   * ```ts
+   * {
+   *   await using s = new AsyncScheduler({ autoStart: true });
+   *   s.submitTask(task);
+   * } // every task is final here, and no thread or timer of s is left
+   * ```
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.stop({ cancel: true });
   }
 }

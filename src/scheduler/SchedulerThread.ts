@@ -1,13 +1,13 @@
 import type { Observable } from 'rxjs';
 import { moduleHref } from '../actors/loadTaskModule.js';
-import type { SchedulerError } from '../errors.js';
+import { SchedulerStoppedError, type SchedulerError } from '../errors.js';
 import { createIdFactory } from '../ids.js';
 import { TaskState } from '../taskState.js';
 import type { Clock } from '../clock.js';
 import { AsyncTask } from '../tasks/AsyncTask.js';
 import { SyncTask } from '../tasks/SyncTask.js';
 import type { TaskInfo, TaskModuleRef, TaskTransition } from '../tasks/types.js';
-import { assertNonEmptyString, assertOptionsObject } from '../validate.js';
+import { assertNonEmptyString } from '../validate.js';
 import { DEFAULT_CANCEL_REASON } from './lane/LaneEngine.js';
 import { resolveSchedulerOptions, type AsyncSchedulerOptions } from './schedulerOptions.js';
 import {
@@ -29,6 +29,8 @@ import { createThreadTask, type ThreadTask } from './placements/thread/ThreadTas
 import { ThreadObservation } from './placements/thread/ThreadObservation.js';
 import { guardedMetrics } from './guardedMetrics.js';
 import type { LaneMetrics, SchedulerWarning } from '../metrics/types.js';
+import { NotStartedWatch } from './NotStartedWatch.js';
+import { threadOptionsOf, type SchedulerThreadOptions } from './schedulerThreadOptions.js';
 
 const DEFAULT_EXPORT = 'default';
 
@@ -58,7 +60,7 @@ function assertThreadTask(task: unknown): asserts task is AsyncTask | SyncTask {
  * (`waitTask` limits, retention ages); the lane thread keeps time with the system clock.
  * @example
  * ```ts
- * const urgent = new SchedulerThread('urgent', { concurrency: 4 }).start();
+ * const urgent = new SchedulerThread({ name: 'urgent', concurrency: 4, autoStart: true });
  * const ping = new AsyncTask('ping', { module: new URL('./ping.js', import.meta.url) });
  * console.log(await urgent.result(urgent.submitTask(ping, 'host-1')));
  * await urgent.stop();
@@ -72,22 +74,38 @@ export class SchedulerThread {
   readonly #metrics$: Observable<LaneMetrics>;
   readonly #createTaskId = createIdFactory();
   readonly #clock: Clock;
+  readonly #notStarted: NotStartedWatch;
+  #started = false;
+  #stopCalled = false;
 
+  /**
+   * Starts the lane thread (it keeps the process alive only while it has work).
+   *
+   * @param options - as AsyncScheduler's, with the lane's `name` required; `inspect` and the
+   * `on*` callbacks are called on the main thread, `threads`/`resourceLimits`/`restart` apply
+   * to the lane's executor threads (which live inside the lane thread: a SchedulerThread never
+   * uses the process's shared executor pool) and `restart` also to the lane thread itself.
+   * @throws TypeError for a missing name, RangeError for an empty one, TypeError/RangeError for
+   * a bad option; Error when the built lane entry (`dist/worker/laneWorker.js`) is missing
+   * while running from the TypeScript sources.
+   * @example
+   * ```ts
+   * const reports = new SchedulerThread({ name: 'reports', concurrency: 2 });
+   * ```
+   */
+  constructor(options: SchedulerThreadOptions);
   /**
    * Starts the lane thread (it keeps the process alive only while it has work).
    *
    * @param name - the lane's name, in every TaskInfo and in the inspector (it takes the place
    * of the `name` option).
-   * @param options - as AsyncScheduler's; `inspect` and the `on*` callbacks are called on the
-   * main thread, `threads`/`resourceLimits`/`restart` apply to the lane's executor threads and
-   * `restart` also to the lane thread itself.
-   * @throws TypeError/RangeError for a bad name or option; Error when the built lane entry
-   * (`dist/worker/laneWorker.js`) is missing while running from the TypeScript sources.
+   * @param options - as in the `{ name, ...options }` form.
+   * @throws as the `{ name, ...options }` form.
    */
-  constructor(name: string, options?: AsyncSchedulerOptions) {
-    assertNonEmptyString(name, 'name');
-    assertOptionsObject(options, 'options');
-    const resolved = resolveSchedulerOptions({ ...options, name }, name);
+  constructor(name: string, options?: AsyncSchedulerOptions);
+  constructor(nameOrOptions: string | SchedulerThreadOptions, options?: AsyncSchedulerOptions) {
+    const threadOptions = threadOptionsOf(nameOrOptions, options);
+    const resolved = resolveSchedulerOptions(threadOptions, threadOptions.name);
     this.#name = resolved.name;
     const ledger = new TaskLedger<ThreadTask>(
       resolved.retention,
@@ -137,6 +155,15 @@ export class SchedulerThread {
       resolved.metricsIntervalMs,
       ledger.reporter,
     );
+    this.#notStarted = new NotStartedWatch({
+      lane: resolved.name,
+      clock: resolved.clock,
+      queued: () => ledger.queuedCount,
+      warn: (warning) => {
+        observation.warn(warning);
+      },
+    });
+    if (resolved.autoStart) this.start();
   }
 
   /** The lane's name. */
@@ -169,7 +196,8 @@ export class SchedulerThread {
   /**
    * Warnings about the lane: a body that blocked the lane thread's loop longer than
    * `slowTaskMs` (detected inside the thread), or a thread the watchdog had to replace because
-   * its loop stopped answering.
+   * its loop stopped answering; tasks waiting over a second on a scheduler never started
+   * (`scheduler.notStarted`, once, found on the main side).
    *
    * @remarks Detection runs only while someone subscribes (here or to `metrics$`). Hot;
    * completes when `stop()` resolves.
@@ -188,8 +216,15 @@ export class SchedulerThread {
     return this.#ledger.queuedCount;
   }
 
-  /** Starts running tasks, submitted ones first. Calling it again does nothing. */
+  /**
+   * Starts running tasks, submitted ones first. Calling it again does nothing.
+   *
+   * @throws SchedulerStoppedError once `stop()` was called (resolved or not).
+   */
   start(): this {
+    if (this.#stopCalled) throw new SchedulerStoppedError(this.#name, 'cannot start again');
+    this.#started = true;
+    this.#notStarted.close();
     this.#host.start();
     return this;
   }
@@ -229,6 +264,7 @@ export class SchedulerThread {
     // SUBMITTED on the main side at once, as in AsyncScheduler (the thread's own SUBMITTED,
     // arriving later, is ignored). Posted first, so a cancel from onSubmit follows the submit.
     this.#ledger.enter(record, TaskState.SUBMITTED, { at: record.submittedAt });
+    if (!this.#started) this.#notStarted.taskSubmitted();
     return record.id;
   }
 
@@ -295,6 +331,20 @@ export class SchedulerThread {
    */
   stop(options: StopOptions = {}): Promise<void> {
     const { cancel, timeoutMs } = resolveStopOptions(options);
+    this.#stopCalled = true;
+    this.#notStarted.close();
     return this.#host.stop({ cancel, timeoutMs });
+  }
+
+  /**
+   * `stop({ cancel: true })`, for `await using`: the lane thread and its tasks end with the scope.
+   *
+   * @example
+   * ```ts
+   * await using lane = new SchedulerThread({ name: 'reports', autoStart: true });
+   * ```
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.stop({ cancel: true });
   }
 }

@@ -6,6 +6,7 @@ import { MAX_TIMER_DELAY_MS, systemClock, type Clock } from '../clock.js';
 import type { TaskCallbacks } from '../tasks/types.js';
 import { assertCallbacks, CALLBACK_NAMES } from '../tasks/validateTaskOptions.js';
 import {
+  assertBoolean,
   assertNonEmptyString,
   assertNonNegativeNumber,
   assertOptionsObject,
@@ -36,6 +37,13 @@ export interface AsyncSchedulerOptions extends TaskCallbacks {
    * @default Infinity
    */
   concurrency?: number;
+  /**
+   * Starts the scheduler in its constructor, as if `start()` were called right after it.
+   * @remarks By default a scheduler queues what is submitted until `start()` (as the Python
+   * original does); one never started warns once its tasks have waited a second.
+   * @default false
+   */
+  autoStart?: boolean;
   /**
    * Executor threads for SyncTask bodies; one task per thread at a time.
    * @remarks Started on the first SyncTask: a scheduler that runs only AsyncTasks starts none.
@@ -92,9 +100,15 @@ export interface AsyncSchedulerOptions extends TaskCallbacks {
   clock?: Clock;
 }
 
+/** How many executor threads a pool has by default: all cores but the caller's, at least 1. */
+export function defaultThreadCount(): number {
+  return Math.max(1, availableParallelism() - 1);
+}
+
 /** Options after validation, with defaults applied. */
 export interface ResolvedSchedulerOptions {
   readonly name: string;
+  readonly autoStart: boolean;
   readonly concurrency: number;
   readonly threads: number;
   readonly resourceLimits: ResourceLimits | undefined;
@@ -151,20 +165,24 @@ function checkSchedulerOptions(
   assertOptionsObject(options, 'options');
   const {
     name = defaultName,
+    autoStart = false,
     concurrency = Infinity,
-    threads = Math.max(1, availableParallelism() - 1),
+    threads: threadsGiven,
     resourceLimits,
-    restart = {},
+    restart: restartGiven,
     retention = {},
     inspect,
-    clock = systemClock,
+    clock: clockGiven,
     metricsIntervalMs = DEFAULT_METRICS_INTERVAL_MS,
     slowTaskMs = DEFAULT_SLOW_TASK_MS,
     ...callbacks
   } = options ?? {};
   assertNonEmptyString(name, 'name');
+  assertBoolean(autoStart, 'autoStart');
   assertWholeNumber(concurrency, 'concurrency', { min: 1, allowInfinity: true });
+  const threads = threadsGiven ?? defaultThreadCount();
   assertWholeNumber(threads, 'threads', { min: 1 });
+  const restart = restartGiven ?? {};
   assertOptionsObject(resourceLimits, 'resourceLimits');
   assertOptionsObject(restart, 'restart');
   const restartPolicy: RestartPolicy = { ...DEFAULT_RESTART_POLICY, ...restart };
@@ -177,7 +195,8 @@ function checkSchedulerOptions(
   assertWholeNumber(maxFinished, 'retention.maxFinished', { min: 0, allowInfinity: true });
   if (maxAgeMs !== Infinity) assertNonNegativeNumber(maxAgeMs, 'retention.maxAgeMs');
   assertInspect(inspect);
-  assertClock(clock);
+  assertClock(clockGiven);
+  const clock = clockGiven ?? systemClock;
   assertWholeNumber(metricsIntervalMs, 'metricsIntervalMs', { min: 1, max: MAX_TIMER_DELAY_MS });
   assertNonNegativeNumber(slowTaskMs, 'slowTaskMs');
   const onCallbacks: TaskCallbacks = {};
@@ -189,6 +208,7 @@ function checkSchedulerOptions(
   assertCallbacks(onCallbacks, 'options');
   return Object.freeze({
     name,
+    autoStart,
     concurrency,
     threads,
     resourceLimits,

@@ -135,12 +135,16 @@ describe('SchedulerThread', () => {
       expect(scheduler.taskState(id)).toBe('FAILED');
     });
 
-    it('times a task out in the lane thread: TIMED_OUT and TaskTimeoutError', async () => {
+    it('times a task out in the lane thread: TIMED_OUT and TaskTimeoutError naming it', async () => {
       const { scheduler } = harness('timeout');
       const id = scheduler.submitTask(laneTask('untilAborted', { timeoutMs: 5 }));
       const error = await scheduler.result(id).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TaskTimeoutError);
-      expect(error).toMatchObject({ timeoutMs: 5, taskId: id });
+      expect(error).toMatchObject({
+        timeoutMs: 5,
+        taskId: id,
+        message: `Task "untilAborted" (${id}) timed out after 5 ms`,
+      });
       const info = scheduler.taskInfo(id);
       expect(info.state).toBe('TIMED_OUT');
       expect(info.runMs).toBeGreaterThanOrEqual(5);

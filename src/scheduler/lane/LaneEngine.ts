@@ -16,6 +16,7 @@ import { LaneLoopWatch } from './LaneLoopWatch.js';
 import { guardInspection } from '../guardInspection.js';
 import { TaskState } from '../../taskState.js';
 import type { TaskFn, TaskModuleRef, TaskType } from '../../tasks/types.js';
+import type { SchedulerWarning } from '../../metrics/types.js';
 import { PriorityQueue } from './queue/PriorityQueue.js';
 import type { LaneConfig, TaskDefinition } from './laneConfig.js';
 import { LaneMailbox } from './LaneMailbox.js';
@@ -219,6 +220,11 @@ export class LaneEngine implements Lane<LiveTask> {
    */
   get warnings$(): LaneLoopWatch['warnings$'] {
     return this.#loopWatch.warnings$;
+  }
+
+  /** Puts a warning found outside the lane (its scheduler never started) on `warnings$`. */
+  warn(warning: SchedulerWarning): void {
+    this.#loopWatch.warn(warning);
   }
 
   /** How the executor threads have fared (none started yet: healthy, no restarts). */
