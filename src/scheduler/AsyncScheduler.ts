@@ -2,6 +2,7 @@ import type { Observable } from 'rxjs';
 import { fromLoop } from '../actors/fromLoop.js';
 import { fromWorkerPool } from '../actors/fromWorkerPool.js';
 import { SyncTask } from '../tasks/SyncTask.js';
+import { fromSharedWorkerPool } from '../actors/sharedWorkerPool.js';
 import { SchedulerError, SchedulerStoppedError, UnknownTaskError } from '../errors.js';
 import type { TaskState } from '../taskState.js';
 import { AsyncTask } from '../tasks/AsyncTask.js';
@@ -75,12 +76,14 @@ export class AsyncScheduler {
       ledger,
       clock: resolved.clock,
       executor: fromLoop(),
-      createSyncExecutor: fromWorkerPool({
-        size: resolved.threads,
-        resourceLimits: resolved.resourceLimits,
-        restart: resolved.restart,
-        clock: resolved.clock,
-      }),
+      createSyncExecutor: resolved.sharedPool
+        ? fromSharedWorkerPool(resolved.threads)
+        : fromWorkerPool({
+            size: resolved.threads,
+            resourceLimits: resolved.resourceLimits,
+            restart: resolved.restart,
+            clock: resolved.clock,
+          }),
       slowTaskMs: resolved.slowTaskMs,
       kind: 'loop',
       inspect: resolved.inspect,

@@ -46,10 +46,14 @@ export interface AsyncSchedulerOptions extends TaskCallbacks {
   autoStart?: boolean;
   /**
    * Executor threads for SyncTask bodies; one task per thread at a time.
-   * @remarks Started on the first SyncTask: a scheduler that runs only AsyncTasks starts none.
-   * One more thread is kept warm as a spare, so a thread terminated by a timeout or cancel is
-   * replaced at once instead of after a new thread boots.
-   * @default availableParallelism() - 1, at least 1
+   * @remarks Absent, an AsyncScheduler uses the process's shared executor pool
+   * (`availableParallelism() - 1` threads, at least 1), which every AsyncScheduler without
+   * `threads`, `resourceLimits`, `restart` or `clock` shares; given, the scheduler has a pool of its own
+   * with this many threads. A SchedulerThread's executor threads always live inside its lane
+   * thread, its own. Threads start on the first SyncTask: a scheduler that runs only AsyncTasks
+   * starts none. One more thread is kept warm as a spare, so a thread terminated by a timeout or
+   * cancel is replaced at once instead of after a new thread boots.
+   * @default the shared pool: availableParallelism() - 1 threads, at least 1
    */
   threads?: number;
   /**
@@ -111,6 +115,12 @@ export interface ResolvedSchedulerOptions {
   readonly autoStart: boolean;
   readonly concurrency: number;
   readonly threads: number;
+  /**
+   * True when none of `threads`, `resourceLimits`, `restart` and `clock` was given: an
+   * AsyncScheduler then runs its SyncTasks on the process's shared executor pool (whose restart
+   * timers keep the system clock's time).
+   */
+  readonly sharedPool: boolean;
   readonly resourceLimits: ResourceLimits | undefined;
   readonly restart: RestartPolicy;
   readonly retention: RetentionLimits;
@@ -211,6 +221,11 @@ function checkSchedulerOptions(
     autoStart,
     concurrency,
     threads,
+    sharedPool:
+      threadsGiven === undefined &&
+      resourceLimits === undefined &&
+      restartGiven === undefined &&
+      clockGiven === undefined,
     resourceLimits,
     restart: Object.freeze(restartPolicy),
     retention: Object.freeze({ maxFinished, maxAgeMs }),
