@@ -44,41 +44,32 @@ describe('AsyncScheduler', () => {
     // On a machine with two cores the shared pool has one thread: B's task then waits for it
     // (SCHEDULED) while A's runs, instead of running beside it. Either way A's stop must not
     // touch it.
-    it("stops only the stopping scheduler's tasks; the other's run on", async () => {
-      const a = harness();
-      const b = harness();
-      const onA = new Signals();
-      const onB = new Signals();
-      const aTask = a.scheduler.submitTask(gatedTask, onA.buffer);
-      await onA.started();
-      const bTask = b.scheduler.submitTask(gatedTask, onB.buffer);
-      await a.scheduler.stop({ cancel: true });
-      expect(a.scheduler.taskState(aTask)).toBe('CANCELED');
-      // The thread A's cancel terminated is replaced: B's task gets one.
-      await onB.started();
-      expect(b.scheduler.taskState(bTask)).toBe('STARTED');
-      onB.go();
-      await expect(b.scheduler.result(bTask)).resolves.toBe('finished');
-      expect(b.errors).toEqual([]);
-    });
-
-    it('drains the stopping scheduler’s own tasks only', async () => {
-      const a = harness();
-      const b = harness();
-      const onA = new Signals();
-      const onB = new Signals();
-      const aTask = a.scheduler.submitTask(gatedTask, onA.buffer);
-      await onA.started();
-      const bTask = b.scheduler.submitTask(gatedTask, onB.buffer);
-      const drained = a.scheduler.stop();
-      onA.go();
-      await drained;
-      expect(a.scheduler.taskState(aTask)).toBe('DONE');
-      await onB.started();
-      expect(b.scheduler.taskState(bTask)).toBe('STARTED');
-      onB.go();
-      await expect(b.scheduler.result(bTask)).resolves.toBe('finished');
-    });
+    it.each([
+      { how: 'cancel', cancel: true, aEnds: 'CANCELED' },
+      { how: 'drain', cancel: false, aEnds: 'DONE' },
+    ] as const)(
+      "ends only the stopping scheduler's tasks on a $how; the other's run on",
+      async ({ cancel, aEnds }) => {
+        const a = harness();
+        const b = harness();
+        const onA = new Signals();
+        const onB = new Signals();
+        const aTask = a.scheduler.submitTask(gatedTask, onA.buffer);
+        await onA.started();
+        const bTask = b.scheduler.submitTask(gatedTask, onB.buffer);
+        const stopped = a.scheduler.stop({ cancel });
+        // A drain waits for A's task; a cancel has terminated its thread (and a replacement
+        // takes its place).
+        if (!cancel) onA.go();
+        await stopped;
+        expect(a.scheduler.taskState(aTask)).toBe(aEnds);
+        await onB.started();
+        expect(b.scheduler.taskState(bTask)).toBe('STARTED');
+        onB.go();
+        await expect(b.scheduler.result(bTask)).resolves.toBe('finished');
+        expect(b.errors).toEqual([]);
+      },
+    );
 
     it('reports a thread that crashed under a task to that task’s scheduler only', async () => {
       const a = harness();
