@@ -25,6 +25,12 @@ export const SchedulerErrorCode = {
    * fail with this code, the start error as `cause`, until a thread starts.
    */
   THREAD_START_FAILED: 'ERR_THREAD_START_FAILED',
+  /**
+   * A task's module could not be loaded (not found, a syntax error, it threw while loading):
+   * the message names the task, the module as given (resolved to its URL) and the export;
+   * `cause` holds the loader's error where it was made on this thread.
+   */
+  TASK_MODULE_LOAD_FAILED: 'ERR_TASK_MODULE_LOAD_FAILED',
   /** `waitTask()`'s own `timeoutMs` passed before the task finished. */
   WAIT_TIMEOUT: 'ERR_WAIT_TIMEOUT',
   /** A task body threw or rejected with something that is not an `Error`. */

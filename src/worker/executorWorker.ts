@@ -12,8 +12,10 @@ import type {
   RunMessage,
   ToThreadMessage,
 } from '../actors/threadMessages.js';
+import { importTaskModule } from '../actors/loadTaskModule.js';
 import { settleReturned } from '../actors/settleReturned.js';
 import { isErrorSafely, taskFailure, toErrorData } from '../errorData.js';
+import { SchedulerError, SchedulerErrorCode } from '../errors.js';
 import { describeThrown } from '../validate.js';
 import type { TaskContext, TaskFn } from '../tasks/types.js';
 
@@ -29,7 +31,12 @@ function fail(runId: number, thrown: unknown, task: RunMessage): void {
     // An Error, or a value whose `instanceof` or fields throw (then ERR_HOSTILE_VALUE): read
     // once, as untrusted data.
     const { data } = taskFailure(thrown, { name: task.name, id: task.taskId });
-    post({ type: 'fail', runId, error: data, nonError: false });
+    // Our own error of a module that did not load: its cause (the loader's) crosses too.
+    const cause =
+      thrown instanceof SchedulerError && thrown.code === SchedulerErrorCode.TASK_MODULE_LOAD_FAILED
+        ? { cause: toErrorData(thrown.cause) }
+        : {};
+    post({ type: 'fail', runId, error: data, nonError: false, ...cause });
     return;
   }
   const message: FailMessage = { type: 'fail', runId, error: toErrorData(thrown), nonError: true };
@@ -49,7 +56,7 @@ async function loadBody(message: RunMessage): Promise<TaskFn<readonly unknown[]>
   const key = `${message.moduleHref}#${message.exportName}`;
   const cached = bodies.get(key);
   if (cached !== undefined) return cached;
-  const loaded = (await import(message.moduleHref)) as Record<string, unknown>;
+  const loaded = await importTaskModule(message.name, message.moduleHref, message.exportName);
   const fn = loaded[message.exportName];
   if (typeof fn !== 'function') {
     throw new TypeError(

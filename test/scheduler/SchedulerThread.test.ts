@@ -9,7 +9,7 @@ import {
   WaitTimeoutError,
   type TaskInfo,
 } from '../../src/index.js';
-import { executorTask, laneTask, useThreadHarness } from '../support/schedulerThreads.js';
+import { BODIES, executorTask, laneTask, useThreadHarness } from '../support/schedulerThreads.js';
 
 interface Where {
   isMainThread: boolean;
@@ -103,6 +103,21 @@ describe('SchedulerThread', () => {
       await expect(scheduler.result(id)).resolves.toBe(6);
       expect(scheduler.taskInfo(id)).toMatchObject({ args: [1, 2, 3], priority: 3, result: 6 });
       expect(Object.isFrozen(scheduler.taskInfo(id))).toBe(true);
+    });
+
+    it("names the task's module and export, not the library's files, when the module cannot load", async () => {
+      const { scheduler } = harness('unloadable');
+      const missing = new URL('./missing-lane-body.mjs', BODIES);
+      const id = scheduler.submitTask(
+        new AsyncTask('unloadable', { module: missing, export: 'run' }),
+      );
+      const error = await scheduler.result(id).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SchedulerError);
+      expect(error).toMatchObject({ code: 'ERR_TASK_MODULE_LOAD_FAILED', taskId: id });
+      expect((error as Error).message).toContain(
+        `Task "unloadable" could not load its body, export "run" of ${missing.href}: `,
+      );
+      expect((error as Error).message).not.toMatch(/imported from/);
     });
 
     it("rejects result() with the body's error, rebuilt with its name, message and stack", async () => {
