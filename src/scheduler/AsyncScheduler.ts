@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import type { Observable } from 'rxjs';
 import { fromLoop } from '../actors/fromLoop.js';
 import { fromWorkerPool } from '../actors/fromWorkerPool.js';
@@ -33,6 +34,9 @@ import {
   type StopOptions,
   type WaitTaskOptions,
 } from './taskQueries.js';
+
+/** The `type` of the async resource that carries a submit's context to its body. */
+const TASK_CONTEXT_TYPE = 'AsyncSchedulerTask';
 
 /**
  * A scheduler whose lane is the caller's event loop: AsyncTask bodies run here, up to
@@ -210,10 +214,11 @@ export class AsyncScheduler {
     assertTask(task);
     // A SyncTask's args are cloned now: the thread runs it with them as they were at submit.
     const engine = this.#engine;
-    const record = engine.createRecord(
-      task,
-      task instanceof SyncTask ? cloneArgs(task, args, 'a thread') : args,
-    );
+    const isSync = task instanceof SyncTask;
+    const record = engine.createRecord(task, isSync ? cloneArgs(task, args, 'a thread') : args);
+    // The body runs later, from whatever step frees its slot: it gets this call's async context
+    // (AsyncLocalStorage stores) back. A SyncTask's body runs on a thread, where there is none.
+    if (!isSync) record.context = new AsyncResource(TASK_CONTEXT_TYPE);
     engine.submit(record);
     if (!this.#started) this.#notStarted.taskSubmitted();
     return record.id;
