@@ -51,6 +51,10 @@ export interface LaneMetrics {
     /** Share of the window the loop was busy, 0–1 (`eventLoopUtilization`). */
     readonly utilization: number;
   };
+  /**
+   * @remarks For an AsyncScheduler on the process's shared executor pool (no `threads` option),
+   * the executor figures are the shared pool's, across every scheduler that uses it.
+   */
   readonly threads: {
     /** Executor threads (SyncTask) restarted after a crash, since creation. */
     readonly executorRestarts: number;
