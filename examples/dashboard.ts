@@ -12,14 +12,8 @@
  */
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import {
-  AsyncScheduler,
-  AsyncTask,
-  DashboardListenError,
-  SchedulerThread,
-  serveDashboard,
-  type TaskModuleRef,
-} from '../src/index.js';
+import { AsyncScheduler, AsyncTask, SchedulerThread, type TaskModuleRef } from '../src/index.js';
+import { DashboardListenError, serveDashboard } from '../src/dashboard/index.js';
 
 const DEFAULT_PORT = 7878;
 const ONCE_MS = 5_000;

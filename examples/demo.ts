@@ -20,11 +20,10 @@ import {
   AsyncScheduler,
   SchedulerThread,
   TaskState,
-  serveDashboard,
-  type Dashboard,
   type LoopBlockedWarning,
   type TaskInfo,
 } from '../src/index.js';
+import { serveDashboard, type Dashboard } from '../src/dashboard/index.js';
 import { LiveView } from './demo/liveView.js';
 import { formatTimestamps, laneTable, slowestOfAll, warningSummary } from './demo/report.js';
 import { exportCsv, MAIN_LOOP_BLOCK_MS, ping } from './demo/tasks.js';

@@ -15,14 +15,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createWebSocketInspector, createWebSocketReceiver } from '@statelyai/inspect';
 import type { InspectionEvent } from 'xstate';
 import { createInspectorServer } from '@statelyai/inspect/server';
+import { AsyncScheduler, AsyncTask, SchedulerThread } from '../src/index.js';
 import {
-  AsyncScheduler,
-  AsyncTask,
   createInspectionRecorder,
   filterInspection,
   replayInspection,
-  SchedulerThread,
-} from '../src/index.js';
+} from '../src/inspect/index.js';
 
 const TASKS = 200;
 const THREAD_TASKS = 100;

@@ -1,10 +1,27 @@
+/**
+ * The `async-scheduler` root entry point: schedulers, tasks, errors, states, the task machine
+ * and `formatTasks`. The dashboard is in `async-scheduler/dashboard`, the inspection tools in
+ * `async-scheduler/inspect`: a program that does not import them never loads them.
+ *
+ * @packageDocumentation
+ */
 export { AsyncScheduler } from './scheduler/AsyncScheduler.js';
 export { SchedulerThread } from './scheduler/SchedulerThread.js';
 export type { SlowestOptions, StopOptions, WaitTaskOptions } from './scheduler/taskQueries.js';
 export type { AsyncSchedulerOptions, InspectionObserver } from './scheduler/schedulerOptions.js';
 export type { SchedulerThreadOptions } from './scheduler/schedulerThreadOptions.js';
+export type { TaskId } from './scheduler/submit/TaskId.js';
+export type { TaskHandle } from './scheduler/submit/TaskHandle.js';
+export type { SubmitArguments, SubmitOptions } from './scheduler/submit/SubmitOptions.js';
 export { AsyncTask } from './tasks/AsyncTask.js';
 export { SyncTask } from './tasks/SyncTask.js';
+export type {
+  DefaultTaskExport,
+  TaskExportName,
+  TaskFnArgs,
+  TaskFnResult,
+  TaskModuleRefTo,
+} from './tasks/moduleTaskTypes.js';
 export type { RestartPolicy } from './actors/restartPolicy.js';
 export type {
   TaskCallback,
@@ -33,7 +50,6 @@ export {
   WaitTimeoutError,
 } from './errors.js';
 export type { SchedulerErrorOptions } from './errors.js';
-export { systemClock } from './clock.js';
 export type { Clock, TimerHandle } from './clock.js';
 export { taskMachine } from './machines/taskMachine.js';
 export type { TaskMachine, TaskMachineContext } from './machines/taskMachine.js';
@@ -48,16 +64,3 @@ export type {
   Percentiles,
   SchedulerWarning,
 } from './metrics/types.js';
-export { filterInspection } from './inspect/filterInspection.js';
-export type { FilterInspectionOptions } from './inspect/filterInspection.js';
-export type { TaskNameFilter } from './inspect/taskNameFilter.js';
-export { createInspectionRecorder } from './inspect/createInspectionRecorder.js';
-export type {
-  InspectionRecorder,
-  InspectionRecorderOptions,
-} from './inspect/createInspectionRecorder.js';
-export { readInspectionRecording, replayInspection } from './inspect/readInspectionRecording.js';
-export type { RecordedInspectionEvent } from './inspect/serializeInspectionEvent.js';
-export { serveDashboard } from './dashboard/serveDashboard.js';
-export { DashboardListenError } from './dashboard/DashboardListenError.js';
-export type { Dashboard, DashboardLane, DashboardOptions } from './dashboard/types.js';

@@ -146,3 +146,32 @@ export function assertOptionsObject(value: unknown, name: string): void {
     throw new TypeError(expected('an options object', name, value));
   }
 }
+
+/**
+ * Asserts that every own key of `options` is one of `known`: a misspelt option must not be
+ * silently kept.
+ *
+ * @param what - what the keys are, for the message (`'scheduler option'`, `'task option'`).
+ * @throws TypeError naming the first unknown key, and the known one it most likely meant (same
+ * name in another case, or a known name it begins: `timeout` for `timeoutMs`).
+ * @example
+ * ```ts
+ * assertKnownOptions({ timeout: 100 }, ['timeoutMs', 'priority'], 'task option');
+ * // TypeError: Unknown task option `timeout` (did you mean `timeoutMs`?)
+ * ```
+ */
+export function assertKnownOptions(options: object, known: readonly string[], what: string): void {
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    const meant = closestOption(key, known);
+    const hint = meant === undefined ? '' : ` (did you mean \`${meant}\`?)`;
+    throw new TypeError(`Unknown ${what} \`${key}\`${hint}`);
+  }
+}
+
+/** The known option `key` was most likely meant as, if one is close enough to say. */
+function closestOption(key: string, known: readonly string[]): string | undefined {
+  const lower = key.toLowerCase();
+  if (lower === '') return undefined;
+  return known.find((name) => name.toLowerCase().startsWith(lower));
+}

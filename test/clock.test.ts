@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { systemClock } from '../src/index.js';
+import { systemClock } from '../src/clock.js';
 
 describe('systemClock', () => {
   afterEach(() => {

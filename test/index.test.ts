@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as api from '../src/index.js';
+import * as dashboard from '../src/dashboard/index.js';
+import * as inspect from '../src/inspect/index.js';
 
 describe('index', () => {
   it('exports the classes, values and helpers of the public contract', () => {
@@ -16,16 +18,33 @@ describe('index', () => {
       'formatTasks',
       'isRunning',
       'isFinished',
+    ] as const) {
+      expect(typeof api[name], name).toBe('function');
+    }
+    expect(api.TaskState.DONE).toBe('DONE');
+    expect(api.taskMachine.id).toBe('task');
+  });
+
+  it('leaves the dashboard and the inspection tools to their own entry points', () => {
+    const names = Object.keys(api);
+    for (const name of [
       'serveDashboard',
       'DashboardListenError',
       'filterInspection',
       'createInspectionRecorder',
       'readInspectionRecording',
       'replayInspection',
-    ] as const) {
-      expect(typeof api[name], name).toBe('function');
+      'systemClock',
+    ]) {
+      expect(names, name).not.toContain(name);
     }
-    expect(api.TaskState.DONE).toBe('DONE');
+    expect(Object.keys(dashboard).sort()).toEqual(['DashboardListenError', 'serveDashboard']);
+    expect(Object.keys(inspect).sort()).toEqual([
+      'createInspectionRecorder',
+      'filterInspection',
+      'readInspectionRecording',
+      'replayInspection',
+    ]);
   });
 
   it('makes every error class a SchedulerError and an Error', () => {

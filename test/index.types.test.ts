@@ -7,6 +7,7 @@ import {
   TaskState,
   type SchedulerErrorCode,
   type TaskContext,
+  type TaskId,
   type TaskInfo,
   type TaskModuleRef,
   type TaskTransition,
@@ -28,7 +29,7 @@ describe('public types', () => {
   it('checks submitTask arguments against the task', () => {
     const task = new AsyncTask('t', ({ args: [n] }: TaskContext<[number]>) => n * 2);
     const misuse = (scheduler: AsyncScheduler): void => {
-      expectTypeOf(scheduler.submitTask(task, 1)).toEqualTypeOf<string>();
+      expectTypeOf(scheduler.submitTask(task, 1)).toEqualTypeOf<TaskId<number>>();
       // @ts-expect-error -- a string where the task takes a number
       scheduler.submitTask(task, 'one');
       // @ts-expect-error -- a missing argument

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   assertFiniteNumber,
+  assertKnownOptions,
   assertNonEmptyString,
   assertNonNegativeNumber,
   assertOptionalFunction,
@@ -192,5 +193,30 @@ describe('readingCallerValue()', () => {
       'Expected `options` to be readable, but reading it threw: getter threw',
     );
     expect((caught as TypeError).cause).toBe(thrown);
+  });
+});
+
+describe('assertKnownOptions()', () => {
+  const known = ['timeoutMs', 'priority', 'onDone'];
+
+  it('accepts an object whose keys are all known, or empty', () => {
+    expect(() => {
+      assertKnownOptions({ timeoutMs: 1, onDone: undefined }, known, 'task option');
+    }).not.toThrow();
+    expect(() => {
+      assertKnownOptions({}, known, 'task option');
+    }).not.toThrow();
+  });
+
+  it('names the first unknown key, and a known one it begins or matches in another case', () => {
+    expect(() => {
+      assertKnownOptions({ priority: 1, timeout: 5 }, known, 'task option');
+    }).toThrow(new TypeError('Unknown task option `timeout` (did you mean `timeoutMs`?)'));
+    expect(() => {
+      assertKnownOptions({ ONDONE: 5 }, known, 'submit option');
+    }).toThrow(new TypeError('Unknown submit option `ONDONE` (did you mean `onDone`?)'));
+    expect(() => {
+      assertKnownOptions({ delayMs: 5 }, known, 'submit option');
+    }).toThrow(new TypeError('Unknown submit option `delayMs`'));
   });
 });

@@ -16,6 +16,11 @@ import { DEFAULT_CANCEL_REASON, LaneEngine } from './lane/LaneEngine.js';
 import type { LiveTask } from './lane/LiveTask.js';
 import { TaskLedger } from './ledger/TaskLedger.js';
 import { NotStartedWatch } from './NotStartedWatch.js';
+import type { SubmitArguments } from './submit/SubmitOptions.js';
+import type { TaskHandle } from './submit/TaskHandle.js';
+import type { TaskId } from './submit/TaskId.js';
+import { TaskSubmissions } from './submit/TaskSubmissions.js';
+import type { RunOptions } from './lane/laneConfig.js';
 import {
   DEFAULT_LANE_NAME,
   resolveSchedulerOptions,
@@ -50,8 +55,11 @@ const TASK_CONTEXT_TYPE = 'AsyncSchedulerTask';
  * ```ts
  * const s = new AsyncScheduler({ concurrency: 8 });
  * s.start();
- * const id = s.submitTask(new AsyncTask('hello', ({ args: [who] }) => `hi ${who}`), 'Ada');
+ * const hello = new AsyncTask('hello', ({ args: [who] }: TaskContext<[string]>) => `hi ${who}`);
+ * const id = s.submitTask(hello, 'Ada'); // TaskId<string>
  * console.log(await s.result(id)); // 'hi Ada'
+ * const h = s.submit(hello, { args: ['Grace'], priority: 1, timeoutMs: 1_000 });
+ * console.log(await h.result()); // 'hi Grace'
  * await s.stop();
  * ```
  */
@@ -62,6 +70,7 @@ export class AsyncScheduler {
   readonly #notStarted: NotStartedWatch;
   #started = false;
   #stopCalled = false;
+  readonly #submissions: TaskSubmissions;
 
   /**
    * @throws TypeError/RangeError for a bad option.
@@ -101,6 +110,9 @@ export class AsyncScheduler {
         engine.warn(warning);
       },
     });
+    this.#submissions = new TaskSubmissions(this, ledger, (task, args, run, canceledWith) =>
+      this.#submitRun(task, args, run, canceledWith),
+    );
     this.#metrics$ = guardedMetrics(
       {
         lane: engine.lane,
@@ -203,23 +215,61 @@ export class AsyncScheduler {
   /**
    * Submits one run of `task` with `args`.
    *
-   * @returns the new task's id (a UUID v7).
+   * @returns the new task's id (a UUID v7), typed with the task's result for `result(id)`.
    * @throws TypeError when `task` is not an AsyncTask or SyncTask, or a SyncTask argument
    * cannot be structured-cloned (the message names it); SchedulerStoppedError after `stop()`.
    */
-  submitTask<TArgs extends unknown[]>(
-    task: AsyncTask<TArgs> | SyncTask<TArgs>,
-    ...args: TArgs
-  ): string {
+  submitTask<TArgs extends readonly unknown[], TResult>(
+    task: AsyncTask<TArgs, TResult> | SyncTask<TArgs, TResult>,
+    ...args: NoInfer<TArgs>
+  ): TaskId<TResult> {
     assertTask(task);
+    return this.#submitRun(task, args, undefined);
+  }
+
+  /**
+   * Submits one run of `task` as `options` say, and returns its handle.
+   *
+   * @remarks `args` are required (by the types) when the task cannot run without them.
+   * `priority` and `timeoutMs` replace the task's own for this run. Aborting `signal` cancels
+   * the task (an aborted one cancels it at once: it still gets its id, and ends CANCELED).
+   * With a `key`, while a task submitted with that key is not final, this returns its handle
+   * and submits nothing.
+   * @returns the run's handle (not a thenable: `await h.result()` or `await h.wait()`).
+   * @throws TypeError/RangeError naming a bad or unknown option, and what `submitTask` throws.
+   * @example
+   * ```ts
+   * const h = s.submit(fetchUser, { args: ['u1'], timeoutMs: 2_000, signal: AbortSignal.timeout(10_000) });
+   * const user = await h.result();
+   * ```
+   */
+  submit<TArgs extends readonly unknown[], TResult>(
+    task: AsyncTask<TArgs, TResult> | SyncTask<TArgs, TResult>,
+    ...[options]: SubmitArguments<NoInfer<TArgs>>
+  ): TaskHandle<TResult> {
+    return this.#submissions.submit<TResult>(task, options);
+  }
+
+  #submitRun(
+    task: AsyncTask | SyncTask,
+    args: readonly unknown[],
+    run: RunOptions | undefined,
+    canceledWith?: string,
+  ): string {
     // A SyncTask's args are cloned now: the thread runs it with them as they were at submit.
     const engine = this.#engine;
     const isSync = task instanceof SyncTask;
-    const record = engine.createRecord(task, isSync ? cloneArgs(task, args, 'a thread') : args);
+    const record = engine.createRecord(
+      task,
+      isSync ? cloneArgs(task, args, 'a thread') : args,
+      undefined,
+      run,
+    );
     // The body runs later, from whatever step frees its slot: it gets this call's async context
     // (AsyncLocalStorage stores) back. A SyncTask's body runs on a thread, where there is none.
     if (!isSync) record.context = new AsyncResource(TASK_CONTEXT_TYPE);
-    engine.submit(record);
+    if (canceledWith === undefined) engine.submit(record);
+    else engine.submitCanceled(record, canceledWith);
     if (!this.#started) this.#notStarted.taskSubmitted();
     return record.id;
   }
@@ -252,9 +302,10 @@ export class AsyncScheduler {
    * @remarks Rejects with the body's own error (a non-Error thrown is wrapped in a
    * SchedulerError with code `ERR_NON_ERROR_THROWN`), `TaskTimeoutError`, `TaskCanceledError`
    * or `UnknownTaskError`.
-   * @typeParam TResult - what the body resolves to.
+   * @typeParam TResult - what the body resolves to: read from a `TaskId<TResult>`; a plain
+   * string id gives `unknown`.
    */
-  result<TResult = unknown>(id: string): Promise<TResult> {
+  result<TResult = unknown>(id: TaskId<TResult>): Promise<TResult> {
     return resultOf<TResult>(this.#ledger, id);
   }
 

@@ -1,6 +1,6 @@
 import type { Observable } from 'rxjs';
 import { moduleHref } from '../actors/loadTaskModule.js';
-import { SchedulerStoppedError, type SchedulerError } from '../errors.js';
+import { SchedulerStoppedError, TaskCanceledError, type SchedulerError } from '../errors.js';
 import { createIdFactory } from '../ids.js';
 import { TaskState } from '../taskState.js';
 import type { Clock } from '../clock.js';
@@ -28,6 +28,11 @@ import { TaskLedger } from './ledger/TaskLedger.js';
 import { createThreadTask, type ThreadTask } from './placements/thread/ThreadTask.js';
 import { ThreadObservation } from './placements/thread/ThreadObservation.js';
 import { guardedMetrics } from './guardedMetrics.js';
+import type { RunOptions } from './lane/laneConfig.js';
+import type { SubmitArguments } from './submit/SubmitOptions.js';
+import type { TaskHandle } from './submit/TaskHandle.js';
+import type { TaskId } from './submit/TaskId.js';
+import { TaskSubmissions } from './submit/TaskSubmissions.js';
 import type { LaneMetrics, SchedulerWarning } from '../metrics/types.js';
 import { NotStartedWatch } from './NotStartedWatch.js';
 import { threadOptionsOf, type SchedulerThreadOptions } from './schedulerThreadOptions.js';
@@ -61,8 +66,11 @@ function assertThreadTask(task: unknown): asserts task is AsyncTask | SyncTask {
  * @example
  * ```ts
  * const urgent = new SchedulerThread({ name: 'urgent', concurrency: 4, autoStart: true });
- * const ping = new AsyncTask('ping', { module: new URL('./ping.js', import.meta.url) });
+ * const ping = AsyncTask.from<typeof import('./ping.js')>('ping', {
+ *   module: new URL('./ping.js', import.meta.url),
+ * });
  * console.log(await urgent.result(urgent.submitTask(ping, 'host-1')));
+ * console.log(await urgent.submit(ping, { args: ['host-2'], priority: 9 }).result());
  * await urgent.stop();
  * ```
  */
@@ -77,6 +85,7 @@ export class SchedulerThread {
   readonly #notStarted: NotStartedWatch;
   #started = false;
   #stopCalled = false;
+  readonly #submissions: TaskSubmissions;
 
   /**
    * Starts the lane thread (it keeps the process alive only while it has work).
@@ -136,6 +145,9 @@ export class SchedulerThread {
       inspect: resolved.inspect,
       observation,
     });
+    this.#submissions = new TaskSubmissions(this, ledger, (task, args, run, canceledWith) =>
+      this.#submitRun(task, args, run, canceledWith),
+    );
     this.#metrics$ = guardedMetrics(
       {
         lane: resolved.name,
@@ -232,15 +244,39 @@ export class SchedulerThread {
   /**
    * Submits one run of `task` with `args` to the lane thread.
    *
-   * @returns the new task's id (a UUID v7, made on the main side); its record exists at once,
-   * `NEW` until the thread reports it.
+   * @returns the new task's id (a UUID v7, made on the main side, typed with the task's result
+   * for `result(id)`); its record exists at once, SUBMITTED.
    * @throws TypeError when `task` is not an AsyncTask or SyncTask, when an AsyncTask's body is
    * a function, or when an argument cannot be structured-cloned (the message names it);
    * SchedulerStoppedError after `stop()`.
    */
-  submitTask<TArgs extends unknown[]>(
-    task: AsyncTask<TArgs> | SyncTask<TArgs>,
-    ...args: TArgs
+  submitTask<TArgs extends readonly unknown[], TResult>(
+    task: AsyncTask<TArgs, TResult> | SyncTask<TArgs, TResult>,
+    ...args: NoInfer<TArgs>
+  ): TaskId<TResult> {
+    return this.#submitRun(task, args, undefined);
+  }
+
+  /**
+   * Submits one run of `task` to the lane thread as `options` say, and returns its handle.
+   *
+   * @remarks As `AsyncScheduler.submit`: `args` (cloned now), `priority` and `timeoutMs` for
+   * this run only, a `signal` that cancels it, an idempotency `key`.
+   * @returns the run's handle (not a thenable: `await h.result()` or `await h.wait()`).
+   * @throws TypeError/RangeError naming a bad or unknown option, and what `submitTask` throws.
+   */
+  submit<TArgs extends readonly unknown[], TResult>(
+    task: AsyncTask<TArgs, TResult> | SyncTask<TArgs, TResult>,
+    ...[options]: SubmitArguments<NoInfer<TArgs>>
+  ): TaskHandle<TResult> {
+    return this.#submissions.submit<TResult>(task, options);
+  }
+
+  #submitRun(
+    task: unknown,
+    args: readonly unknown[],
+    run: RunOptions | undefined,
+    canceledWith?: string,
   ): string {
     assertThreadTask(task);
     // Cloned now: the thread (or a restarted one) gets the args as they were at submit.
@@ -253,13 +289,26 @@ export class SchedulerThread {
         type: task.type,
         lane: this.#name,
         args: Object.freeze(sent),
-        priority: task.options.priority ?? 0,
-        timeoutMs: task.options.timeoutMs,
+        priority: run?.priority ?? task.options.priority ?? 0,
+        timeoutMs: run?.timeoutMs ?? task.options.timeoutMs,
+        key: run?.key,
       },
       { module: moduleHref(ref), export: ref.export ?? DEFAULT_EXPORT },
       task.options,
       this.#clock.now(),
     );
+    if (canceledWith !== undefined) {
+      // Canceled as it is submitted: it ends here, and never reaches the thread.
+      this.#host.fileOnly(record);
+      this.#ledger.enter(record, TaskState.SUBMITTED, { at: record.submittedAt });
+      this.#ledger.end(
+        record,
+        TaskState.CANCELED,
+        new TaskCanceledError(record.id, canceledWith),
+        canceledWith,
+      );
+      return record.id;
+    }
     this.#host.submit(record);
     // SUBMITTED on the main side at once, as in AsyncScheduler (the thread's own SUBMITTED,
     // arriving later, is ignored). Posted first, so a cancel from onSubmit follows the submit.
@@ -294,9 +343,10 @@ export class SchedulerThread {
    * @remarks Rejects with `TaskTimeoutError`, `TaskCanceledError`, `WorkerCrashedError`, a
    * `SchedulerError` with its code, or the body's error rebuilt from what crossed the thread
    * (same name, message, stack and `code`; its class stayed in the thread).
-   * @typeParam TResult - what the body resolves to.
+   * @typeParam TResult - what the body resolves to: read from a `TaskId<TResult>`; a plain
+   * string id gives `unknown`.
    */
-  result<TResult = unknown>(id: string): Promise<TResult> {
+  result<TResult = unknown>(id: TaskId<TResult>): Promise<TResult> {
     return resultOf<TResult>(this.#ledger, id);
   }
 

@@ -10,6 +10,7 @@ import {
   assertNonEmptyString,
   assertNonNegativeNumber,
   assertOptionsObject,
+  assertKnownOptions,
   assertWholeNumber,
   readingCallerValue,
 } from '../validate.js';
@@ -108,6 +109,22 @@ export interface AsyncSchedulerOptions extends TaskCallbacks {
 export function defaultThreadCount(): number {
   return Math.max(1, availableParallelism() - 1);
 }
+
+/** Every option name a scheduler takes: anything else is refused, naming it. */
+const SCHEDULER_OPTION_NAMES = [
+  'name',
+  'autoStart',
+  'concurrency',
+  'threads',
+  'resourceLimits',
+  'restart',
+  'retention',
+  'inspect',
+  'metricsIntervalMs',
+  'slowTaskMs',
+  'clock',
+  ...CALLBACK_NAMES,
+] as const satisfies readonly (keyof AsyncSchedulerOptions)[];
 
 /** Options after validation, with defaults applied. */
 export interface ResolvedSchedulerOptions {
@@ -209,12 +226,8 @@ function checkSchedulerOptions(
   const clock = clockGiven ?? systemClock;
   assertWholeNumber(metricsIntervalMs, 'metricsIntervalMs', { min: 1, max: MAX_TIMER_DELAY_MS });
   assertNonNegativeNumber(slowTaskMs, 'slowTaskMs');
-  const onCallbacks: TaskCallbacks = {};
-  for (const [key, value] of Object.entries(callbacks)) {
-    if (!(CALLBACK_NAMES as readonly string[]).includes(key))
-      throw new TypeError(`Unknown scheduler option \`${key}\``);
-    (onCallbacks as Record<string, unknown>)[key] = value;
-  }
+  assertKnownOptions(callbacks, SCHEDULER_OPTION_NAMES, 'scheduler option');
+  const onCallbacks: TaskCallbacks = { ...callbacks };
   assertCallbacks(onCallbacks, 'options');
   return Object.freeze({
     name,

@@ -1,8 +1,21 @@
 import { assertNonEmptyString, readingCallerValue } from '../validate.js';
 import { lockDefinition } from './lockDefinition.js';
 import { readTaskBody } from './taskBody.js';
+import type {
+  DefaultTaskExport,
+  TaskExportName,
+  TaskFnArgs,
+  TaskFnResult,
+  TaskModuleRefTo,
+} from './moduleTaskTypes.js';
 import type { TaskModuleRef, TaskOptions } from './types.js';
 import { validateTaskOptions } from './validateTaskOptions.js';
+
+/**
+ * The key of the field that carries a SyncTask's types. Not exported, and the field never set:
+ * nobody can read it, but `submitTask` and `result` still see the types through it.
+ */
+declare const taskTypes: unique symbol;
 
 /**
  * A task whose body runs on one of the scheduler's executor threads (`worker_threads`), never
@@ -21,8 +34,14 @@ import { validateTaskOptions } from './validateTaskOptions.js';
  * function cannot cross threads), or a bad option.
  * @example
  * ```ts
- * const hash = new SyncTask('hash', { module: new URL('./hash.js', import.meta.url) }, { timeoutMs: 2_000 });
- * const id = scheduler.submitTask(hash, 'some input');
+ * // Typed from the module: args [string], result string (see SyncTask.from).
+ * const hash = SyncTask.from<typeof import('./hash.js')>('hash', {
+ *   module: new URL('./hash.js', import.meta.url),
+ *   export: 'hash',
+ * }, { timeoutMs: 2_000 });
+ * const id = scheduler.submitTask(hash, 'some input'); // TaskId<string>
+ * // Or typed by hand:
+ * const sha = new SyncTask<[string], string>('sha', { module: new URL('./hash.js', import.meta.url) });
  * ```
  */
 export class SyncTask<TArgs extends readonly unknown[] = unknown[], TResult = unknown> {
@@ -35,7 +54,7 @@ export class SyncTask<TArgs extends readonly unknown[] = unknown[], TResult = un
   /** The validated, frozen options. */
   readonly options: Readonly<TaskOptions>;
   /** Carries the body's types for `submitTask` and `result`; never set. */
-  declare readonly _types?: { args: TArgs; result: TResult };
+  declare readonly [taskTypes]?: (args: TArgs) => TResult;
 
   constructor(name: string, run: TaskModuleRef, options?: TaskOptions) {
     assertNonEmptyString(name, 'name');
@@ -43,5 +62,39 @@ export class SyncTask<TArgs extends readonly unknown[] = unknown[], TResult = un
     this.run = readTaskBody(run, { allowFunction: false }) as TaskModuleRef;
     this.options = readingCallerValue('options', () => validateTaskOptions(options));
     lockDefinition(this);
+  }
+
+  /**
+   * A SyncTask typed from its module: its args and result are read from the named export's
+   * {@link TaskFn} signature.
+   *
+   * @remarks `TModule` is the module's type (`typeof import('./hash.js')`); the reference must
+   * name one of its exports that is a task body (`export` omitted: `default`), else it does not
+   * compile. TypeScript cannot infer `TExport` from the reference once `TModule` is given, so
+   * it defaults to the module's `default` export when that is a task body, else to its one
+   * task export; to run another export, name it as the second type argument.
+   * At run time this is `new SyncTask(name, run, options)`.
+   * @typeParam TModule - the type of the module the reference loads.
+   * @typeParam TExport - the export to run.
+   * @throws TypeError/RangeError as the constructor.
+   * @example
+   * ```ts
+   * // hash.ts: export function hash({ args: [text] }: TaskContext<[string]>): string { … }
+   * const hash = SyncTask.from<typeof import('./hash.js')>('hash', {
+   *   module: new URL('./hash.js', import.meta.url),
+   *   export: 'hash',
+   * }); // SyncTask<[string], string>
+   * const twoExports = SyncTask.from<typeof import('./codec.js'), 'decode'>('decode', {
+   *   module: new URL('./codec.js', import.meta.url),
+   *   export: 'decode',
+   * });
+   * ```
+   */
+  static from<TModule, TExport extends TaskExportName<TModule> = DefaultTaskExport<TModule>>(
+    name: string,
+    run: TaskModuleRefTo<TExport>,
+    options?: TaskOptions,
+  ): SyncTask<TaskFnArgs<TModule[TExport]>, TaskFnResult<TModule[TExport]>> {
+    return new SyncTask(name, run, options);
   }
 }

@@ -84,6 +84,8 @@ export interface TaskInfo {
   readonly args: readonly unknown[];
   readonly priority: number;
   readonly timeoutMs?: number;
+  /** The idempotency key of `submit(task, { key })`; absent when submitted without one. */
+  readonly key?: string;
   readonly ts: TaskTimestamps;
   /** `ts.start - ts.submit`, once started. */
   readonly waitMs?: number;

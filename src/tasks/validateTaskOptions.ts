@@ -1,5 +1,6 @@
 import {
   assertFiniteNumber,
+  assertKnownOptions,
   assertNonNegativeNumber,
   assertOptionalFunction,
   assertOptionsObject,
@@ -17,6 +18,13 @@ export const CALLBACK_NAMES = [
   'onCancel',
 ] as const satisfies readonly TaskCallbackName[];
 
+/** Every option name a task takes: anything else is refused, naming it. */
+const TASK_OPTION_NAMES = [
+  'timeoutMs',
+  'priority',
+  ...CALLBACK_NAMES,
+] as const satisfies readonly (keyof TaskOptions)[];
+
 /** Asserts every `on*` option present is a function. */
 export function assertCallbacks(options: TaskCallbacks, owner: string): void {
   for (const name of CALLBACK_NAMES) assertOptionalFunction(options[name], `${owner}.${name}`);
@@ -25,11 +33,12 @@ export function assertCallbacks(options: TaskCallbacks, owner: string): void {
 /**
  * Validates task options once, at construction, and returns a frozen copy.
  *
- * @throws TypeError/RangeError naming the bad option.
+ * @throws TypeError/RangeError naming the bad option, TypeError naming an unknown one.
  */
 export function validateTaskOptions(options: TaskOptions | undefined): Readonly<TaskOptions> {
   assertOptionsObject(options, 'options');
   const copy: TaskOptions = { ...options };
+  assertKnownOptions(copy, TASK_OPTION_NAMES, 'task option');
   if (copy.timeoutMs !== undefined) assertNonNegativeNumber(copy.timeoutMs, 'timeoutMs');
   if (copy.priority !== undefined) assertFiniteNumber(copy.priority, 'priority');
   assertCallbacks(copy, 'options');

@@ -145,6 +145,9 @@ describe('AsyncScheduler', () => {
     it('refuses an unknown option, naming it', () => {
       expect(() => construct({ concurency: 2 })).toThrow(TypeError);
       expect(() => construct({ concurency: 2 })).toThrow(/concurency/);
+      expect(() => construct({ Concurrency: 2 })).toThrow(
+        new TypeError('Unknown scheduler option `Concurrency` (did you mean `concurrency`?)'),
+      );
     });
 
     it('refuses an inspect that is neither a function nor an observer', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SchedulerErrorCode, isFinished, type TaskInfo } from '../../src/index.js';
+import { SchedulerErrorCode, isFinished, type SyncTask, type TaskInfo } from '../../src/index.js';
 import { expectLawfulLog } from '../support/schedulerObserver.js';
 import { addOneTask, createSyncHarness, workTask, type SyncHarness } from '../support/syncTasks.js';
 
@@ -78,7 +78,7 @@ class SubmitCommand implements SyncCommand {
     // A busy loop given no buffer just spins.
     const id =
       this.kind === 'busy'
-        ? real.h.scheduler.submitTask(task)
+        ? real.h.scheduler.submitTask(task as SyncTask<[]>)
         : real.h.scheduler.submitTask(task, arg);
     real.tasks.push({ id, kind: this.kind, arg });
   }

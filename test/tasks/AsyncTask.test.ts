@@ -155,6 +155,18 @@ describe('AsyncTask', () => {
       expect(() => construct('job', noop, { priority })).toThrow(TypeError);
     });
 
+    it('refuses an unknown option, naming it and the option it most likely meant', () => {
+      expect(() => construct('job', noop, { timeout: 100 })).toThrow(
+        new TypeError('Unknown task option `timeout` (did you mean `timeoutMs`?)'),
+      );
+      expect(() => construct('job', noop, { Priority: 1 })).toThrow(
+        new TypeError('Unknown task option `Priority` (did you mean `priority`?)'),
+      );
+      expect(() => construct('job', noop, { retries: 3 })).toThrow(
+        new TypeError('Unknown task option `retries`'),
+      );
+    });
+
     it.each(['onSubmit', 'onSchedule', 'onStart', 'onDone', 'onError', 'onTimeout', 'onCancel'])(
       'refuses a %s that is not a function',
       (name) => {

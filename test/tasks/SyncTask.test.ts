@@ -141,6 +141,12 @@ describe('SyncTask', () => {
       expect(() => construct('job', REF, { timeoutMs })).toThrow(new RangeError(message));
     });
 
+    it('refuses an unknown option, naming it', () => {
+      expect(() => construct('job', REF, { timeout: 100 })).toThrow(
+        new TypeError('Unknown task option `timeout` (did you mean `timeoutMs`?)'),
+      );
+    });
+
     it('refuses a timeoutMs that is not a number with a TypeError', () => {
       expect(() => construct('job', REF, { timeoutMs: '100' })).toThrow(
         new TypeError('Expected `timeoutMs` to be a finite number >= 0, got "100" (string)'),

@@ -18,7 +18,7 @@ import { TaskState } from '../../taskState.js';
 import type { TaskFn, TaskModuleRef, TaskType } from '../../tasks/types.js';
 import type { SchedulerWarning } from '../../metrics/types.js';
 import { PriorityQueue } from './queue/PriorityQueue.js';
-import type { LaneConfig, TaskDefinition } from './laneConfig.js';
+import type { LaneConfig, RunOptions, TaskDefinition } from './laneConfig.js';
 import { LaneMailbox } from './LaneMailbox.js';
 import { LaneShutdown } from './LaneShutdown.js';
 import { LazySyncExecutor } from './LazySyncExecutor.js';
@@ -249,16 +249,24 @@ export class LaneEngine implements Lane<LiveTask> {
    *
    * @param id - the task's id when the caller made it (a SchedulerThread's main side names its
    * tasks before they cross to the lane thread); absent: a new UUID v7.
+   * @param run - this run's own priority, timeout and key (`submit()`'s options), which
+   * replace the task's.
    */
-  createRecord(task: TaskDefinition, args: unknown[], id: string = this.#createTaskId()): LiveTask {
+  createRecord(
+    task: TaskDefinition,
+    args: readonly unknown[],
+    id: string = this.#createTaskId(),
+    run?: RunOptions,
+  ): LiveTask {
     return {
       id,
       name: task.name,
       type: task.type,
       lane: this.#config.lane,
       args: args.length === 0 ? NO_ARGS : Object.freeze(args),
-      priority: task.options.priority ?? 0,
-      timeoutMs: task.options.timeoutMs,
+      priority: run?.priority ?? task.options.priority ?? 0,
+      timeoutMs: run?.timeoutMs ?? task.options.timeoutMs,
+      key: run?.key,
       body: task.run as TaskFn<readonly unknown[]> | TaskModuleRef,
       callbacks: task.options,
       seq: this.#seq++,
@@ -289,6 +297,24 @@ export class LaneEngine implements Lane<LiveTask> {
    * @throws SchedulerStoppedError once `stop()` was called.
    */
   submit(record: LiveTask, submittedAt?: number): void {
+    this.#file(record);
+    this.#mailbox.step(this.#enterSubmitted, record, submittedAt);
+  }
+
+  /**
+   * Files `record` as {@link LaneEngine.submit} does, enters SUBMITTED and cancels it in the
+   * same step, before it can be scheduled: for a run whose abort signal was aborted before it
+   * was submitted. Its body never runs.
+   *
+   * @throws SchedulerStoppedError once `stop()` was called.
+   */
+  submitCanceled(record: LiveTask, reason: string): void {
+    this.#file(record);
+    this.#mailbox.step(this.#enterSubmittedCanceled, record, reason);
+  }
+
+  /** Files a new task in the ledger, with its actor (none while the lane is unwatched). */
+  #file(record: LiveTask): void {
     const status = this.status;
     // Callbacks run after the supervisor's step (the mailbox): one run by stop() itself (an
     // onCancel) sees it `stopping` already.
@@ -309,7 +335,6 @@ export class LaneEngine implements Lane<LiveTask> {
     record.actor = actor;
     this.ledger.add(record);
     actor?.start();
-    this.#mailbox.step(this.#enterSubmitted, record, submittedAt);
   }
 
   /**
@@ -328,6 +353,13 @@ export class LaneEngine implements Lane<LiveTask> {
     } else {
       this.#mailbox.post(record);
     }
+  };
+
+  /** The step of {@link LaneEngine.submitCanceled}. */
+  readonly #enterSubmittedCanceled = (record: LiveTask, reason: string): void => {
+    this.#channel.send(record, submitEvent(this.#config.clock.now()));
+    // Neither held nor posted: nothing is left to schedule (an onSubmit may have ended it).
+    this.#settler.cancel(record, reason);
   };
 
   /** Sends `event` to the supervisor, as a step: the work its hooks post runs once it is taken. */

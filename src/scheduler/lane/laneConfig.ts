@@ -31,3 +31,11 @@ export interface TaskDefinition {
   readonly run: TaskFn<never> | TaskModuleRef;
   readonly options: Readonly<TaskCallbacks & { timeoutMs?: number; priority?: number }>;
 }
+
+/** One run's own options, which replace its task's (`submit()`'s). */
+export interface RunOptions {
+  readonly priority?: number | undefined;
+  readonly timeoutMs?: number | undefined;
+  /** The idempotency key it was submitted with. */
+  readonly key?: string | undefined;
+}

@@ -105,6 +105,18 @@ export class TaskRegistry<TLive extends LiveRecord> {
   }
 
   /**
+   * Has `waiter` settled once the live task `id` is final (with the waiters of `waitTask`).
+   *
+   * @returns false, and never settles it, when the task is not live (final already, or unknown).
+   */
+  whenFinished(id: string, waiter: Waiter): boolean {
+    const record = this.#live.get(id);
+    if (record === undefined) return false;
+    (record.waiters ??= []).push(waiter);
+    return true;
+  }
+
+  /**
    * Resolves with the task's final info once it is final.
    *
    * @remarks Rejects with {@link UnknownTaskError} for an unknown or evicted id, with

@@ -16,6 +16,8 @@ export interface TaskIdentity {
   readonly args: readonly unknown[];
   readonly priority: number;
   readonly timeoutMs: number | undefined;
+  /** The idempotency key it was submitted with, if any. */
+  readonly key?: string | undefined;
 }
 
 /** A task's stamps and outcome, as its lane recorded them: what {@link buildTaskInfo} reads. */
@@ -75,6 +77,7 @@ export function buildTaskInfo(
     ts,
   };
   if (identity.timeoutMs !== undefined) info.timeoutMs = identity.timeoutMs;
+  if (identity.key !== undefined) info.key = identity.key;
   const { start, submit } = ts;
   if (start !== undefined) {
     if (submit !== undefined) info.waitMs = start - submit;

@@ -123,10 +123,20 @@ export class LaneThreadHost implements Lane<ThreadTask> {
 
   /** Files a new task (NEW) in the ledger and hands it to the thread. */
   submit(record: ThreadTask): void {
-    if (this.#stop !== undefined) throw new SchedulerStoppedError(this.#options.init.lane);
-    this.#options.ledger.add(record);
+    this.fileOnly(record);
     this.#thread?.postSubmit(record);
     this.#updateRef();
+  }
+
+  /**
+   * Files a new task (NEW) in the ledger without handing it to the thread: for a task that ends
+   * on the main side as it is submitted (its abort signal was aborted already).
+   *
+   * @throws SchedulerStoppedError once `stop()` was called.
+   */
+  fileOnly(record: ThreadTask): void {
+    if (this.#stop !== undefined) throw new SchedulerStoppedError(this.#options.init.lane);
+    this.#options.ledger.add(record);
   }
 
   /** Cancels a live task; resolves true iff that moved it to CANCELED. */
