@@ -15,9 +15,9 @@ import type {
 import { importTaskModule } from '../actors/loadTaskModule.js';
 import { settleReturned } from '../actors/settleReturned.js';
 import { isErrorSafely, taskFailure, toErrorData } from '../errorData.js';
-import { SchedulerError, SchedulerErrorCode } from '../errors.js';
+import { SchedulerErrorCode } from '../errors.js';
 import { describeThrown } from '../validate.js';
-import type { TaskContext, TaskFn } from '../tasks/types.js';
+import type { TaskContext, TaskErrorData, TaskFn } from '../tasks/types.js';
 
 if (parentPort === null) throw new Error('executorWorker must run in a worker thread');
 const port = parentPort;
@@ -33,9 +33,7 @@ function fail(runId: number, thrown: unknown, task: RunMessage): void {
     const { data } = taskFailure(thrown, { name: task.name, id: task.taskId });
     // Our own error of a module that did not load: its cause (the loader's) crosses too.
     const cause =
-      thrown instanceof SchedulerError && thrown.code === SchedulerErrorCode.TASK_MODULE_LOAD_FAILED
-        ? { cause: toErrorData(thrown.cause) }
-        : {};
+      data.code === SchedulerErrorCode.TASK_MODULE_LOAD_FAILED ? loaderCause(thrown) : {};
     post({ type: 'fail', runId, error: data, nonError: false, ...cause });
     return;
   }
@@ -46,6 +44,19 @@ function fail(runId: number, thrown: unknown, task: RunMessage): void {
   } catch {
     // Not cloneable (a function, a symbol, a Proxy): its text in `error.message` has to do.
     post(message);
+  }
+}
+
+/**
+ * The `cause` of an error coded as a module that did not load, as data. Read with care: a body
+ * can throw an error that only pretends to be ours, and whose `cause` getter throws.
+ */
+function loaderCause(thrown: unknown): { cause?: TaskErrorData } {
+  try {
+    return { cause: toErrorData((thrown as Error).cause) };
+  } catch {
+    // Unreadable: the message already carries the loader's reason; no cause crosses.
+    return {};
   }
 }
 

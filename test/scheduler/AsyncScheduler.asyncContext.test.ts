@@ -28,6 +28,18 @@ describe('AsyncScheduler', () => {
       await expect(scheduler.result(queued)).resolves.toEqual(['request-B', 'request-B']);
     });
 
+    it('does the same for a run submitted with submit()', async () => {
+      const { scheduler } = createHarness({ concurrency: 1 });
+      const gate = new Gate('holds-the-slot');
+      const first = request.run('request-A', () => scheduler.submitTask(gate.task));
+      await gate.started(first);
+      const handle = request.run('request-C', () => scheduler.submit(readsStore, { priority: 1 }));
+      request.run('request-A', () => {
+        void gate.resolve(first, 'done');
+      });
+      await expect(handle.result()).resolves.toEqual(['request-C', 'request-C']);
+    });
+
     it('runs a body submitted before start() in its submit context', async () => {
       const { scheduler } = createHarness({}, { start: false });
       const id = request.run('early', () => scheduler.submitTask(readsStore));
