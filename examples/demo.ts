@@ -20,7 +20,7 @@ import {
   AsyncScheduler,
   SchedulerThread,
   TaskState,
-  type SchedulerWarning,
+  type LoopBlockedWarning,
   type TaskInfo,
 } from 'async-scheduler';
 import type { Dashboard } from 'async-scheduler/dashboard';
@@ -83,11 +83,13 @@ lanes.main.transitions$
     void lanes.main.cancelTask(t.id, 'user closed the export dialog');
   });
 
-const warnings: SchedulerWarning[] = [];
+const warnings: LoopBlockedWarning[] = [];
 let schedulerErrors = 0;
 let worstMainLoopDelayMs = 0;
 for (const lane of all) {
-  lane.warnings$.subscribe((warning) => warnings.push(warning));
+  lane.warnings$.subscribe((warning) => {
+    if (warning.type === 'loop.blocked') warnings.push(warning);
+  });
   lane.errors$.subscribe(() => (schedulerErrors += 1));
 }
 lanes.main.metrics$.subscribe((metrics) => {

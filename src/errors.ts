@@ -25,6 +25,12 @@ export const SchedulerErrorCode = {
    * fail with this code, the start error as `cause`, until a thread starts.
    */
   THREAD_START_FAILED: 'ERR_THREAD_START_FAILED',
+  /**
+   * A task's module could not be loaded (not found, a syntax error, it threw while loading):
+   * the message names the task, the module as given (resolved to its URL) and the export;
+   * `cause` holds the loader's error where it was made on this thread.
+   */
+  TASK_MODULE_LOAD_FAILED: 'ERR_TASK_MODULE_LOAD_FAILED',
   /** `waitTask()`'s own `timeoutMs` passed before the task finished. */
   WAIT_TIMEOUT: 'ERR_WAIT_TIMEOUT',
   /** A task body threw or rejected with something that is not an `Error`. */
@@ -106,24 +112,41 @@ export class UnknownTaskError extends SchedulerError {
   }
 }
 
-/** Thrown by `submitTask()` once `stop()` has been called. */
+/**
+ * Thrown by `submitTask()` once `stop()` has been called, and by `start()` after `stop()`: a
+ * stopped scheduler never runs again (make a new one).
+ */
 export class SchedulerStoppedError extends SchedulerError {
   override readonly name = 'SchedulerStoppedError';
-  constructor(lane: string) {
+  /**
+   * @param lane - the scheduler's name.
+   * @param refused - what it refused; default: new tasks.
+   */
+  constructor(lane: string, refused = 'accepts no new tasks') {
     super(
       SchedulerErrorCode.SCHEDULER_STOPPED,
-      `Scheduler "${lane}" is stopped (or stopping) and accepts no new tasks`,
+      `Scheduler "${lane}" is stopped (or stopping) and ${refused}`,
     );
   }
 }
 
-/** The error of a task that ran past its `timeoutMs`; `result()` rejects with it. */
+/**
+ * The error of a task that ran past its `timeoutMs`; `result()` rejects with it.
+ *
+ * @remarks Its message names the task: `Task "resize" (0190…) timed out after 500 ms`.
+ */
 export class TaskTimeoutError extends SchedulerError {
   override readonly name = 'TaskTimeoutError';
   /** The limit that passed, in milliseconds. */
   readonly timeoutMs: number;
-  constructor(taskId: string, timeoutMs: number) {
-    super(SchedulerErrorCode.TASK_TIMEOUT, `Task timed out after ${timeoutMs} ms`, { taskId });
+  /**
+   * @param taskName - the task's name, for the message (absent: the message names only the id).
+   */
+  constructor(taskId: string, timeoutMs: number, taskName?: string) {
+    const task = taskName === undefined ? taskId : `"${taskName}" (${taskId})`;
+    super(SchedulerErrorCode.TASK_TIMEOUT, `Task ${task} timed out after ${timeoutMs} ms`, {
+      taskId,
+    });
     this.timeoutMs = timeoutMs;
   }
 }

@@ -10,6 +10,7 @@ export { AsyncScheduler } from './scheduler/AsyncScheduler.js';
 export { SchedulerThread } from './scheduler/SchedulerThread.js';
 export type { SlowestOptions, StopOptions, WaitTaskOptions } from './scheduler/taskQueries.js';
 export type { AsyncSchedulerOptions, InspectionObserver } from './scheduler/schedulerOptions.js';
+export type { SchedulerThreadOptions } from './scheduler/schedulerThreadOptions.js';
 export type { TaskId } from './scheduler/submit/TaskId.js';
 export type { TaskHandle } from './scheduler/submit/TaskHandle.js';
 export type { SubmitArguments, SubmitOptions } from './scheduler/submit/SubmitOptions.js';
@@ -61,6 +62,7 @@ export type {
   LaneKind,
   LaneMetrics,
   LoopBlockedWarning,
+  NotStartedWarning,
   Percentiles,
   SchedulerWarning,
 } from './metrics/types.js';

@@ -98,6 +98,11 @@ export function assertNonEmptyString(value: unknown, name: string): asserts valu
   if (value.trim() === '') throw new RangeError(expected('a non-empty string', name, value));
 }
 
+/** Asserts a boolean. */
+export function assertBoolean(value: unknown, name: string): asserts value is boolean {
+  if (typeof value !== 'boolean') throw new TypeError(expected('a boolean', name, value));
+}
+
 /** Asserts a finite number (any sign). */
 export function assertFiniteNumber(value: unknown, name: string): asserts value is number {
   if (typeof value !== 'number') throw new TypeError(expected('a finite number', name, value));

@@ -8,7 +8,7 @@ import type {
   AsyncScheduler,
   LaneMetrics,
   SchedulerThread,
-  SchedulerWarning,
+  LoopBlockedWarning,
 } from 'async-scheduler';
 
 const BAR_WIDTH = 16;
@@ -26,7 +26,7 @@ function bar(done: number, total: number): string {
   return '█'.repeat(filled) + '░'.repeat(BAR_WIDTH - filled);
 }
 
-function blamed(warning: SchedulerWarning): string {
+function blamed(warning: LoopBlockedWarning): string {
   if (warning.task !== undefined) return `by task "${warning.task.name}"`;
   return warning.suspects.length > 0 ? `while ${warning.suspects.length} task(s) ran` : '';
 }
@@ -53,7 +53,7 @@ export class LiveView {
   readonly #subscriptions: Subscription[] = [];
   readonly #isTty = process.stdout.isTTY;
   readonly #startedAt = performance.now();
-  #lastWarning: SchedulerWarning | undefined;
+  #lastWarning: LoopBlockedWarning | undefined;
   #warningCount = 0;
   #drawnLines = 0;
   #timer: ReturnType<typeof setInterval> | undefined;
@@ -70,6 +70,7 @@ export class LiveView {
           this.#latest.set(metrics.lane, metrics);
         }),
         lane.warnings$.subscribe((warning) => {
+          if (warning.type !== 'loop.blocked') return;
           this.#warningCount++;
           this.#lastWarning = warning;
         }),

@@ -6,7 +6,7 @@ import {
   TaskState,
   formatTasks,
   type FinalTaskState,
-  type SchedulerWarning,
+  type LoopBlockedWarning,
   type TaskInfo,
 } from 'async-scheduler';
 
@@ -49,9 +49,9 @@ export function laneTable(infosByLane: ReadonlyMap<string, readonly TaskInfo[]>)
 }
 
 /** The warnings, grouped by lane and task: how many, the longest, and the hint once. */
-export function warningSummary(warnings: readonly SchedulerWarning[]): string {
+export function warningSummary(warnings: readonly LoopBlockedWarning[]): string {
   if (warnings.length === 0) return '  none';
-  const groups = new Map<string, { count: number; longestMs: number; first: SchedulerWarning }>();
+  const groups = new Map<string, { count: number; longestMs: number; first: LoopBlockedWarning }>();
   for (const warning of warnings) {
     // Only a timed body is named; a sentinel-only block is not pinned on the tasks it saw.
     const key = `${warning.lane}: ${warning.task?.name ?? 'not attributed to a task'}`;

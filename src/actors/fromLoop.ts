@@ -73,7 +73,7 @@ class LoopRun<TJob extends ExecutionJob> implements TaskContext<readonly unknown
   }
 
   runModule(ref: TaskModuleRef): void {
-    loadTaskModule(ref).then(
+    loadTaskModule(ref, this.name).then(
       (fn) => {
         if (this.#abortReason === undefined) this.run(fn);
       },

@@ -23,7 +23,15 @@ export function reportRunOutcome<TJob extends ExecutionJob>(
     sink.fail(job, 'value' in message ? message.value : message.error.message);
     return;
   }
-  sink.fail(job, errorFromData(message.error));
+  const error = errorFromData(message.error);
+  if (message.cause !== undefined) {
+    Object.defineProperty(error, 'cause', {
+      value: errorFromData(message.cause),
+      writable: true,
+      configurable: true,
+    });
+  }
+  sink.fail(job, error);
 }
 
 /**

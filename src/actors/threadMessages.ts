@@ -48,6 +48,8 @@ export interface FailMessage {
   readonly nonError: boolean;
   /** The thrown non-Error value itself, when it could be cloned (else its text is in `error`). */
   readonly value?: unknown;
+  /** The loader's error, when the task's module could not be loaded: the rebuilt error's `cause`. */
+  readonly cause?: TaskErrorData;
 }
 
 /** Everything the main side sends. */

@@ -64,6 +64,7 @@ class MetricsWindow {
   }
 
   onWarning(warning: SchedulerWarning): void {
+    if (warning.type !== 'loop.blocked') return;
     this.blockedCount++;
     this.blockedMaxMs = Math.max(this.blockedMaxMs, warning.blockedMs);
   }

@@ -51,6 +51,10 @@ export interface LaneMetrics {
     /** Share of the window the loop was busy, 0–1 (`eventLoopUtilization`). */
     readonly utilization: number;
   };
+  /**
+   * @remarks For an AsyncScheduler on the process's shared executor pool (no `threads` option),
+   * the executor figures are the shared pool's, across every scheduler that uses it.
+   */
   readonly threads: {
     /** Executor threads (SyncTask) restarted after a crash, since creation. */
     readonly executorRestarts: number;
@@ -101,5 +105,31 @@ export interface LoopBlockedWarning {
   readonly message: string;
 }
 
-/** Everything `warnings$` emits; a union so new kinds can join without breaking callers. */
-export type SchedulerWarning = LoopBlockedWarning;
+/**
+ * Tasks have waited longer than a second on a scheduler that was never started: `start()` was
+ * probably forgotten (or pass `autoStart: true`).
+ *
+ * @remarks Emitted once per scheduler, on `warnings$` and as a process warning
+ * (`process.emitWarning`, code `ASYNC_SCHEDULER_NOT_STARTED`, so it can be filtered with
+ * `process.on('warning')` or `--disable-warning=ASYNC_SCHEDULER_NOT_STARTED` on Node 21+).
+ */
+export interface NotStartedWarning {
+  readonly type: 'scheduler.notStarted';
+  readonly lane: string;
+  /** When the warning was raised, epoch ms. */
+  readonly at: number;
+  /** How long the first waiting task had waited by then, ms. */
+  readonly waitedMs: number;
+  /** How many tasks were waiting for `start()`. */
+  readonly queued: number;
+  /** What to do about it. */
+  readonly hint: string;
+  /** One readable line: which scheduler, how many tasks, how long, the hint. */
+  readonly message: string;
+}
+
+/**
+ * Everything `warnings$` emits; a union so new kinds can join without breaking callers: switch
+ * on `type`.
+ */
+export type SchedulerWarning = LoopBlockedWarning | NotStartedWarning;

@@ -1,8 +1,10 @@
+import { AsyncResource } from 'node:async_hooks';
 import type { Observable } from 'rxjs';
 import { fromLoop } from '../actors/fromLoop.js';
 import { fromWorkerPool } from '../actors/fromWorkerPool.js';
 import { SyncTask } from '../tasks/SyncTask.js';
-import { SchedulerError, UnknownTaskError } from '../errors.js';
+import { fromSharedWorkerPool } from '../actors/sharedWorkerPool.js';
+import { SchedulerError, SchedulerStoppedError, UnknownTaskError } from '../errors.js';
 import type { TaskState } from '../taskState.js';
 import { AsyncTask } from '../tasks/AsyncTask.js';
 import type { TaskInfo, TaskTransition } from '../tasks/types.js';
@@ -13,6 +15,7 @@ import { assertNonEmptyString } from '../validate.js';
 import { DEFAULT_CANCEL_REASON, LaneEngine } from './lane/LaneEngine.js';
 import type { LiveTask } from './lane/LiveTask.js';
 import { TaskLedger } from './ledger/TaskLedger.js';
+import { NotStartedWatch } from './NotStartedWatch.js';
 import type { SubmitArguments } from './submit/SubmitOptions.js';
 import type { TaskHandle } from './submit/TaskHandle.js';
 import type { TaskId } from './submit/TaskId.js';
@@ -36,6 +39,9 @@ import {
   type StopOptions,
   type WaitTaskOptions,
 } from './taskQueries.js';
+
+/** The `type` of the async resource that carries a submit's context to its body. */
+const TASK_CONTEXT_TYPE = 'AsyncSchedulerTask';
 
 /**
  * A scheduler whose lane is the caller's event loop: AsyncTask bodies run here, up to
@@ -63,9 +69,20 @@ export class AsyncScheduler {
   readonly #engine: LaneEngine;
   readonly #ledger: TaskLedger<LiveTask>;
   readonly #metrics$: Observable<LaneMetrics>;
+  readonly #notStarted: NotStartedWatch;
+  #started = false;
+  #stopCalled = false;
   readonly #submissions: TaskSubmissions;
 
-  /** @throws TypeError/RangeError for a bad option. */
+  /**
+   * @throws TypeError/RangeError for a bad option.
+   * @example
+   * ```ts
+   * import { AsyncScheduler } from 'async-scheduler';
+   *
+   * await using s = new AsyncScheduler({ autoStart: true }); // stop({ cancel: true }) at scope end
+   * ```
+   */
   constructor(options?: AsyncSchedulerOptions) {
     const resolved = resolveSchedulerOptions(options, DEFAULT_LANE_NAME);
     const ledger = new TaskLedger<LiveTask>(resolved.retention, resolved.clock, resolved.callbacks);
@@ -76,17 +93,27 @@ export class AsyncScheduler {
       ledger,
       clock: resolved.clock,
       executor: fromLoop(),
-      createSyncExecutor: fromWorkerPool({
-        size: resolved.threads,
-        resourceLimits: resolved.resourceLimits,
-        restart: resolved.restart,
-        clock: resolved.clock,
-      }),
+      createSyncExecutor: resolved.sharedPool
+        ? fromSharedWorkerPool(resolved.threads)
+        : fromWorkerPool({
+            size: resolved.threads,
+            resourceLimits: resolved.resourceLimits,
+            restart: resolved.restart,
+            clock: resolved.clock,
+          }),
       slowTaskMs: resolved.slowTaskMs,
       kind: 'loop',
       inspect: resolved.inspect,
     });
     const engine = this.#engine;
+    this.#notStarted = new NotStartedWatch({
+      lane: resolved.name,
+      clock: resolved.clock,
+      queued: () => engine.queuedCount,
+      warn: (warning) => {
+        engine.warn(warning);
+      },
+    });
     this.#submissions = new TaskSubmissions(this, ledger, (task, args, run, canceledWith) =>
       this.#submitRun(task, args, run, canceledWith),
     );
@@ -118,6 +145,7 @@ export class AsyncScheduler {
       resolved.metricsIntervalMs,
       ledger.reporter,
     );
+    if (resolved.autoStart) this.start();
   }
 
   /** The lane's name (`'main'` unless given). */
@@ -156,10 +184,11 @@ export class AsyncScheduler {
 
   /**
    * Warnings about the lane: a task body that blocked the event loop longer than `slowTaskMs`,
-   * with the task and a hint (make it a SyncTask, or move it to a SchedulerThread).
+   * with the task and a hint (make it a SyncTask, or move it to a SchedulerThread); tasks
+   * waiting over a second on a scheduler never started (`scheduler.notStarted`, once).
    *
-   * @remarks Detection runs only while someone subscribes (here or to `metrics$`). Hot;
-   * completes when `stop()` resolves.
+   * @remarks Blocked-loop detection runs only while someone subscribes (here or to
+   * `metrics$`). Hot; completes when `stop()` resolves.
    */
   get warnings$(): Observable<SchedulerWarning> {
     return this.#engine.warnings$;
@@ -175,8 +204,16 @@ export class AsyncScheduler {
     return this.#engine.queuedCount;
   }
 
-  /** Starts running tasks, submitted ones first. Calling it again does nothing. */
+  /**
+   * Starts running tasks, submitted ones first. Calling it again does nothing.
+   *
+   * @throws SchedulerStoppedError once `stop()` was called (resolved or not): a stopped
+   * scheduler never runs again.
+   */
   start(): this {
+    if (this.#stopCalled) throw new SchedulerStoppedError(this.name, 'cannot start again');
+    this.#started = true;
+    this.#notStarted.close();
     this.#engine.start();
     return this;
   }
@@ -233,14 +270,19 @@ export class AsyncScheduler {
   ): string {
     // A SyncTask's args are cloned now: the thread runs it with them as they were at submit.
     const engine = this.#engine;
+    const isSync = task instanceof SyncTask;
     const record = engine.createRecord(
       task,
-      task instanceof SyncTask ? cloneArgs(task, args, 'a thread') : args,
+      isSync ? cloneArgs(task, args, 'a thread') : args,
       undefined,
       run,
     );
+    // The body runs later, from whatever step frees its slot: it gets this call's async context
+    // (AsyncLocalStorage stores) back. A SyncTask's body runs on a thread, where there is none.
+    if (!isSync) record.context = new AsyncResource(TASK_CONTEXT_TYPE);
     if (canceledWith === undefined) engine.submit(record);
     else engine.submitCanceled(record, canceledWith);
+    if (!this.#started) this.#notStarted.taskSubmitted();
     return record.id;
   }
 
@@ -316,6 +358,28 @@ export class AsyncScheduler {
    * waiting: bound it with `timeoutMs`.
    */
   stop(options: StopOptions = {}): Promise<void> {
-    return this.#engine.stop(resolveStopOptions(options));
+    const resolved = resolveStopOptions(options);
+    this.#stopCalled = true;
+    this.#notStarted.close();
+    return this.#engine.stop(resolved);
+  }
+
+  /**
+   * `stop({ cancel: true })`, for `await using`: the scheduler stops, and its tasks end, when the
+   * scope does.
+   *
+   * @example
+   * ```ts
+   * import { AsyncScheduler, AsyncTask } from 'async-scheduler';
+   *
+   * const task = new AsyncTask('tick', () => Date.now());
+   * {
+   *   await using s = new AsyncScheduler({ autoStart: true });
+   *   s.submitTask(task);
+   * } // every task is final here, and no thread or timer of s is left
+   * ```
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.stop({ cancel: true });
   }
 }

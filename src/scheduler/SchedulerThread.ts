@@ -1,13 +1,13 @@
 import type { Observable } from 'rxjs';
 import { moduleHref } from '../actors/loadTaskModule.js';
-import { TaskCanceledError, type SchedulerError } from '../errors.js';
+import { SchedulerStoppedError, TaskCanceledError, type SchedulerError } from '../errors.js';
 import { createIdFactory } from '../ids.js';
 import { TaskState } from '../taskState.js';
 import type { Clock } from '../clock.js';
 import { AsyncTask } from '../tasks/AsyncTask.js';
 import { SyncTask } from '../tasks/SyncTask.js';
 import type { TaskInfo, TaskModuleRef, TaskTransition } from '../tasks/types.js';
-import { assertNonEmptyString, assertOptionsObject } from '../validate.js';
+import { assertNonEmptyString } from '../validate.js';
 import { DEFAULT_CANCEL_REASON } from './lane/LaneEngine.js';
 import { resolveSchedulerOptions, type AsyncSchedulerOptions } from './schedulerOptions.js';
 import {
@@ -34,6 +34,8 @@ import type { TaskHandle } from './submit/TaskHandle.js';
 import type { TaskId } from './submit/TaskId.js';
 import { TaskSubmissions } from './submit/TaskSubmissions.js';
 import type { LaneMetrics, SchedulerWarning } from '../metrics/types.js';
+import { NotStartedWatch } from './NotStartedWatch.js';
+import { threadOptionsOf, type SchedulerThreadOptions } from './schedulerThreadOptions.js';
 
 const DEFAULT_EXPORT = 'default';
 
@@ -65,7 +67,7 @@ function assertThreadTask(task: unknown): asserts task is AsyncTask | SyncTask {
  * ```ts
  * import { AsyncTask, SchedulerThread } from 'async-scheduler';
  *
- * const urgent = new SchedulerThread('urgent', { concurrency: 4 }).start();
+ * const urgent = new SchedulerThread({ name: 'urgent', concurrency: 4, autoStart: true });
  * const ping = AsyncTask.from<typeof import('./ping.js')>('ping', {
  *   module: new URL('./ping.js', import.meta.url),
  * });
@@ -82,23 +84,41 @@ export class SchedulerThread {
   readonly #metrics$: Observable<LaneMetrics>;
   readonly #createTaskId = createIdFactory();
   readonly #clock: Clock;
+  readonly #notStarted: NotStartedWatch;
+  #started = false;
+  #stopCalled = false;
   readonly #submissions: TaskSubmissions;
 
   /**
    * Starts the lane thread (it keeps the process alive only while it has work).
    *
+   * @param options - as AsyncScheduler's, with the lane's `name` required; `inspect` and the
+   * `on*` callbacks are called on the main thread, `threads`/`resourceLimits`/`restart` apply
+   * to the lane's executor threads (which live inside the lane thread: a SchedulerThread never
+   * uses the process's shared executor pool) and `restart` also to the lane thread itself.
+   * @throws TypeError for a missing name, RangeError for an empty one, TypeError/RangeError for
+   * a bad option; Error when the built lane entry (`dist/worker/laneWorker.js`) is missing
+   * while running from the TypeScript sources.
+   * @example
+   * ```ts
+   * import { SchedulerThread } from 'async-scheduler';
+   *
+   * const reports = new SchedulerThread({ name: 'reports', concurrency: 2 });
+   * ```
+   */
+  constructor(options: SchedulerThreadOptions);
+  /**
+   * Starts the lane thread (it keeps the process alive only while it has work).
+   *
    * @param name - the lane's name, in every TaskInfo and in the inspector (it takes the place
    * of the `name` option).
-   * @param options - as AsyncScheduler's; `inspect` and the `on*` callbacks are called on the
-   * main thread, `threads`/`resourceLimits`/`restart` apply to the lane's executor threads and
-   * `restart` also to the lane thread itself.
-   * @throws TypeError/RangeError for a bad name or option; Error when the built lane entry
-   * (`dist/worker/laneWorker.js`) is missing while running from the TypeScript sources.
+   * @param options - as in the `{ name, ...options }` form.
+   * @throws as the `{ name, ...options }` form.
    */
-  constructor(name: string, options?: AsyncSchedulerOptions) {
-    assertNonEmptyString(name, 'name');
-    assertOptionsObject(options, 'options');
-    const resolved = resolveSchedulerOptions({ ...options, name }, name);
+  constructor(name: string, options?: AsyncSchedulerOptions);
+  constructor(nameOrOptions: string | SchedulerThreadOptions, options?: AsyncSchedulerOptions) {
+    const threadOptions = threadOptionsOf(nameOrOptions, options);
+    const resolved = resolveSchedulerOptions(threadOptions, threadOptions.name);
     this.#name = resolved.name;
     const ledger = new TaskLedger<ThreadTask>(
       resolved.retention,
@@ -151,6 +171,15 @@ export class SchedulerThread {
       resolved.metricsIntervalMs,
       ledger.reporter,
     );
+    this.#notStarted = new NotStartedWatch({
+      lane: resolved.name,
+      clock: resolved.clock,
+      queued: () => ledger.queuedCount,
+      warn: (warning) => {
+        observation.warn(warning);
+      },
+    });
+    if (resolved.autoStart) this.start();
   }
 
   /** The lane's name. */
@@ -183,7 +212,8 @@ export class SchedulerThread {
   /**
    * Warnings about the lane: a body that blocked the lane thread's loop longer than
    * `slowTaskMs` (detected inside the thread), or a thread the watchdog had to replace because
-   * its loop stopped answering.
+   * its loop stopped answering; tasks waiting over a second on a scheduler never started
+   * (`scheduler.notStarted`, once, found on the main side).
    *
    * @remarks Detection runs only while someone subscribes (here or to `metrics$`). Hot;
    * completes when `stop()` resolves.
@@ -202,8 +232,15 @@ export class SchedulerThread {
     return this.#ledger.queuedCount;
   }
 
-  /** Starts running tasks, submitted ones first. Calling it again does nothing. */
+  /**
+   * Starts running tasks, submitted ones first. Calling it again does nothing.
+   *
+   * @throws SchedulerStoppedError once `stop()` was called (resolved or not).
+   */
   start(): this {
+    if (this.#stopCalled) throw new SchedulerStoppedError(this.#name, 'cannot start again');
+    this.#started = true;
+    this.#notStarted.close();
     this.#host.start();
     return this;
   }
@@ -280,6 +317,7 @@ export class SchedulerThread {
     // SUBMITTED on the main side at once, as in AsyncScheduler (the thread's own SUBMITTED,
     // arriving later, is ignored). Posted first, so a cancel from onSubmit follows the submit.
     this.#ledger.enter(record, TaskState.SUBMITTED, { at: record.submittedAt });
+    if (!this.#started) this.#notStarted.taskSubmitted();
     return record.id;
   }
 
@@ -347,6 +385,22 @@ export class SchedulerThread {
    */
   stop(options: StopOptions = {}): Promise<void> {
     const { cancel, timeoutMs } = resolveStopOptions(options);
+    this.#stopCalled = true;
+    this.#notStarted.close();
     return this.#host.stop({ cancel, timeoutMs });
+  }
+
+  /**
+   * `stop({ cancel: true })`, for `await using`: the lane thread and its tasks end with the scope.
+   *
+   * @example
+   * ```ts
+   * import { SchedulerThread } from 'async-scheduler';
+   *
+   * await using lane = new SchedulerThread({ name: 'reports', autoStart: true });
+   * ```
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.stop({ cancel: true });
   }
 }

@@ -6,6 +6,7 @@ import { MAX_TIMER_DELAY_MS, systemClock, type Clock } from '../clock.js';
 import type { TaskCallbacks } from '../tasks/types.js';
 import { assertCallbacks, CALLBACK_NAMES } from '../tasks/validateTaskOptions.js';
 import {
+  assertBoolean,
   assertNonEmptyString,
   assertNonNegativeNumber,
   assertOptionsObject,
@@ -38,11 +39,22 @@ export interface AsyncSchedulerOptions extends TaskCallbacks {
    */
   concurrency?: number;
   /**
+   * Starts the scheduler in its constructor, as if `start()` were called right after it.
+   * @remarks By default a scheduler queues what is submitted until `start()` (as the Python
+   * original does); one never started warns once its tasks have waited a second.
+   * @default false
+   */
+  autoStart?: boolean;
+  /**
    * Executor threads for SyncTask bodies; one task per thread at a time.
-   * @remarks Started on the first SyncTask: a scheduler that runs only AsyncTasks starts none.
-   * One more thread is kept warm as a spare, so a thread terminated by a timeout or cancel is
-   * replaced at once instead of after a new thread boots.
-   * @default availableParallelism() - 1, at least 1
+   * @remarks Absent, an AsyncScheduler uses the process's shared executor pool
+   * (`availableParallelism() - 1` threads, at least 1), which every AsyncScheduler without
+   * `threads`, `resourceLimits`, `restart` or `clock` shares; given, the scheduler has a pool of its own
+   * with this many threads. A SchedulerThread's executor threads always live inside its lane
+   * thread, its own. Threads start on the first SyncTask: a scheduler that runs only AsyncTasks
+   * starts none. One more thread is kept warm as a spare, so a thread terminated by a timeout or
+   * cancel is replaced at once instead of after a new thread boots.
+   * @default the shared pool: availableParallelism() - 1 threads, at least 1
    */
   threads?: number;
   /**
@@ -93,9 +105,15 @@ export interface AsyncSchedulerOptions extends TaskCallbacks {
   clock?: Clock;
 }
 
+/** How many executor threads a pool has by default: all cores but the caller's, at least 1. */
+export function defaultThreadCount(): number {
+  return Math.max(1, availableParallelism() - 1);
+}
+
 /** Every option name a scheduler takes: anything else is refused, naming it. */
 const SCHEDULER_OPTION_NAMES = [
   'name',
+  'autoStart',
   'concurrency',
   'threads',
   'resourceLimits',
@@ -111,8 +129,15 @@ const SCHEDULER_OPTION_NAMES = [
 /** Options after validation, with defaults applied. */
 export interface ResolvedSchedulerOptions {
   readonly name: string;
+  readonly autoStart: boolean;
   readonly concurrency: number;
   readonly threads: number;
+  /**
+   * True when none of `threads`, `resourceLimits`, `restart` and `clock` was given: an
+   * AsyncScheduler then runs its SyncTasks on the process's shared executor pool (whose restart
+   * timers keep the system clock's time).
+   */
+  readonly sharedPool: boolean;
   readonly resourceLimits: ResourceLimits | undefined;
   readonly restart: RestartPolicy;
   readonly retention: RetentionLimits;
@@ -167,20 +192,24 @@ function checkSchedulerOptions(
   assertOptionsObject(options, 'options');
   const {
     name = defaultName,
+    autoStart = false,
     concurrency = Infinity,
-    threads = Math.max(1, availableParallelism() - 1),
+    threads: threadsGiven,
     resourceLimits,
-    restart = {},
+    restart: restartGiven,
     retention = {},
     inspect,
-    clock = systemClock,
+    clock: clockGiven,
     metricsIntervalMs = DEFAULT_METRICS_INTERVAL_MS,
     slowTaskMs = DEFAULT_SLOW_TASK_MS,
     ...callbacks
   } = options ?? {};
   assertNonEmptyString(name, 'name');
+  assertBoolean(autoStart, 'autoStart');
   assertWholeNumber(concurrency, 'concurrency', { min: 1, allowInfinity: true });
+  const threads = threadsGiven ?? defaultThreadCount();
   assertWholeNumber(threads, 'threads', { min: 1 });
+  const restart = restartGiven ?? {};
   assertOptionsObject(resourceLimits, 'resourceLimits');
   assertOptionsObject(restart, 'restart');
   const restartPolicy: RestartPolicy = { ...DEFAULT_RESTART_POLICY, ...restart };
@@ -193,7 +222,8 @@ function checkSchedulerOptions(
   assertWholeNumber(maxFinished, 'retention.maxFinished', { min: 0, allowInfinity: true });
   if (maxAgeMs !== Infinity) assertNonNegativeNumber(maxAgeMs, 'retention.maxAgeMs');
   assertInspect(inspect);
-  assertClock(clock);
+  assertClock(clockGiven);
+  const clock = clockGiven ?? systemClock;
   assertWholeNumber(metricsIntervalMs, 'metricsIntervalMs', { min: 1, max: MAX_TIMER_DELAY_MS });
   assertNonNegativeNumber(slowTaskMs, 'slowTaskMs');
   assertKnownOptions(callbacks, SCHEDULER_OPTION_NAMES, 'scheduler option');
@@ -201,8 +231,14 @@ function checkSchedulerOptions(
   assertCallbacks(onCallbacks, 'options');
   return Object.freeze({
     name,
+    autoStart,
     concurrency,
     threads,
+    sharedPool:
+      threadsGiven === undefined &&
+      resourceLimits === undefined &&
+      restartGiven === undefined &&
+      clockGiven === undefined,
     resourceLimits,
     restart: Object.freeze(restartPolicy),
     retention: Object.freeze({ maxFinished, maxAgeMs }),

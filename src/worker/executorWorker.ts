@@ -12,10 +12,12 @@ import type {
   RunMessage,
   ToThreadMessage,
 } from '../actors/threadMessages.js';
+import { importTaskModule } from '../actors/loadTaskModule.js';
 import { settleReturned } from '../actors/settleReturned.js';
 import { isErrorSafely, taskFailure, toErrorData } from '../errorData.js';
+import { SchedulerErrorCode } from '../errors.js';
 import { describeThrown } from '../validate.js';
-import type { TaskContext, TaskFn } from '../tasks/types.js';
+import type { TaskContext, TaskErrorData, TaskFn } from '../tasks/types.js';
 
 if (parentPort === null) throw new Error('executorWorker must run in a worker thread');
 const port = parentPort;
@@ -29,7 +31,10 @@ function fail(runId: number, thrown: unknown, task: RunMessage): void {
     // An Error, or a value whose `instanceof` or fields throw (then ERR_HOSTILE_VALUE): read
     // once, as untrusted data.
     const { data } = taskFailure(thrown, { name: task.name, id: task.taskId });
-    post({ type: 'fail', runId, error: data, nonError: false });
+    // Our own error of a module that did not load: its cause (the loader's) crosses too.
+    const cause =
+      data.code === SchedulerErrorCode.TASK_MODULE_LOAD_FAILED ? loaderCause(thrown) : {};
+    post({ type: 'fail', runId, error: data, nonError: false, ...cause });
     return;
   }
   const message: FailMessage = { type: 'fail', runId, error: toErrorData(thrown), nonError: true };
@@ -42,6 +47,19 @@ function fail(runId: number, thrown: unknown, task: RunMessage): void {
   }
 }
 
+/**
+ * The `cause` of an error coded as a module that did not load, as data. Read with care: a body
+ * can throw an error that only pretends to be ours, and whose `cause` getter throws.
+ */
+function loaderCause(thrown: unknown): { cause?: TaskErrorData } {
+  try {
+    return { cause: toErrorData((thrown as Error).cause) };
+  } catch {
+    // Unreadable: the message already carries the loader's reason; no cause crosses.
+    return {};
+  }
+}
+
 /** Loaded bodies by module and export: a thread runs the same few bodies many times. */
 const bodies = new Map<string, TaskFn<readonly unknown[]>>();
 
@@ -49,7 +67,7 @@ async function loadBody(message: RunMessage): Promise<TaskFn<readonly unknown[]>
   const key = `${message.moduleHref}#${message.exportName}`;
   const cached = bodies.get(key);
   if (cached !== undefined) return cached;
-  const loaded = (await import(message.moduleHref)) as Record<string, unknown>;
+  const loaded = await importTaskModule(message.name, message.moduleHref, message.exportName);
   const fn = loaded[message.exportName];
   if (typeof fn !== 'function') {
     throw new TypeError(

@@ -31,7 +31,8 @@ export class LaneObservation {
   observe(message: ObserveMessage): void {
     if (message.warnings && this.#warnings === undefined) {
       this.#warnings = this.#engine.warnings$.subscribe((warning) => {
-        this.#post({ type: 'warning', warning });
+        // The only kind a lane thread raises (a scheduler's own warnings are the main side's).
+        if (warning.type === 'loop.blocked') this.#post({ type: 'warning', warning });
       });
     } else if (!message.warnings) {
       this.#warnings?.unsubscribe();

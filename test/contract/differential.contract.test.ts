@@ -685,14 +685,18 @@ function decided(info: Info) {
     priority: info.priority,
     timeoutMs: info.timeoutMs,
     result: info.result,
-    // a cancel's message words its reason, which says how long a stop waited: not decided
+    // a cancel's message words its reason, which says how long a stop waited: not decided;
+    // a timeout's names the task's id, which each lane makes its own
     error:
       info.error === undefined
         ? undefined
         : {
             name: info.error.name,
             code: info.error.code,
-            message: info.state === 'CANCELED' ? undefined : info.error.message,
+            message:
+              info.state === 'CANCELED'
+                ? undefined
+                : info.error.message.replaceAll(info.id, '<id>'),
           },
     ts: Object.keys(info.ts).sort(),
     hasWaitMs: info.waitMs !== undefined,

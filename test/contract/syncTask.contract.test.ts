@@ -145,6 +145,7 @@ describe('SyncTask', () => {
     await sleep(20);
     expect(await stillCounting(c.read)).toBe(false);
     await expect(s.result(id)).rejects.toBeInstanceOf(TaskTimeoutError);
+    await expect(s.result(id)).rejects.toThrow(`Task "spin" (${id}) timed out after 30 ms`);
     await expect(s.result(s.submitTask(sync('sum'), 1, 2))).resolves.toBe(3);
   });
 

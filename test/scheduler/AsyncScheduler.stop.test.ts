@@ -175,10 +175,10 @@ describe('AsyncScheduler', () => {
       await expect(scheduler.cancelTask(id)).resolves.toBe(false);
     });
 
-    it('is not undone by start()', async () => {
+    it('is not undone by start(), which throws SchedulerStoppedError', async () => {
       const { scheduler } = createHarness({}, { start: false });
       await scheduler.stop();
-      expect(scheduler.start()).toBe(scheduler);
+      expect(() => scheduler.start()).toThrow(SchedulerStoppedError);
       expect(() => scheduler.submitTask(echoTask())).toThrow(SchedulerStoppedError);
     });
 

@@ -118,8 +118,8 @@ describe('AsyncScheduler', () => {
         [
           'a module that does not exist',
           { module: new URL('./missing.mjs', WORK) },
-          /Cannot find module .*missing\.mjs/,
-          'ERR_MODULE_NOT_FOUND',
+          /^Task "unloadable" could not load its body, export "default" of file:.*\/missing\.mjs: Cannot find module [^ ]*missing\.mjs'$/,
+          'ERR_TASK_MODULE_LOAD_FAILED',
         ],
         [
           'an export that is not a function',
@@ -136,11 +136,11 @@ describe('AsyncScheduler', () => {
         [
           'a module that throws while loading',
           { module: new URL('../throwsOnImport.mjs', WORK) },
-          /^fixture module failed to load$/,
-          undefined,
+          /^Task "unloadable" could not load its body, export "default" of file:.*\/throwsOnImport\.mjs: fixture module failed to load$/,
+          'ERR_TASK_MODULE_LOAD_FAILED',
         ],
       ])(
-        "ends FAILED with the loader's message for %s; the thread stays usable",
+        "ends FAILED naming the task's module and export for %s; the thread stays usable",
         async (_, ref, message, code) => {
           const { scheduler } = harness({ threads: 1 });
           const where = workTask<[], Where>('whereAmI');
@@ -150,7 +150,12 @@ describe('AsyncScheduler', () => {
           expect(info.state).toBe('FAILED');
           expect(info.error?.message).toMatch(message);
           expect(info.error?.code).toBe(code);
-          await expect(scheduler.result(id)).rejects.toThrow(message);
+          // The library's own files are no clue to what failed: only the user's module is named.
+          expect(info.error?.message).not.toMatch(/executorWorker|imported from/);
+          const error = await scheduler.result(id).catch((e: unknown) => e);
+          expect((error as Error).message).toMatch(message);
+          // A module that did not load keeps the loader's error as cause, across the thread.
+          if (code !== undefined) expect((error as Error).cause).toBeInstanceOf(Error);
           // The same thread (not a replacement) runs the next task.
           const after = await scheduler.result<Where>(scheduler.submitTask(where));
           expect(after.threadId).toBe(before.threadId);

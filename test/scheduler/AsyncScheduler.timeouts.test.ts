@@ -81,7 +81,7 @@ describe('AsyncScheduler', () => {
       expect(run.ctx.signal.reason).toBeInstanceOf(TaskTimeoutError);
     });
 
-    it('records why: reason, and a TaskTimeoutError as error', async () => {
+    it('records why: reason, and a TaskTimeoutError naming the task as error', async () => {
       const { scheduler, clock } = createHarness();
       const id = scheduler.submitTask(hangingTask('slow', { timeoutMs: 75 }));
       await clock.advance(75);
@@ -90,7 +90,7 @@ describe('AsyncScheduler', () => {
       expect(info.error).toMatchObject({
         name: 'TaskTimeoutError',
         code: 'ERR_TASK_TIMEOUT',
-        message: 'Task timed out after 75 ms',
+        message: `Task "slow" (${id}) timed out after 75 ms`,
       });
       const error = await scheduler.result(id).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TaskTimeoutError);

@@ -7,9 +7,9 @@ import {
   SchedulerError,
   type AsyncSchedulerOptions,
   type LoopBlockedWarning,
-  type SchedulerWarning,
 } from '../../src/index.js';
 import { isSettled } from '../support/deferred.js';
+import { loopBlocked } from '../support/loopBlocked.js';
 import { createHarness, hangingTask } from '../support/harness.js';
 import { trackIntervals } from '../support/liveIntervals.js';
 
@@ -43,7 +43,7 @@ const spinnerAfterAwait = new AsyncTask('late-spinner', async () => {
 });
 
 /** Whether `warning` is about task `id`, named outright or as a suspect. */
-function concerns(warning: SchedulerWarning, id: string): boolean {
+function concerns(warning: LoopBlockedWarning, id: string): boolean {
   return warning.task?.id === id || warning.suspects.some((task) => task.id === id);
 }
 
@@ -63,7 +63,7 @@ describe('AsyncScheduler', () => {
 
     it('reports a body that blocks the loop in its synchronous run, once, naming it', async () => {
       const s = scheduler({ name: 'io' });
-      const all = lastValueFrom(s.warnings$.pipe(toArray()));
+      const all = lastValueFrom(loopBlocked(s).pipe(toArray()));
       const id = s.submitTask(spinner);
       await expect(s.result(id)).resolves.toBe('spun');
       await s.stop();
@@ -90,7 +90,7 @@ describe('AsyncScheduler', () => {
       const s = scheduler();
       const ids: string[] = [];
       const reported = firstValueFrom(
-        s.warnings$.pipe(filter((w) => ids.some((id) => concerns(w, id)))),
+        loopBlocked(s).pipe(filter((w) => ids.some((id) => concerns(w, id)))),
       );
       ids.push(s.submitTask(spinnerAfterAwait));
       const warning: LoopBlockedWarning = await reported;
@@ -110,7 +110,7 @@ describe('AsyncScheduler', () => {
       // does not move meanwhile, so the tasks running through the block must still be found.
       const { scheduler: s } = createHarness({ slowTaskMs: SLOW_TASK_MS });
       made.push(s);
-      const all = lastValueFrom(s.warnings$.pipe(toArray()));
+      const all = lastValueFrom(loopBlocked(s).pipe(toArray()));
       const id = s.submitTask(spinnerAfterAwait);
       await s.waitTask(id);
       // The sentinel's late tick comes after the body has ended: wait for the warning itself.
@@ -130,7 +130,7 @@ describe('AsyncScheduler', () => {
 
     it('with slowTaskMs 0 detects nothing, however long a body blocks', async () => {
       const s = scheduler({ slowTaskMs: 0, metricsIntervalMs: 10 });
-      const all = lastValueFrom(s.warnings$.pipe(toArray()));
+      const all = lastValueFrom(loopBlocked(s).pipe(toArray()));
       const samples = lastValueFrom(s.metrics$.pipe(toArray()));
       await s.result(s.submitTask(spinner));
       await s.result(s.submitTask(spinnerAfterAwait));
@@ -151,7 +151,7 @@ describe('AsyncScheduler', () => {
         });
         const ids: string[] = [];
         const other = firstValueFrom(
-          s.warnings$.pipe(filter((w) => ids.some((id) => concerns(w, id)))),
+          loopBlocked(s).pipe(filter((w) => ids.some((id) => concerns(w, id)))),
         );
         ids.push(s.submitTask(spinner));
         const error = await reported;
@@ -170,8 +170,8 @@ describe('AsyncScheduler', () => {
       it("does not blame another scheduler's idle task for a block the culprit's lane already named", async () => {
         const culpritLane = scheduler({ name: 'culprit' });
         const innocentLane = scheduler({ name: 'innocent', metricsIntervalMs: 1 });
-        const culpritWarnings = lastValueFrom(culpritLane.warnings$.pipe(toArray()));
-        const innocentWarnings = lastValueFrom(innocentLane.warnings$.pipe(toArray()));
+        const culpritWarnings = lastValueFrom(loopBlocked(culpritLane).pipe(toArray()));
+        const innocentWarnings = lastValueFrom(loopBlocked(innocentLane).pipe(toArray()));
 
         const waiting = firstValueFrom(
           innocentLane.transitions$.pipe(filter((t) => t.to === 'STARTED')),
@@ -202,7 +202,7 @@ describe('AsyncScheduler', () => {
       await stopped;
       expect(completed).toBe(true);
       const intervals = trackIntervals();
-      const late = lastValueFrom(s.warnings$.pipe(toArray()));
+      const late = lastValueFrom(loopBlocked(s).pipe(toArray()));
       expect(await isSettled(late)).toBe(true);
       expect(await late).toEqual([]);
       // Its coming and going left no blocked-loop sentinel running.

@@ -5,7 +5,7 @@ import {
   type AsyncTask,
   type LaneMetrics,
   type SchedulerThread,
-  type SchedulerWarning,
+  type LoopBlockedWarning,
 } from '../../src/index.js';
 import { LANE_WATCHDOG_GRACE_MS } from '../../src/scheduler/placements/thread/LaneWatchdog.js';
 import {
@@ -14,6 +14,7 @@ import {
   laneTask,
   useThreadHarness,
 } from '../support/schedulerThreads.js';
+import { loopBlocked } from '../support/loopBlocked.js';
 
 /*
  * Real lane threads (they run the built dist/: `npm run build` first). Tests wait on the
@@ -34,9 +35,9 @@ function submitWatched(
   scheduler: SchedulerThread,
   task: AsyncTask,
   ...args: unknown[]
-): { id: string; warning: Promise<SchedulerWarning> } {
+): { id: string; warning: Promise<LoopBlockedWarning> } {
   let id = '';
-  const warning = first(scheduler.warnings$, (w) => w.task?.id === id);
+  const warning = first(loopBlocked(scheduler), (w) => w.task?.id === id);
   id = scheduler.submitTask(task, ...args);
   return { id, warning };
 }
@@ -197,7 +198,7 @@ describe('SchedulerThread', () => {
     it('completes metrics$ (after a last sample) and warnings$', async () => {
       const { scheduler } = harness('closing', { metricsIntervalMs: 60_000 });
       const samples = lastValueFrom(scheduler.metrics$.pipe(toArray()));
-      const warnings = lastValueFrom(scheduler.warnings$.pipe(toArray()));
+      const warnings = lastValueFrom(loopBlocked(scheduler).pipe(toArray()));
       await scheduler.result(scheduler.submitTask(laneTask('default'), 1));
       await scheduler.stop();
       const last = await samples;

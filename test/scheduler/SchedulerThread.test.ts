@@ -9,7 +9,7 @@ import {
   WaitTimeoutError,
   type TaskInfo,
 } from '../../src/index.js';
-import { executorTask, laneTask, useThreadHarness } from '../support/schedulerThreads.js';
+import { BODIES, executorTask, laneTask, useThreadHarness } from '../support/schedulerThreads.js';
 
 interface Where {
   isMainThread: boolean;
@@ -105,6 +105,21 @@ describe('SchedulerThread', () => {
       expect(Object.isFrozen(scheduler.taskInfo(id))).toBe(true);
     });
 
+    it("names the task's module and export, not the library's files, when the module cannot load", async () => {
+      const { scheduler } = harness('unloadable');
+      const missing = new URL('./missing-lane-body.mjs', BODIES);
+      const id = scheduler.submitTask(
+        new AsyncTask('unloadable', { module: missing, export: 'run' }),
+      );
+      const error = await scheduler.result(id).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SchedulerError);
+      expect(error).toMatchObject({ code: 'ERR_TASK_MODULE_LOAD_FAILED', taskId: id });
+      expect((error as Error).message).toContain(
+        `Task "unloadable" could not load its body, export "run" of ${missing.href}: `,
+      );
+      expect((error as Error).message).not.toMatch(/imported from/);
+    });
+
     it("rejects result() with the body's error, rebuilt with its name, message and stack", async () => {
       const { scheduler } = harness('fail');
       const id = scheduler.submitTask(laneTask('fail'));
@@ -135,12 +150,16 @@ describe('SchedulerThread', () => {
       expect(scheduler.taskState(id)).toBe('FAILED');
     });
 
-    it('times a task out in the lane thread: TIMED_OUT and TaskTimeoutError', async () => {
+    it('times a task out in the lane thread: TIMED_OUT and TaskTimeoutError naming it', async () => {
       const { scheduler } = harness('timeout');
       const id = scheduler.submitTask(laneTask('untilAborted', { timeoutMs: 5 }));
       const error = await scheduler.result(id).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TaskTimeoutError);
-      expect(error).toMatchObject({ timeoutMs: 5, taskId: id });
+      expect(error).toMatchObject({
+        timeoutMs: 5,
+        taskId: id,
+        message: `Task "untilAborted" (${id}) timed out after 5 ms`,
+      });
       const info = scheduler.taskInfo(id);
       expect(info.state).toBe('TIMED_OUT');
       expect(info.runMs).toBeGreaterThanOrEqual(5);

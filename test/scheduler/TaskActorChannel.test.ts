@@ -35,6 +35,7 @@ function passiveRecord(id: string): LiveTask {
     execution: undefined,
     timer: undefined,
     startedAtReal: undefined,
+    context: undefined,
   };
 }
 

@@ -105,7 +105,7 @@ describe('toErrorData()', () => {
     const data = toErrorData(new TaskTimeoutError('t', 5));
     expect(data).toMatchObject({
       name: 'TaskTimeoutError',
-      message: 'Task timed out after 5 ms',
+      message: 'Task t timed out after 5 ms',
       code: 'ERR_TASK_TIMEOUT',
     });
     expect(data.stack).toContain('TaskTimeoutError');

@@ -148,11 +148,14 @@ export interface ModelTimer {
   /** Creation order: ManualClock fires timers due at the same time in this order. */
   readonly order: number;
   readonly dueAt: number;
-  readonly kind: 'body' | 'timeout' | 'stop';
+  readonly kind: 'body' | 'timeout' | 'stop' | 'notStarted';
   readonly task?: ModelTask;
 }
 
 export type LaneStatus = 'idle' | 'running' | 'stopping' | 'stopped';
+
+/** How long held tasks wait on a never-started scheduler before it warns (its one timer). */
+const NOT_STARTED_WARNING_MS = 1_000;
 
 /** The model's reason for a stop's cancels: the real one only has to mention the stop. */
 export const STOP_REASON = 'stop';
@@ -181,6 +184,8 @@ export class SchedulerModel {
   readonly log: (ExpectedTransition & { readonly id: string })[] = [];
   running = 0;
   #timerOrder = 0;
+  /** The never-started warning was given, or start()/stop() came: its timer is never armed again. */
+  #notStartedSettled = false;
 
   constructor(
     readonly config: RunConfig,
@@ -214,12 +219,17 @@ export class SchedulerModel {
       this.#pump();
     } else {
       this.held.push(created);
+      // The first task held before start() arms the scheduler's one never-started timer.
+      if (!this.#notStartedSettled && !this.timers.some((t) => t.kind === 'notStarted')) {
+        this.#addTimer(NOT_STARTED_WARNING_MS, 'notStarted');
+      }
     }
     return created;
   }
 
   start(): void {
     if (this.lane !== 'idle') return;
+    this.#settleNotStarted();
     this.lane = 'running';
     this.#scheduleHeld();
   }
@@ -242,6 +252,7 @@ export class SchedulerModel {
       }
       return;
     }
+    this.#settleNotStarted();
     if (timeoutMs > 0) this.#addTimer(timeoutMs, 'stop');
     if (cancel) this.#cancelAll(STOP_REASON);
     this.lane = 'stopping';
@@ -278,8 +289,19 @@ export class SchedulerModel {
     }
   }
 
+  #settleNotStarted(): void {
+    this.#notStartedSettled = true;
+    const timer = this.timers.findIndex((t) => t.kind === 'notStarted');
+    if (timer !== -1) this.timers.splice(timer, 1);
+  }
+
   #fire(timer: ModelTimer): void {
     const task = timer.task;
+    if (timer.kind === 'notStarted') {
+      // It warns (once) if tasks still wait; if all were canceled, the next submit re-arms it.
+      if (this.tasks.some((t) => t.state === 'SUBMITTED')) this.#notStartedSettled = true;
+      return;
+    }
     if (timer.kind === 'stop') {
       this.#cancelAll(STOP_REASON);
     } else if (timer.kind === 'timeout' && task?.state === 'STARTED') {

@@ -1,5 +1,5 @@
 import { createActor, fromTransition, type Actor, type AnyActorRef } from 'xstate';
-import type { ExecutorHealth, TaskExecutor } from '../../actors/executor.js';
+import type { Execution, ExecutorHealth, TaskExecutor } from '../../actors/executor.js';
 import { SchedulerStoppedError } from '../../errors.js';
 import { createIdFactory } from '../../ids.js';
 import {
@@ -16,6 +16,7 @@ import { LaneLoopWatch } from './LaneLoopWatch.js';
 import { guardInspection } from '../guardInspection.js';
 import { TaskState } from '../../taskState.js';
 import type { TaskFn, TaskModuleRef, TaskType } from '../../tasks/types.js';
+import type { SchedulerWarning } from '../../metrics/types.js';
 import { PriorityQueue } from './queue/PriorityQueue.js';
 import type { LaneConfig, RunOptions, TaskDefinition } from './laneConfig.js';
 import { LaneMailbox } from './LaneMailbox.js';
@@ -30,6 +31,11 @@ import { TaskSettler } from './TaskSettler.js';
 
 /** The args of every task submitted with no args: one frozen array, not one per task. */
 const NO_ARGS: readonly unknown[] = Object.freeze([]);
+
+/** `executor.execute(job, sink)`, as a plain function to run in a task's async context. */
+function execute(executor: TaskExecutor, job: LiveTask, sink: TaskSettler): Execution {
+  return executor.execute(job, sink);
+}
 
 /** Default reason of `cancelTask()` without one. */
 export const DEFAULT_CANCEL_REASON = 'canceled by caller';
@@ -221,6 +227,11 @@ export class LaneEngine implements Lane<LiveTask> {
     return this.#loopWatch.warnings$;
   }
 
+  /** Puts a warning found outside the lane (its scheduler never started) on `warnings$`. */
+  warn(warning: SchedulerWarning): void {
+    this.#loopWatch.warn(warning);
+  }
+
   /** How the executor threads have fared (none started yet: healthy, no restarts). */
   executorHealth(): ExecutorHealth {
     return this.#syncExecutor.health();
@@ -273,6 +284,7 @@ export class LaneEngine implements Lane<LiveTask> {
       execution: undefined,
       timer: undefined,
       startedAtReal: undefined,
+      context: undefined,
     };
   }
 
@@ -452,6 +464,10 @@ export class LaneEngine implements Lane<LiveTask> {
     if (stateOf(record) !== TaskState.STARTED) return;
     const { timeoutMs } = record;
     if (timeoutMs !== undefined && timeoutMs > 0) this.#settler.armTimeout(record, timeoutMs);
-    record.execution = executor.execute(record, this.#settler);
+    const { context } = record;
+    record.execution =
+      context === undefined
+        ? executor.execute(record, this.#settler)
+        : context.runInAsyncScope(execute, undefined, executor, record, this.#settler);
   }
 }

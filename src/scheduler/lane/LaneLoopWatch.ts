@@ -88,6 +88,11 @@ export class LaneLoopWatch {
     this.#detector.taskBlocked(record, blockedMs);
   }
 
+  /** A warning found outside the loop's watch (a scheduler never started), for `warnings$`. */
+  warn(warning: SchedulerWarning): void {
+    this.#warnings.next(warning);
+  }
+
   /** The lane stopped: detection ends and `warnings$` completes. */
   close(): void {
     this.#detector.close();

@@ -1,3 +1,4 @@
+import type { AsyncResource } from 'node:async_hooks';
 import type { Execution, ExecutionJob } from '../../actors/executor.js';
 import type { TimerHandle } from '../../clock.js';
 import type { TaskEvent } from '../../machines/taskEvents.js';
@@ -31,6 +32,11 @@ export interface LiveTask extends LedgerRecord, QueueEntry, ExecutionJob {
    * measured in real time, and the lane's clock may be simulated.
    */
   startedAtReal: number | undefined;
+  /**
+   * The async context of the `submitTask` call (its AsyncLocalStorage stores), for a body that
+   * runs on the caller's loop; undefined where none is kept (a lane thread, a SyncTask).
+   */
+  context: AsyncResource | undefined;
 }
 
 /** A record's state, read afresh: sending an event to its actor may have changed it. */

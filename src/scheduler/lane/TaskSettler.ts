@@ -152,7 +152,7 @@ export class TaskSettler implements ExecutionSink<LiveTask> {
       this.#armTimeout(record, timeoutMs, remainingMs);
       return;
     }
-    const error = new TaskTimeoutError(record.id, timeoutMs);
+    const error = new TaskTimeoutError(record.id, timeoutMs, record.name);
     record.failure = error;
     // The work stops first (a SyncTask's thread is terminated now, not after the bookkeeping);
     // executors never report synchronously, so what the aborted body does next arrives after

@@ -79,7 +79,7 @@ export class OrphanedTaskEnder {
     const { ledger, clock, lane, observation } = this.#options;
     const record = ledger.registry.live(overdue.taskId);
     if (record?.state !== TaskState.STARTED) return undefined;
-    const error = new TaskTimeoutError(record.id, overdue.timeoutMs);
+    const error = new TaskTimeoutError(record.id, overdue.timeoutMs, record.name);
     const now = clock.now();
     observation.warn(
       createLoopBlockedWarning({

@@ -8,7 +8,7 @@ import type { RestartPolicy } from '../../../actors/restartPolicy.js';
 import type { TaskState } from '../../../taskState.js';
 import type { TaskErrorData, TaskType } from '../../../tasks/types.js';
 import type { ExecutorHealth } from '../../../actors/executor.js';
-import type { Percentiles, SchedulerWarning } from '../../../metrics/types.js';
+import type { LoopBlockedWarning, Percentiles } from '../../../metrics/types.js';
 
 /** What the lane thread is built from (its `workerData`): the options minus every function. */
 export interface LaneThreadInit {
@@ -167,7 +167,7 @@ export interface LaneErrorMessage {
 /** The lane's loop was blocked (a frozen, plain warning). */
 export interface WarningMessage {
   readonly type: 'warning';
-  readonly warning: SchedulerWarning;
+  readonly warning: LoopBlockedWarning;
 }
 
 /** The lane thread's own figures over the last window. */

@@ -50,7 +50,7 @@ export function rebuildError(
  * error and reason that crossed with it; undefined for a state that is not a failure.
  */
 export function failureOf(
-  task: Pick<TaskIdentity, 'id' | 'timeoutMs'>,
+  task: Pick<TaskIdentity, 'id' | 'name' | 'timeoutMs'>,
   state: TaskState,
   error: TaskErrorData | undefined,
   reason: string | undefined,
@@ -61,7 +61,7 @@ export function failureOf(
   switch (state) {
     case 'TIMED_OUT':
       return withoutCapturedStack(
-        () => new TaskTimeoutError(task.id, task.timeoutMs ?? 0),
+        () => new TaskTimeoutError(task.id, task.timeoutMs ?? 0, task.name),
         threadStack,
       );
     case 'CANCELED':
