@@ -11,7 +11,7 @@ import {
   TaskTimeoutError,
   formatTasks,
   type TaskContext,
-} from '../src/index.js';
+} from 'async-scheduler';
 
 /** Stands for any awaited I/O: it stops as soon as `signal` aborts. */
 async function work({ name, args: [ms], signal }: TaskContext<[number]>): Promise<string> {

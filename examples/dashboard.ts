@@ -12,10 +12,9 @@
  */
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { AsyncScheduler, AsyncTask, SchedulerThread, type TaskModuleRef } from '../src/index.js';
-import { DashboardListenError, serveDashboard } from '../src/dashboard/index.js';
+import { AsyncScheduler, AsyncTask, SchedulerThread, type TaskModuleRef } from 'async-scheduler';
+import { DEFAULT_DASHBOARD_PORT, serveDashboardOnPort } from './demo/serveDashboardOnPort.js';
 
-const DEFAULT_PORT = 7878;
 const ONCE_MS = 5_000;
 const TICK_MS = 80;
 
@@ -102,14 +101,10 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: { port: { type: 'string' }, once: { type: 'boolean', default: false } },
   });
-  const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
+  const port = values.port === undefined ? DEFAULT_DASHBOARD_PORT : Number(values.port);
   const lanes = createDemoLanes();
   const schedulers = [lanes.main, lanes.urgent, lanes.normal];
-  const dashboard = await serveDashboard(schedulers, { port }).catch((error: unknown) => {
-    if (!(error instanceof DashboardListenError)) throw error;
-    console.warn(`${error.message}\n…serving on any free port instead.`);
-    return serveDashboard(schedulers);
-  });
+  const dashboard = await serveDashboardOnPort(schedulers, port);
   const stopWorkload = startDemoWorkload(lanes);
   console.log(`Dashboard: ${dashboard.url}  (metrics: ${dashboard.url}metrics)`);
 
@@ -123,7 +118,8 @@ async function main(): Promise<void> {
     setTimeout(() => void shutdown(), ONCE_MS);
   } else {
     console.log('Ctrl-C to stop.');
-    process.once('SIGINT', () => void shutdown());
+    for (const signal of ['SIGINT', 'SIGTERM'] as const)
+      process.once(signal, () => void shutdown());
   }
 }
 

@@ -10,10 +10,10 @@
  * - 'urgent', a SchedulerThread answering pings, undisturbed by either.
  *
  * A live view draws each lane from its `metrics$`; the run ends with a report.
- * `npm start -- --dashboard` also serves the live web page (`--port N` picks its port;
- * `--keep-serving` keeps it up after the run until Ctrl-C).
+ * `npm start -- --dashboard` also serves the live web page, on port 7878 (`--port N` picks
+ * another; a free one when that is taken), and keeps serving it after the report until Ctrl-C.
+ * Ctrl-C (SIGINT) or SIGTERM at any point stops the lanes, closes the page, and exits 0.
  */
-import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { delay, filter } from 'rxjs';
 import {
@@ -22,10 +22,11 @@ import {
   TaskState,
   type LoopBlockedWarning,
   type TaskInfo,
-} from '../src/index.js';
-import { serveDashboard, type Dashboard } from '../src/dashboard/index.js';
+} from 'async-scheduler';
+import type { Dashboard } from 'async-scheduler/dashboard';
 import { LiveView } from './demo/liveView.js';
 import { formatTimestamps, laneTable, slowestOfAll, warningSummary } from './demo/report.js';
+import { DEFAULT_DASHBOARD_PORT, serveDashboardOnPort } from './demo/serveDashboardOnPort.js';
 import { exportCsv, MAIN_LOOP_BLOCK_MS, ping } from './demo/tasks.js';
 import { submitWorkload, type DemoLanes } from './demo/workload.js';
 
@@ -38,10 +39,27 @@ const CANCEL_AFTER_MS = 200;
 const { values: flags } = parseArgs({
   options: {
     dashboard: { type: 'boolean', default: false },
-    port: { type: 'string', default: '0' },
-    'keep-serving': { type: 'boolean', default: false },
+    port: { type: 'string', default: String(DEFAULT_DASHBOARD_PORT) },
   },
 });
+
+// Ctrl-C or SIGTERM: stop submitting, cancel what is left, close the dashboard, exit 0.
+const interrupt = new AbortController();
+const interrupted = new Promise<void>((resolve) => {
+  interrupt.signal.addEventListener(
+    'abort',
+    () => {
+      resolve();
+    },
+    { once: true },
+  );
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.log(`\n${signal}: stopping the lanes…`);
+    interrupt.abort(signal);
+  });
+}
 
 const lanes: DemoLanes = {
   main: new AsyncScheduler({
@@ -85,7 +103,7 @@ console.log(
 
 let dashboard: Dashboard | undefined;
 if (flags.dashboard) {
-  dashboard = await serveDashboard([...all], { port: Number(flags.port) });
+  dashboard = await serveDashboardOnPort(all, Number(flags.port));
   console.log(`Dashboard: ${dashboard.url}\n`);
 }
 
@@ -98,68 +116,75 @@ await Promise.all(
 const view = new LiveView(all);
 view.start();
 const startedAt = performance.now();
-const ids = await submitWorkload(lanes);
-for (const lane of all)
-  await Promise.all((ids.get(lane.name) ?? []).map((id) => lane.waitTask(id)));
+const ids = await submitWorkload(lanes, interrupt.signal);
+const everyTaskFinal = Promise.all(
+  all.map((lane) => Promise.all((ids.get(lane.name) ?? []).map((id) => lane.waitTask(id)))),
+);
+await Promise.race([everyTaskFinal, interrupted]);
 // Stopping emits each lane's last metrics$ sample, so the view's last frame is the final count.
-await Promise.all(all.map((lane) => lane.stop()));
+await Promise.all(all.map((lane) => lane.stop({ cancel: interrupt.signal.aborted })));
 view.stop();
-// Every task of the run, the boot pings included (retention keeps the last 10,000 per lane).
-const infosByLane = new Map<string, TaskInfo[]>(all.map((lane) => [lane.name, lane.dumpTask()]));
+if (!interrupt.signal.aborted) printReport();
+if (dashboard !== undefined) {
+  if (!interrupt.signal.aborted) {
+    console.log(`\nStill serving ${dashboard.url} — Ctrl-C to stop.`);
+    await interrupted;
+  }
+  await dashboard.close();
+}
+console.log('Stopped.');
 
-// ── the report ──
+/** What happened: per lane, the warnings, the isolation of 'urgent', the slowest, one task. */
+function printReport(): void {
+  // Every task of the run, the boot pings included (retention keeps the last 10,000 per lane).
+  const infosByLane = new Map<string, TaskInfo[]>(all.map((lane) => [lane.name, lane.dumpTask()]));
 
-const total = [...infosByLane.values()].reduce((sum, infos) => sum + infos.length, 0);
-const elapsedS = ((performance.now() - startedAt) / 1000).toFixed(2);
-console.log(`\nAll ${total} tasks finished in ${elapsedS} s.\n`);
-console.log(laneTable(infosByLane));
+  const total = [...infosByLane.values()].reduce((sum, infos) => sum + infos.length, 0);
+  const elapsedS = ((performance.now() - startedAt) / 1000).toFixed(2);
+  console.log(`\nAll ${total} tasks finished in ${elapsedS} s.\n`);
+  console.log(laneTable(infosByLane));
 
-console.log(`\nWarnings: event loops blocked longer than slowTaskMs (100 ms):`);
-console.log(warningSummary(warnings));
-if (warnings.some((warning) => warning.task === undefined)) {
+  console.log(`\nWarnings: event loops blocked longer than slowTaskMs (100 ms):`);
+  console.log(warningSummary(warnings));
+  if (warnings.some((warning) => warning.task === undefined)) {
+    console.log(
+      "  (a block 'not attributed to a task' was seen only by the late-timer sentinel: a body after\n" +
+        '   an `await`, a callback, code outside the scheduler — or, on a busy machine, the OS pausing\n' +
+        '   this thread mid-callback; its `suspects` are the tasks that were running, not culprits)',
+    );
+  }
   console.log(
-    "  (a block 'not attributed to a task' was seen only by the late-timer sentinel: a body after\n" +
-      '   an `await`, a callback, code outside the scheduler — or, on a busy machine, the OS pausing\n' +
-      '   this thread mid-callback; its `suspects` are the tasks that were running, not culprits)',
+    `  (parse-config-sync blocked the main loop ${MAIN_LOOP_BLOCK_MS} ms on purpose; the 'normal' lane's reports block only their own thread)`,
   );
-}
-console.log(
-  `  (parse-config-sync blocked the main loop ${MAIN_LOOP_BLOCK_MS} ms on purpose; the 'normal' lane's reports block only their own thread)`,
-);
-// The workload's pings only: the boot ping waited for the thread to start.
-const pingIds = new Set(ids.get('urgent'));
-const urgentWaits = (infosByLane.get('urgent') ?? [])
-  .filter((info) => pingIds.has(info.id))
-  .map((info) => info.waitMs ?? 0);
-console.log(
-  `\nIsolation: 'urgent' pings waited at most ${Math.max(0, ...urgentWaits).toFixed(1)} ms for a start while 'normal' was busy;` +
-    ` the main loop's worst delay was ${worstMainLoopDelayMs.toFixed(0)} ms (the deliberate block included).`,
-);
-
-console.log('\nThe 6 slowest tasks of all lanes:');
-console.log(
-  slowestOfAll(
-    all.map((lane) => lane.slowest(6)),
-    6,
-  ),
-);
-
-// One task up close: the timed-out call that waited longest in the queue. Its timeout clock
-// started at STARTED, so the time it spent queued did not count against it.
-const timedOut = (infosByLane.get('main') ?? [])
-  .filter((info) => info.state === TaskState.TIMED_OUT && info.name === 'call-legacy-api')
-  .sort((a, b) => (b.waitMs ?? 0) - (a.waitMs ?? 0))[0];
-if (timedOut !== undefined) {
+  // The workload's pings only: the boot ping waited for the thread to start.
+  const pingIds = new Set(ids.get('urgent'));
+  const urgentWaits = (infosByLane.get('urgent') ?? [])
+    .filter((info) => pingIds.has(info.id))
+    .map((info) => info.waitMs ?? 0);
   console.log(
-    `\nOne task up close: ${timedOut.name} ${timedOut.id}, timeoutMs ${timedOut.timeoutMs ?? 0}`,
+    `\nIsolation: 'urgent' pings waited at most ${Math.max(0, ...urgentWaits).toFixed(1)} ms for a start while 'normal' was busy;` +
+      ` the main loop's worst delay was ${worstMainLoopDelayMs.toFixed(0)} ms (the deliberate block included).`,
   );
-  console.log(formatTimestamps(timedOut));
-}
-if (schedulerErrors > 0)
-  console.log(`\n${schedulerErrors} events on errors$ (callbacks, subscribers, crashes)`);
 
-if (dashboard !== undefined && flags['keep-serving']) {
-  console.log(`\nStill serving ${dashboard.url} — Ctrl-C to stop.`);
-  await once(process, 'SIGINT');
+  console.log('\nThe 6 slowest tasks of all lanes:');
+  console.log(
+    slowestOfAll(
+      all.map((lane) => lane.slowest(6)),
+      6,
+    ),
+  );
+
+  // One task up close: the timed-out call that waited longest in the queue. Its timeout clock
+  // started at STARTED, so the time it spent queued did not count against it.
+  const timedOut = (infosByLane.get('main') ?? [])
+    .filter((info) => info.state === TaskState.TIMED_OUT && info.name === 'call-legacy-api')
+    .sort((a, b) => (b.waitMs ?? 0) - (a.waitMs ?? 0))[0];
+  if (timedOut !== undefined) {
+    console.log(
+      `\nOne task up close: ${timedOut.name} ${timedOut.id}, timeoutMs ${timedOut.timeoutMs ?? 0}`,
+    );
+    console.log(formatTimestamps(timedOut));
+  }
+  if (schedulerErrors > 0)
+    console.log(`\n${schedulerErrors} events on errors$ (callbacks, subscribers, crashes)`);
 }
-await dashboard?.close();

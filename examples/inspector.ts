@@ -15,12 +15,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createWebSocketInspector, createWebSocketReceiver } from '@statelyai/inspect';
 import type { InspectionEvent } from 'xstate';
 import { createInspectorServer } from '@statelyai/inspect/server';
-import { AsyncScheduler, AsyncTask, SchedulerThread } from '../src/index.js';
+import { AsyncScheduler, AsyncTask, SchedulerThread } from 'async-scheduler';
 import {
   createInspectionRecorder,
   filterInspection,
   replayInspection,
-} from '../src/inspect/index.js';
+} from 'async-scheduler/inspect';
 
 const TASKS = 200;
 const THREAD_TASKS = 100;

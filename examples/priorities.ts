@@ -4,7 +4,7 @@
  * interrupt the task already running.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AsyncScheduler, AsyncTask, TaskState, type TaskContext } from '../src/index.js';
+import { AsyncScheduler, AsyncTask, TaskState, type TaskContext } from 'async-scheduler';
 
 const STEP_MS = 50;
 

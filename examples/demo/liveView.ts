@@ -9,7 +9,7 @@ import type {
   LaneMetrics,
   SchedulerThread,
   LoopBlockedWarning,
-} from '../../src/index.js';
+} from 'async-scheduler';
 
 const BAR_WIDTH = 16;
 const TTY_REDRAW_MS = 200;

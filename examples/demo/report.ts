@@ -8,7 +8,7 @@ import {
   type FinalTaskState,
   type LoopBlockedWarning,
   type TaskInfo,
-} from '../../src/index.js';
+} from 'async-scheduler';
 
 const FINAL_STATES: readonly FinalTaskState[] = [
   TaskState.DONE,

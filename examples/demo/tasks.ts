@@ -4,7 +4,7 @@
  * in a SchedulerThread of its own ('normal'), never on the loop the I/O shares.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AsyncTask, SyncTask } from '../../src/index.js';
+import { AsyncTask, SyncTask } from 'async-scheduler';
 
 const CPU_MODULE = new URL('../tasks/cpu.mjs', import.meta.url);
 const CARD_LIMIT_CENTS = 100_000;

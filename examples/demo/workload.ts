@@ -3,7 +3,7 @@
  * pings, one task that blocks the main loop on purpose, and urgent alerts mid-run.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AsyncScheduler, SchedulerThread } from '../../src/index.js';
+import type { AsyncScheduler, SchedulerThread } from 'async-scheduler';
 import {
   callLegacyApi,
   chargeCard,
@@ -46,8 +46,11 @@ function shuffled<T>(items: T[]): T[] {
     .map(({ item }) => item);
 }
 
-/** Submits the whole workload over about six seconds; resolves with every id once all are in. */
-export async function submitWorkload(lanes: DemoLanes): Promise<SubmittedIds> {
+/**
+ * Submits the whole workload over about six seconds; resolves with every id once all are in,
+ * or with those submitted so far as soon as `signal` aborts.
+ */
+export async function submitWorkload(lanes: DemoLanes, signal: AbortSignal): Promise<SubmittedIds> {
   const { main, urgent, normal } = lanes;
   const ids: SubmittedIds = new Map([main, urgent, normal].map((lane) => [lane.name, []]));
   const track = (lane: AsyncScheduler | SchedulerThread, id: string): void => {
@@ -77,7 +80,7 @@ export async function submitWorkload(lanes: DemoLanes): Promise<SubmittedIds> {
   const startedAt = performance.now();
   let blocked = false;
   let alerted = false;
-  for (let tick = 0; performance.now() - startedAt < TRICKLE_MS; tick++) {
+  for (let tick = 0; performance.now() - startedAt < TRICKLE_MS && !signal.aborted; tick++) {
     track(urgent, urgent.submitTask(ping, PING_LIMIT));
     if (tick % 2 === 0) track(main, main.submitTask(fetchProfile, `user-late-${tick}`));
     const elapsedMs = performance.now() - startedAt;
@@ -89,7 +92,7 @@ export async function submitWorkload(lanes: DemoLanes): Promise<SubmittedIds> {
       alerted = true;
       for (let i = 0; i < 12; i++) track(main, main.submitTask(sendAlert));
     }
-    await sleep(TICK_MS);
+    await sleep(TICK_MS, undefined, { signal }).catch(() => undefined); // aborted: ends the loop
   }
   return ids;
 }
