@@ -4,16 +4,14 @@
  */
 import type { TaskContext } from './types.js';
 
-/** A task body's shape, as far as the types can see: one context in, anything out. */
-type AnyTaskFn = (ctx: TaskContext<never>) => unknown;
-
 /**
  * The names of the exports of module type `TModule` that are task bodies ({@link TaskFn}s).
  *
  * @typeParam TModule - the module's type, as `typeof import('./hash.js')`.
  */
 export type TaskExportName<TModule> = {
-  [K in keyof TModule]-?: TModule[K] extends AnyTaskFn ? K : never;
+  // A task body's shape, as far as the types can see: one context in, anything out.
+  [K in keyof TModule]-?: TModule[K] extends (ctx: TaskContext<never>) => unknown ? K : never;
 }[keyof TModule] &
   string;
 
