@@ -16,4 +16,14 @@ describe('ManualClock', () => {
     expect(fired).toEqual(['a', 'b']);
     expect(clock.pendingTimers).toBe(0);
   });
+
+  it('never goes back when advances overlap (a property test may run two at once)', async () => {
+    const clock = new ManualClock(0);
+    const seen: number[] = [];
+    clock.setTimeout(() => seen.push(clock.now()), 1);
+    // Both read now = 0: the short one fires the timer and ends after the long one has set 5.
+    await Promise.all([clock.advance(1), clock.advance(5)]);
+    expect(seen).toEqual([1]);
+    expect(clock.now()).toBe(5);
+  });
 });

@@ -63,7 +63,9 @@ export class ManualClock implements Clock {
       next.callback();
       await flushMicrotasks();
     }
-    this.#now = target;
+    // Never backwards: an advance that overlapped a longer one (two callers awaiting at once)
+    // must not take time back to its own, earlier target.
+    this.#now = Math.max(this.#now, target);
     await flushMicrotasks();
   }
 
