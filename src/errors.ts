@@ -58,6 +58,16 @@ export const SchedulerErrorCode = {
    * ```
    */
   HOSTILE_VALUE: 'ERR_HOSTILE_VALUE',
+  /**
+   * A task body threw an {@link UnrecoverableError}: the task failed at once, with attempts
+   * left unused.
+   */
+  UNRECOVERABLE: 'ERR_UNRECOVERABLE',
+  /**
+   * A submit past the scheduler's `maxQueued`: nothing was added, the submit threw
+   * {@link QueueFullError}.
+   */
+  QUEUE_FULL: 'ERR_QUEUE_FULL',
   /** A user callback (`onDone`, …) threw. */
   CALLBACK_FAILED: 'ERR_CALLBACK_FAILED',
   /** A subscriber of `transitions$` threw. */
@@ -185,5 +195,53 @@ export class WaitTimeoutError extends SchedulerError {
       { taskId },
     );
     this.timeoutMs = timeoutMs;
+  }
+}
+
+/**
+ * Thrown by a task body to fail its task at once: no retry, whatever attempts are left.
+ *
+ * @remarks Throw it for an error that another attempt cannot fix (bad input, a missing
+ * record). The task ends FAILED with `code` `ERR_UNRECOVERABLE` and this message; `cause` is
+ * kept as given.
+ * @example
+ * ```ts
+ * import { AsyncTask, UnrecoverableError } from 'async-scheduler';
+ *
+ * const fetchUser = new AsyncTask(
+ *   'fetch-user',
+ *   async ({ args: [id] }: { args: [string] }) => {
+ *     if (id === '') throw new UnrecoverableError('no user id');
+ *     return { id };
+ *   },
+ *   { retry: { attempts: 5, backoff: { delayMs: 100 } } },
+ * );
+ * ```
+ */
+export class UnrecoverableError extends SchedulerError {
+  override readonly name = 'UnrecoverableError';
+  constructor(message: string, options: SchedulerErrorOptions = {}) {
+    super(SchedulerErrorCode.UNRECOVERABLE, message, options);
+  }
+}
+
+/**
+ * Thrown by a submit when the scheduler already holds `maxQueued` waiting tasks (SUBMITTED or
+ * SCHEDULED, delayed ones included): nothing was added, no id was made.
+ */
+export class QueueFullError extends SchedulerError {
+  override readonly name = 'QueueFullError';
+  /** The scheduler's `maxQueued`. */
+  readonly maxQueued: number;
+  /**
+   * @param lane - the scheduler's name.
+   * @param maxQueued - its limit.
+   */
+  constructor(lane: string, maxQueued: number) {
+    super(
+      SchedulerErrorCode.QUEUE_FULL,
+      `Scheduler "${lane}" is full: ${maxQueued} tasks wait already (maxQueued); nothing was added`,
+    );
+    this.maxQueued = maxQueued;
   }
 }

@@ -36,7 +36,9 @@ export type {
   TaskTimestamps,
   TaskTransition,
   TaskType,
+  TaskAttempt,
 } from './tasks/types.js';
+export type { RetryBackoff, RetryPolicy } from './tasks/retryPolicy.js';
 export { TaskState } from './taskState.js';
 export { isFinished, isRunning, RUNNING_TAG, FINISHED_TAG } from './machines/taskLifecycle.js';
 export type { FinalTaskState } from './machines/taskLifecycle.js';
@@ -49,6 +51,8 @@ export {
   TaskCanceledError,
   WorkerCrashedError,
   WaitTimeoutError,
+  UnrecoverableError,
+  QueueFullError,
 } from './errors.js';
 export type { SchedulerErrorOptions } from './errors.js';
 export type { Clock, TimerHandle } from './clock.js';

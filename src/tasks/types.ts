@@ -1,4 +1,5 @@
 import type { TaskState } from '../taskState.js';
+import type { RetryPolicy } from './retryPolicy.js';
 
 /**
  * What a task body receives.
@@ -99,6 +100,31 @@ export interface TaskInfo {
   readonly error?: TaskErrorData;
   /** Why it was canceled or timed out. */
   readonly reason?: string;
+  /** The current attempt, or the last one once final: 1-based. */
+  readonly attempt: number;
+  /** The attempts that failed or timed out and were retried, oldest first (empty: none). */
+  readonly attempts: readonly TaskAttempt[];
+  /**
+   * Epoch ms before which the task will not start: set while it waits out a delay
+   * (`delayMs`, `runAt`) or a retry's backoff.
+   */
+  readonly runAfter?: number;
+  /** The id of the `repeat()` schedule this task is an occurrence of. */
+  readonly repeatId?: string;
+}
+
+/** One attempt of a task that failed or timed out and was tried again. */
+export interface TaskAttempt {
+  /** 1-based. */
+  readonly attempt: number;
+  /** When it STARTED, epoch ms. */
+  readonly start: number;
+  /** When it failed or timed out, epoch ms. */
+  readonly end: number;
+  /** How it ended. */
+  readonly state: 'FAILED' | 'TIMED_OUT';
+  /** Its error. */
+  readonly error?: TaskErrorData;
 }
 
 /** One transition of one task, as carried by `transitions$`. */
@@ -112,6 +138,11 @@ export interface TaskTransition {
   readonly at: number;
   /** The task as it was right after this transition. */
   readonly info: TaskInfo;
+  /**
+   * `'retry'` on the edge STARTED → SCHEDULED: an attempt failed or timed out and the task
+   * waits for its next one. Absent on every other transition.
+   */
+  readonly reason?: 'retry';
 }
 
 /** A callback called once with a task's frozen info, right after the named state is entered. */
@@ -139,6 +170,11 @@ export interface TaskCallbacks {
   onTimeout?: TaskCallback;
   /** After CANCELED. */
   onCancel?: TaskCallback;
+  /**
+   * After an attempt failed or timed out and the task went back to SCHEDULED for another (the
+   * info's `attempts` ends with that attempt, and `runAfter` says when the next may start).
+   */
+  onRetry?: TaskCallback;
 }
 
 /** The callback names, in lifecycle order. */
@@ -159,4 +195,12 @@ export interface TaskOptions extends TaskCallbacks {
    * @default 0
    */
   priority?: number;
+  /**
+   * Every run waits this long after its submit before it may start, ms (it waits in
+   * SCHEDULED, and holds back no ready task). A submit's own `delayMs` or `runAt` replaces it.
+   * @default 0
+   */
+  delayMs?: number;
+  /** Tries a failed or timed-out run again; replaces the scheduler's `retry`. */
+  retry?: RetryPolicy;
 }

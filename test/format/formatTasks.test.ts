@@ -4,7 +4,16 @@ import { formatTasks, type TaskInfo } from '../../src/index.js';
 const T0 = Date.UTC(2026, 0, 1, 13, 45, 6, 789);
 
 function info(overrides: Partial<TaskInfo> & Pick<TaskInfo, 'id' | 'name' | 'state'>): TaskInfo {
-  return { type: 'async', lane: 'main', args: [], priority: 0, ts: {}, ...overrides };
+  return {
+    type: 'async',
+    lane: 'main',
+    args: [],
+    priority: 0,
+    ts: {},
+    attempt: 1,
+    attempts: [],
+    ...overrides,
+  };
 }
 
 const done = info({

@@ -57,6 +57,8 @@ describe('AsyncScheduler', () => {
         ts: { submit: T0 + 5, schedule: T0 + 5, start: T0 + 5 },
         waitMs: 0,
         runMs: 40,
+        attempt: 1,
+        attempts: [],
       });
       expect(Object.isFrozen(info)).toBe(true);
       expect(Object.isFrozen(info.ts)).toBe(true);

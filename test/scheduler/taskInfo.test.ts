@@ -28,6 +28,8 @@ describe('buildTaskInfo()', () => {
       priority: 2,
       timeoutMs: 500,
       ts: { submit: 10 },
+      attempt: 1,
+      attempts: [],
     });
   });
 

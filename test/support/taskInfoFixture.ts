@@ -11,6 +11,8 @@ export function doneInfo(id: string, runMs?: number): TaskInfo {
     args: [],
     priority: 0,
     ts: {},
+    attempt: 1,
+    attempts: [],
     ...(runMs === undefined ? {} : { runMs }),
   };
 }

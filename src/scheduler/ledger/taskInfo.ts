@@ -1,11 +1,18 @@
 import { TaskState } from '../../taskState.js';
 import {
   isFinished,
+  isWaiting as isWaitingState,
   stampKey,
   TASK_LIFECYCLE,
   TIMESTAMP_KEYS_IN_ORDER,
 } from '../../machines/taskLifecycle.js';
-import type { TaskErrorData, TaskInfo, TaskTimestamps, TaskType } from '../../tasks/types.js';
+import type {
+  TaskAttempt,
+  TaskErrorData,
+  TaskInfo,
+  TaskTimestamps,
+  TaskType,
+} from '../../tasks/types.js';
 
 /** The fixed facts of a task, known at submit. */
 export interface TaskIdentity {
@@ -18,6 +25,8 @@ export interface TaskIdentity {
   readonly timeoutMs: number | undefined;
   /** The idempotency key it was submitted with, if any. */
   readonly key?: string | undefined;
+  /** The `repeat()` schedule it is an occurrence of, if any. */
+  readonly repeatId?: string | undefined;
 }
 
 /** A task's stamps and outcome, as its lane recorded them: what {@link buildTaskInfo} reads. */
@@ -26,7 +35,16 @@ export interface TaskOutcome {
   readonly result?: unknown;
   readonly error?: TaskErrorData | undefined;
   readonly reason?: string | undefined;
+  /** The current (or last) attempt, 1-based; absent: the first. */
+  readonly attempt?: number | undefined;
+  /** The attempts retried so far (a new frozen array at each retry); absent: none. */
+  readonly attempts?: readonly TaskAttempt[] | undefined;
+  /** Epoch ms before which it will not start, while it waits out a delay or a backoff. */
+  readonly runAfter?: number | undefined;
 }
+
+/** The attempts of a task never retried: one frozen empty array for all. */
+export const NO_ATTEMPTS: readonly TaskAttempt[] = Object.freeze([]);
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -75,9 +93,13 @@ export function buildTaskInfo(
     args: identity.args,
     priority: identity.priority,
     ts,
+    attempt: outcome.attempt ?? 1,
+    attempts: outcome.attempts ?? NO_ATTEMPTS,
   };
   if (identity.timeoutMs !== undefined) info.timeoutMs = identity.timeoutMs;
   if (identity.key !== undefined) info.key = identity.key;
+  if (identity.repeatId !== undefined) info.repeatId = identity.repeatId;
+  if (outcome.runAfter !== undefined && isWaitingState(state)) info.runAfter = outcome.runAfter;
   const { start, submit } = ts;
   if (start !== undefined) {
     if (submit !== undefined) info.waitMs = start - submit;

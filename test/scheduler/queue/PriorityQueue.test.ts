@@ -24,6 +24,27 @@ function lcg(seed: number): () => number {
 }
 
 describe('PriorityQueue', () => {
+  describe('.reposition()', () => {
+    it('moves an entry whose priority changed to its new place, up or down', () => {
+      const queue = new PriorityQueue<Entry & { priority: number }>();
+      const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((name) => entry(name)) as (Entry & {
+        priority: number;
+      })[];
+      for (const e of [a, b, c, d]) queue.push(e as Entry & { priority: number });
+      (d as { priority: number }).priority = 5;
+      expect(queue.reposition(d as Entry & { priority: number })).toBe(true);
+      (a as { priority: number }).priority = -1;
+      expect(queue.reposition(a as Entry & { priority: number })).toBe(true);
+      expect(queue.peek()?.name).toBe('d');
+      expect(queue.drain().map((e) => e.name)).toEqual(['d', 'b', 'c', 'a']);
+    });
+
+    it('returns false for an entry that is not queued', () => {
+      const queue = new PriorityQueue<Entry>();
+      expect(queue.reposition(entry('x'))).toBe(false);
+    });
+  });
+
   describe('.shift()', () => {
     it('returns undefined when empty', () => {
       expect(new PriorityQueue<Entry>().shift()).toBeUndefined();
