@@ -3,18 +3,18 @@
  * no-op jobs as scheduler-10k, added in bulk, run by one in-process Worker at concurrency 64:
  * what a job costs when its queue and every state change live in Redis.
  */
-import { Queue, Worker } from 'bullmq';
+import { Queue, Worker, type JobsOptions, type Processor } from 'bullmq';
 import { Redis } from 'ioredis';
 
 /** Where Redis is: `REDIS_URL`, or the local default. */
-const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
 /**
  * Resolves once Redis answers PING.
  *
  * @throws Error naming the URL and how to start Redis, when it does not answer within 2 s.
  */
-async function assertRedisUp(): Promise<void> {
+export async function assertRedisUp(): Promise<void> {
   const probe = new Redis(REDIS_URL, {
     lazyConnect: true,
     connectTimeout: 2_000,
@@ -41,8 +41,16 @@ async function assertRedisUp(): Promise<void> {
   }
 }
 
-/** Adds `count` jobs at once and waits until the Worker has completed all. Jobs per second. */
-async function runJobs(queue: Queue, worker: Worker, count: number): Promise<number> {
+/**
+ * Adds `count` jobs at once, each with `options` (`delay`, `attempts`, …), and waits until the
+ * Worker has completed all. Jobs per second.
+ */
+export async function runJobs(
+  queue: Queue,
+  worker: Worker,
+  count: number,
+  options: JobsOptions = {},
+): Promise<number> {
   let completed = 0;
   const allCompleted = new Promise<void>((resolve) => {
     const onCompleted = (): void => {
@@ -53,9 +61,47 @@ async function runJobs(queue: Queue, worker: Worker, count: number): Promise<num
     worker.on('completed', onCompleted);
   });
   const startedAt = performance.now();
-  await queue.addBulk(Array.from({ length: count }, (_, i) => ({ name: 'noop', data: { i } })));
+  await queue.addBulk(
+    Array.from({ length: count }, (_, i) => ({ name: 'noop', data: { i }, opts: options })),
+  );
   await allCompleted;
   return (count / (performance.now() - startedAt)) * 1000;
+}
+
+/** A fresh BullMQ queue, its Worker, and the queue's own Redis connection (for probes). */
+export interface BullMQBench {
+  readonly queue: Queue;
+  readonly worker: Worker;
+  readonly connection: Redis;
+}
+
+/**
+ * Runs `measure` with a fresh queue and one Worker of the given concurrency in this process,
+ * running `processor`; then closes both and removes the queue from Redis.
+ *
+ * @throws Error when Redis does not answer (see {@link assertRedisUp}).
+ */
+export async function withBullMQ<TResult>(
+  processor: Processor,
+  concurrency: number,
+  measure: (bench: BullMQBench) => Promise<TResult>,
+): Promise<TResult> {
+  await assertRedisUp();
+  // One connection for the queue; the Worker makes its own blocking one from it.
+  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const name = `async-scheduler-bench-${process.pid}`;
+  const defaultJobOptions = { removeOnComplete: true, removeOnFail: true };
+  const queue = new Queue(name, { connection, defaultJobOptions });
+  const worker = new Worker(name, processor, { connection, concurrency });
+  try {
+    await worker.waitUntilReady();
+    return await measure({ queue, worker, connection });
+  } finally {
+    await worker.close();
+    await queue.obliterate({ force: true });
+    await queue.close();
+    connection.disconnect();
+  }
 }
 
 /**
@@ -67,21 +113,12 @@ export async function bullmqThroughput(
   concurrency: number,
   warmup: number,
 ): Promise<number> {
-  await assertRedisUp();
-  // One connection for the queue; the Worker makes its own blocking one from it.
-  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-  const name = `async-scheduler-bench-${process.pid}`;
-  const defaultJobOptions = { removeOnComplete: true, removeOnFail: true };
-  const queue = new Queue(name, { connection, defaultJobOptions });
-  const worker = new Worker(name, () => Promise.resolve(undefined), { connection, concurrency });
-  try {
-    await worker.waitUntilReady();
-    await runJobs(queue, worker, warmup);
-    return await runJobs(queue, worker, count);
-  } finally {
-    await worker.close();
-    await queue.obliterate({ force: true });
-    await queue.close();
-    connection.disconnect();
-  }
+  return withBullMQ(
+    () => Promise.resolve(undefined),
+    concurrency,
+    async ({ queue, worker }) => {
+      await runJobs(queue, worker, warmup);
+      return runJobs(queue, worker, count);
+    },
+  );
 }

@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: runs every scenario in its own process, side by side with the peers in one
- * run, and checks the targets of issues #2–#4 as ratios against baselines measured in this run.
+ * run, and checks the targets of issues #2–#4, #12, #13, #14 and #16 as ratios against baselines
+ * measured in this run (one, issue 14's, against a figure recorded before that issue).
  * Prints a Markdown table (paste it into docs/benchmarks.md) and exits 1 if a target is missed.
  */
 import { execFileSync } from 'node:child_process';
@@ -85,6 +86,15 @@ const names = [
   'heap-per-queued-task',
   'heap-per-finished-record',
   'heap-after-1m-tasks',
+  'heap-per-delayed-task',
+  'heap-per-queued-task-saturated',
+  'delayed-100k-lateness-p99',
+  'delayed-10k-lateness-p99',
+  'bullmq-delayed-10k-lateness-p99',
+  'bullmq-redis-bytes-per-delayed-job',
+  'retried-10k',
+  'retried-over-succeeding-alternated',
+  'bullmq-retried-10k',
 ];
 const only = process.argv.slice(2);
 console.error(`Running ${only.length > 0 ? only.join(', ') : 'all scenarios'} …`);
@@ -240,6 +250,61 @@ atMost('that stop: 10k / 1k tasks (linear: about 10)', 'thread-stop-cancel-10k-o
 atMost('heap per queued task', 'heap-per-queued-task', 4096, 'bytes');
 atMost('heap per retained finished record', 'heap-per-finished-record', 1024, 'bytes');
 atMost('heapUsed after 1M tasks, default retention', 'heap-after-1m-tasks', 150, 'MiB');
+
+/**
+ * scheduler-over-bare-alternated on the build before issue 14 (31af2ec): the median of five
+ * runs, docs/benchmarks.md ("Delays and retries (issue 14)"). The plain path may lose 5% of it.
+ */
+const SCHEDULER_OVER_BARE_BEFORE_ISSUE_14 = 0.66;
+const againstBefore = value('scheduler-over-bare-alternated') / SCHEDULER_OVER_BARE_BEFORE_ISSUE_14;
+if (!Number.isNaN(againstBefore)) {
+  targets.push({
+    what: `scheduler 10k / bare XState, alternated, against ${String(SCHEDULER_OVER_BARE_BEFORE_ISSUE_14)} before issue 14`,
+    figure: againstBefore,
+    goal: '>= 0.95x',
+    met: againstBefore >= 0.95,
+  });
+}
+const ratioAtMost = (what: string, a: string, b: string, max: number): void => {
+  const figure = value(a) / value(b);
+  if (!Number.isNaN(figure)) targets.push({ what, figure, goal: `<= ${max}x`, met: figure <= max });
+};
+ratioAtMost(
+  'heap per delayed task / per queued task, 100k each, saturated lane (issue 14)',
+  'heap-per-delayed-task',
+  'heap-per-queued-task-saturated',
+  1.5,
+);
+atMost(
+  '100k delayed tasks over 10 s: STARTED - runAfter, p99 (issue 14)',
+  'delayed-100k-lateness-p99',
+  5,
+  'ms',
+);
+atLeast(
+  '10k tasks failing twice, retried at once / succeeding at once, alternated (issue 14)',
+  'retried-over-succeeding-alternated',
+  0.3,
+);
+ratio(
+  'BullMQ / scheduler: 10k delayed jobs, lateness p99 (peer)',
+  'bullmq-delayed-10k-lateness-p99',
+  'delayed-10k-lateness-p99',
+  0,
+);
+ratio(
+  'BullMQ Redis bytes per delayed job / our heap per delayed task (peer)',
+  'bullmq-redis-bytes-per-delayed-job',
+  'heap-per-delayed-task',
+  0,
+);
+ratio(
+  'scheduler / BullMQ: 10k jobs failing twice, retried at once (peer)',
+  'retried-10k',
+  'bullmq-retried-10k',
+  0,
+);
+ratio('BullMQ: retried 10k / plain 10k (peer, context)', 'bullmq-retried-10k', 'bullmq-10k', 0);
 
 const fmt = (n: number): string =>
   n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2);

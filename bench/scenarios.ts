@@ -7,6 +7,9 @@ import { piscinaAbortLatency, syncTaskAbortLatency } from './abortLatency.js';
 import { coldImportSamples, quantile } from './coldImport.js';
 import { createPiscinaCpuRunner, createSyncTaskCpuRunner } from './cpuTasks.js';
 import { executorPoolThroughput } from './executorPool.js';
+import { gc } from './gc.js';
+import { jobFeatureScenarios } from './jobFeatureScenarios.js';
+import { alternatedRatio, best, CONCURRENCY, WARMUP_TASKS, type Scenario } from './measure.js';
 import { singleLoopIsolation, threadIsolation } from './isolation.js';
 import { stopCancelRatio, stopCancelStarted } from './stopCancel.js';
 import {
@@ -17,19 +20,10 @@ import {
   xstateTaskFloor,
 } from './peers.js';
 
-const CONCURRENCY = 64;
-const WARMUP_TASKS = 5_000;
 const MIB = 1024 * 1024;
 const ABORT_ROUNDS = 40;
 /** 1 ms CPU tasks per measured run: about a second of work on 2 threads. */
 const CPU_TASKS = 2_000;
-
-function gc(): void {
-  const collect = (globalThis as { gc?: () => void }).gc;
-  if (collect === undefined) throw new Error('Run with --expose-gc');
-  collect();
-  collect();
-}
 
 const noop = new AsyncTask('noop', () => undefined);
 
@@ -98,9 +92,6 @@ async function warmScheduler(): Promise<void> {
   gc();
 }
 
-/** A scenario's figure; `detail` is shown beside it (a spread, a count). */
-type Scenario = () => Promise<{ value: number; unit: string; detail?: string }>;
-
 /** Fresh processes per cold-import figure. */
 const COLD_IMPORT_PROCESSES = 21;
 
@@ -116,40 +107,6 @@ function coldImport(specifier: string): Scenario {
     });
   };
 }
-
-/**
- * The ratio `a / b` with both measured in this process, back to back, `rounds` times (which goes
- * first alternates): the median of the per-round ratios. On this shared host one process's runs
- * of the same code vary up to 2x from minute to minute; a pair measured seconds apart shares the
- * minute, and the median ignores the round a neighbour's burst hit one side of.
- */
-async function alternatedRatio(
-  rounds: number,
-  a: () => Promise<number> | number,
-  b: () => Promise<number> | number,
-): Promise<number> {
-  const ratios: number[] = [];
-  for (let round = 0; round < rounds; round++) {
-    if (round % 2 === 0) {
-      const first = await a();
-      ratios.push(first / (await b()));
-    } else {
-      const first = await b();
-      ratios.push((await a()) / first);
-    }
-  }
-  ratios.sort((x, y) => x - y);
-  const middle = rounds >> 1;
-  return rounds % 2 === 1
-    ? (ratios[middle] as number)
-    : ((ratios[middle - 1] as number) + (ratios[middle] as number)) / 2;
-}
-
-const best = async (runs: number, measure: () => Promise<number> | number): Promise<number> => {
-  let top = 0;
-  for (let i = 0; i < runs; i++) top = Math.max(top, await measure());
-  return top;
-};
 
 const scenarios: Record<string, Scenario> = {
   'cold-import-root': coldImport('async-scheduler'),
@@ -415,6 +372,7 @@ const scenarios: Record<string, Scenario> = {
     gc();
     return { value: process.memoryUsage().heapUsed / MIB, unit: 'MiB' };
   },
+  ...jobFeatureScenarios,
 };
 
 const name = process.argv[2] ?? '';

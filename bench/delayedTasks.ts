@@ -1,0 +1,148 @@
+/**
+ * Delayed tasks (issue 14): what a task waiting out its `delayMs` costs in heap, against a task
+ * waiting its turn in the queue, and how late it starts after its due time.
+ */
+import { AsyncScheduler, AsyncTask, type SubmitOptions } from '../dist/index.js';
+import { gc } from './gc.js';
+import {
+  assertSubmittedWithinHeadroom,
+  seededDelaysMs,
+  summarizeLateness,
+  type Lateness,
+} from './jobFeatures.js';
+
+/** `submit()`'s options with the contract's `delayMs` (an intersection that stays harmless once `SubmitOptions` has it). */
+type DelayedSubmitOptions = SubmitOptions<[]> & { delayMs: number };
+
+const noop = new AsyncTask('noop', () => undefined);
+
+/**
+ * Fills every slot of a started scheduler with a task that runs until the returned function is
+ * called: whatever is submitted next waits in the queue (SCHEDULED), none starts.
+ */
+async function saturate(scheduler: AsyncScheduler, concurrency: number): Promise<() => void> {
+  let release: () => void = () => undefined;
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let running = 0;
+  let allRunning: () => void = () => undefined;
+  const saturated = new Promise<void>((resolve) => {
+    allRunning = resolve;
+  });
+  const hold = new AsyncTask('hold', () => {
+    if (++running === concurrency) allRunning();
+    return released;
+  });
+  for (let i = 0; i < concurrency; i++) scheduler.submit(hold);
+  await saturated;
+  if (scheduler.runningCount !== concurrency) {
+    throw new Error(
+      `saturate: ${String(scheduler.runningCount)} running of ${String(concurrency)}`,
+    );
+  }
+  return release;
+}
+
+/** How a task waits in {@link heapPerWaitingTask}. */
+export type Waiting = 'delayed' | 'queued';
+
+/**
+ * Heap growth per task for `count` no-op tasks submitted to a started scheduler whose every slot
+ * is taken (so nothing submitted starts): `'queued'` plain submits (each waits in the ready
+ * queue), `'delayed'` submits with the seeded delays (each waits for its due time). Both
+ * schedulers are set up alike; only `delayMs` differs.
+ *
+ * @throws Error when a task did not wait as asked (a delayed one without `runAfter`, or any that
+ * started).
+ */
+export async function heapPerWaitingTask(
+  count: number,
+  concurrency: number,
+  waiting: Waiting,
+): Promise<number> {
+  const scheduler = new AsyncScheduler({ concurrency }).start();
+  const release = await saturate(scheduler, concurrency);
+  // Made before the first reading on both sides, so neither counts the array.
+  const delays = seededDelaysMs(count);
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const startedAt = performance.now();
+  for (let i = 0; i < count; i++) {
+    if (waiting === 'queued') {
+      scheduler.submit(noop);
+    } else {
+      const options: DelayedSubmitOptions = { delayMs: delays[i] ?? 0 };
+      scheduler.submit(noop, options);
+    }
+  }
+  assertSubmittedWithinHeadroom(startedAt, 'async-scheduler');
+  gc();
+  const perTask = (process.memoryUsage().heapUsed - before) / count;
+  const waitingRight = scheduler
+    .dumpTask()
+    .filter(
+      (info) =>
+        info.name === 'noop' &&
+        info.state === 'SCHEDULED' &&
+        (waiting === 'queued') === (info.runAfter === undefined),
+    ).length;
+  release();
+  await scheduler.stop({ cancel: true });
+  if (waitingRight !== count) {
+    throw new Error(`${waiting}: ${String(waitingRight)} of ${String(count)} waited as asked`);
+  }
+  return perTask;
+}
+
+/**
+ * `count` no-op tasks submitted at once with the seeded delays to a started, otherwise idle
+ * scheduler. Each task's lateness is its STARTED stamp minus the `runAfter` its SCHEDULED
+ * transition carried. Resolves once all have started.
+ *
+ * @param warmup - delayed tasks (due within 50 ms) run first, unmeasured, to warm the path.
+ * @throws Error when a delayed task is SCHEDULED without `runAfter`.
+ */
+export async function delayedLateness(
+  count: number,
+  concurrency: number,
+  warmup: number,
+): Promise<Lateness> {
+  const scheduler = new AsyncScheduler({ concurrency }).start();
+  await Promise.all(
+    Array.from({ length: warmup }, (_, i) => {
+      const options: DelayedSubmitOptions = { delayMs: i % 50 };
+      return scheduler.submit(noop, options).wait();
+    }),
+  );
+  const dueAt = new Map<string, number>();
+  const samples: number[] = [];
+  let missingRunAfter = 0;
+  let allStarted: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => {
+    allStarted = resolve;
+  });
+  scheduler.transitions$.subscribe((transition) => {
+    if (transition.to === 'SCHEDULED') {
+      if (transition.info.runAfter === undefined) missingRunAfter++;
+      else dueAt.set(transition.id, transition.info.runAfter);
+    } else if (transition.to === 'STARTED') {
+      samples.push(transition.at - (dueAt.get(transition.id) ?? NaN));
+      dueAt.delete(transition.id);
+      if (samples.length === count) allStarted();
+    }
+  });
+  const delays = seededDelaysMs(count);
+  const startedAt = performance.now();
+  for (const delayMs of delays) {
+    const options: DelayedSubmitOptions = { delayMs };
+    scheduler.submit(noop, options);
+  }
+  assertSubmittedWithinHeadroom(startedAt, 'async-scheduler');
+  await started;
+  await scheduler.stop();
+  if (missingRunAfter > 0) {
+    throw new Error(`${String(missingRunAfter)} delayed tasks were SCHEDULED without runAfter`);
+  }
+  return summarizeLateness(samples);
+}
