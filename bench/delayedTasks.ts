@@ -12,7 +12,9 @@ import {
 } from './jobFeatures.js';
 
 /** `submit()`'s options with the contract's `delayMs` (an intersection that stays harmless once `SubmitOptions` has it). */
-type DelayedSubmitOptions = SubmitOptions<[]> & { delayMs: number };
+type DelayedSubmitOptions<TArgs extends readonly unknown[] = []> = SubmitOptions<TArgs> & {
+  delayMs: number;
+};
 
 const noop = new AsyncTask('noop', () => undefined);
 
@@ -97,17 +99,31 @@ export async function heapPerWaitingTask(
 
 /**
  * `count` no-op tasks submitted at once with the seeded delays to a started, otherwise idle
- * scheduler. Each task's lateness is its STARTED stamp minus the `runAfter` its SCHEDULED
- * transition carried. Resolves once all have started.
+ * scheduler. Each task's lateness is its STARTED stamp (`ts.start`, read by the task's
+ * `onStart`) minus the `runAfter` its info showed right after its submit. No `transitions$`
+ * subscriber (it would cost every task a `TaskInfo` per transition) and the default retention
+ * (keeping 100k finished records would lengthen every major GC). Resolves once all have started.
  *
  * @param warmup - delayed tasks (due within 50 ms) run first, unmeasured, to warm the path.
- * @throws Error when a delayed task is SCHEDULED without `runAfter`.
+ * @throws Error when a task waited without `runAfter`.
  */
 export async function delayedLateness(
   count: number,
   concurrency: number,
   warmup: number,
 ): Promise<Lateness> {
+  const dueAt = new Float64Array(count);
+  const samples: number[] = [];
+  let allStarted: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => {
+    allStarted = resolve;
+  });
+  const measured = new AsyncTask<[number]>('delayed', () => undefined, {
+    onStart: ({ args: [index], ts }) => {
+      samples.push((ts.start ?? NaN) - (dueAt[index as number] ?? NaN));
+      if (samples.length === count) allStarted();
+    },
+  });
   const scheduler = new AsyncScheduler({ concurrency }).start();
   await Promise.all(
     Array.from({ length: warmup }, (_, i) => {
@@ -115,34 +131,19 @@ export async function delayedLateness(
       return scheduler.submit(noop, options).wait();
     }),
   );
-  const dueAt = new Map<string, number>();
-  const samples: number[] = [];
-  let missingRunAfter = 0;
-  let allStarted: () => void = () => undefined;
-  const started = new Promise<void>((resolve) => {
-    allStarted = resolve;
-  });
-  scheduler.transitions$.subscribe((transition) => {
-    if (transition.to === 'SCHEDULED') {
-      if (transition.info.runAfter === undefined) missingRunAfter++;
-      else dueAt.set(transition.id, transition.info.runAfter);
-    } else if (transition.to === 'STARTED') {
-      samples.push(transition.at - (dueAt.get(transition.id) ?? NaN));
-      dueAt.delete(transition.id);
-      if (samples.length === count) allStarted();
-    }
-  });
   const delays = seededDelaysMs(count);
   const startedAt = performance.now();
-  for (const delayMs of delays) {
-    const options: DelayedSubmitOptions = { delayMs };
-    scheduler.submit(noop, options);
+  for (let i = 0; i < count; i++) {
+    const options: DelayedSubmitOptions<[number]> & { args: [number] } = {
+      args: [i],
+      delayMs: delays[i] ?? 0,
+    };
+    dueAt[i] = scheduler.taskInfo(scheduler.submit(measured, options).id).runAfter ?? NaN;
   }
   assertSubmittedWithinHeadroom(startedAt, 'async-scheduler');
   await started;
   await scheduler.stop();
-  if (missingRunAfter > 0) {
-    throw new Error(`${String(missingRunAfter)} delayed tasks were SCHEDULED without runAfter`);
-  }
+  const unmeasured = samples.filter(Number.isNaN).length;
+  if (unmeasured > 0) throw new Error(`${String(unmeasured)} delayed tasks had no runAfter`);
   return summarizeLateness(samples);
 }
