@@ -114,12 +114,15 @@ export async function delayedLateness(
 ): Promise<Lateness> {
   const dueAt = new Float64Array(count);
   const samples: number[] = [];
+  // From the first due start on: the CPU the process got while the tasks fell due.
+  let firstStart = { at: NaN, cpu: process.cpuUsage() };
   let allStarted: () => void = () => undefined;
   const started = new Promise<void>((resolve) => {
     allStarted = resolve;
   });
   const measured = new AsyncTask<[number]>('delayed', () => undefined, {
     onStart: ({ args: [index], ts }) => {
+      if (samples.length === 0) firstStart = { at: performance.now(), cpu: process.cpuUsage() };
       samples.push((ts.start ?? NaN) - (dueAt[index as number] ?? NaN));
       if (samples.length === count) allStarted();
     },
@@ -142,8 +145,10 @@ export async function delayedLateness(
   }
   assertSubmittedWithinHeadroom(startedAt, 'async-scheduler');
   await started;
+  const cpu = process.cpuUsage(firstStart.cpu);
+  const coreShare = (cpu.user + cpu.system) / 1000 / (performance.now() - firstStart.at);
   await scheduler.stop();
   const unmeasured = samples.filter(Number.isNaN).length;
   if (unmeasured > 0) throw new Error(`${String(unmeasured)} delayed tasks had no runAfter`);
-  return summarizeLateness(samples);
+  return { ...summarizeLateness(samples), coreShare };
 }

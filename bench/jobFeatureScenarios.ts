@@ -23,7 +23,11 @@ function latenessFigure(lateness: Lateness): {
   return {
     value: lateness.p99Ms,
     unit: 'ms',
-    detail: `p99; p50 ${lateness.p50Ms.toFixed(2)} ms, max ${lateness.maxMs.toFixed(1)} ms`,
+    detail: `p99; p50 ${lateness.p50Ms.toFixed(2)} ms, max ${lateness.maxMs.toFixed(1)} ms${
+      lateness.coreShare === undefined
+        ? ''
+        : `; the process had ${lateness.coreShare.toFixed(2)} of a core meanwhile`
+    }`,
   };
 }
 

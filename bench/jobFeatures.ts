@@ -58,6 +58,11 @@ export interface Lateness {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly maxMs: number;
+  /**
+   * The process's CPU time while the tasks fell due, over that wall time: below what the work
+   * needs, the host did not give the loop its core, and lateness is a backlog.
+   */
+  readonly coreShare?: number;
 }
 
 /** p50, p99 and max of lateness samples, ms. */
