@@ -2,7 +2,7 @@
  * Delayed tasks (issue 14): what a task waiting out its `delayMs` costs in heap, against a task
  * waiting its turn in the queue, and how late it starts after its due time.
  */
-import { AsyncScheduler, AsyncTask, type SubmitOptions } from '../dist/index.js';
+import { AsyncScheduler, AsyncTask } from '../dist/index.js';
 import { gc } from './gc.js';
 import {
   assertSubmittedWithinHeadroom,
@@ -10,11 +10,6 @@ import {
   summarizeLateness,
   type Lateness,
 } from './jobFeatures.js';
-
-/** `submit()`'s options with the contract's `delayMs` (an intersection that stays harmless once `SubmitOptions` has it). */
-type DelayedSubmitOptions<TArgs extends readonly unknown[] = []> = SubmitOptions<TArgs> & {
-  delayMs: number;
-};
 
 const noop = new AsyncTask('noop', () => undefined);
 
@@ -74,8 +69,7 @@ export async function heapPerWaitingTask(
     if (waiting === 'queued') {
       scheduler.submit(noop);
     } else {
-      const options: DelayedSubmitOptions = { delayMs: delays[i] ?? 0 };
-      scheduler.submit(noop, options);
+      scheduler.submit(noop, { delayMs: delays[i] ?? 0 });
     }
   }
   assertSubmittedWithinHeadroom(startedAt, 'async-scheduler');
@@ -130,18 +124,14 @@ export async function delayedLateness(
   const scheduler = new AsyncScheduler({ concurrency }).start();
   await Promise.all(
     Array.from({ length: warmup }, (_, i) => {
-      const options: DelayedSubmitOptions = { delayMs: i % 50 };
-      return scheduler.submit(noop, options).wait();
+      return scheduler.submit(noop, { delayMs: i % 50 }).wait();
     }),
   );
   const delays = seededDelaysMs(count);
   const startedAt = performance.now();
   for (let i = 0; i < count; i++) {
-    const options: DelayedSubmitOptions<[number]> & { args: [number] } = {
-      args: [i],
-      delayMs: delays[i] ?? 0,
-    };
-    dueAt[i] = scheduler.taskInfo(scheduler.submit(measured, options).id).runAfter ?? NaN;
+    const { id } = scheduler.submit(measured, { args: [i], delayMs: delays[i] ?? 0 });
+    dueAt[i] = scheduler.taskInfo(id).runAfter ?? NaN;
   }
   assertSubmittedWithinHeadroom(startedAt, 'async-scheduler');
   await started;

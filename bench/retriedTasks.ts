@@ -2,25 +2,13 @@
  * Retried tasks (issue 14): the throughput of tasks that fail a few times before they succeed,
  * retried at once, against the same tasks succeeding at the first attempt.
  */
-import {
-  AsyncScheduler,
-  AsyncTask,
-  type RetryPolicy,
-  type SubmitOptions,
-  type TaskContext,
-} from '../dist/index.js';
+import { AsyncScheduler, AsyncTask, type RetryPolicy, type TaskContext } from '../dist/index.js';
 import { RETRY_ATTEMPTS } from './jobFeatures.js';
 
 /** How many more times a task's body fails: one per task, counted down by the body. */
 interface FailureBudget {
   failuresLeft: number;
 }
-
-/** `submit()`'s options with the contract's `retry` (an intersection that stays harmless once `SubmitOptions` has it). */
-type RetriedSubmitOptions = SubmitOptions<[FailureBudget]> & {
-  args: [FailureBudget];
-  retry: RetryPolicy;
-};
 
 /** Every failure retried at once: 0 ms backoff (jitter of 0 ms is 0 ms). */
 const RETRY_AT_ONCE: RetryPolicy = { attempts: RETRY_ATTEMPTS, backoff: { delayMs: 0 } };
@@ -57,11 +45,7 @@ export async function retriedThroughput(
   });
   const startedAt = performance.now();
   for (let i = 0; i < count; i++) {
-    const options: RetriedSubmitOptions = {
-      args: [{ failuresLeft: failures }],
-      retry: RETRY_AT_ONCE,
-    };
-    scheduler.submit(flaky, options);
+    scheduler.submit(flaky, { args: [{ failuresLeft: failures }], retry: RETRY_AT_ONCE });
   }
   await scheduler.stop();
   const elapsedMs = performance.now() - startedAt;
