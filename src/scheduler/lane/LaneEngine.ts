@@ -440,7 +440,16 @@ export class LaneEngine implements Lane<LiveTask> {
    * @remarks A later call can tighten an earlier one: `cancel` escalates a drain, and the
    * earliest deadline of all the calls' `timeoutMs` applies.
    */
-  stop({ cancel, timeoutMs }: { cancel: boolean; timeoutMs: number }): Promise<void> {
+  stop({
+    cancel,
+    timeoutMs,
+    limitMs = timeoutMs,
+  }: {
+    cancel: boolean;
+    timeoutMs: number;
+    /** The caller's own bound, for the cancel's reason, when `timeoutMs` is what is left of it. */
+    limitMs?: number;
+  }): Promise<void> {
     this.#shutdown ??= new LaneShutdown({
       tell: (cancel, reason) => {
         this.#mailbox.step(this.#tellSupervisor, { type: 'lane.stop', cancel, reason }, undefined);
@@ -449,7 +458,7 @@ export class LaneEngine implements Lane<LiveTask> {
       reporter: this.ledger.reporter,
       loopWatch: this.#loopWatch,
     });
-    return this.#shutdown.request(cancel, timeoutMs);
+    return this.#shutdown.request(cancel, timeoutMs, limitMs);
   }
 
   // ── the supervisor's hooks ────────────────────────────────────────────────────
