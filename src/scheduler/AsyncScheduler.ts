@@ -21,6 +21,9 @@ import type { TaskHandle } from './submit/TaskHandle.js';
 import type { TaskId } from './submit/TaskId.js';
 import { TaskSubmissions } from './submit/TaskSubmissions.js';
 import type { RunOptions } from './lane/laneConfig.js';
+import type { RepeatOptions } from './repeat/RepeatOptions.js';
+import type { RepeatHandle } from './repeat/RepeatSchedule.js';
+import { RepeatSchedules } from './repeat/RepeatSchedules.js';
 import {
   DEFAULT_LANE_NAME,
   resolveSchedulerOptions,
@@ -73,6 +76,7 @@ export class AsyncScheduler {
   #started = false;
   #stopCalled = false;
   readonly #submissions: TaskSubmissions;
+  readonly #repeats: RepeatSchedules;
 
   /**
    * @throws TypeError/RangeError for a bad option.
@@ -117,6 +121,19 @@ export class AsyncScheduler {
     this.#submissions = new TaskSubmissions(this, ledger, (task, args, run, canceledWith) =>
       this.#submitRun(task, args, run, canceledWith),
     );
+    this.#repeats = new RepeatSchedules({
+      lane: resolved.name,
+      clock: resolved.clock,
+      submissions: this.#submissions,
+      stateOf: (id) => ledger.stateOf(id),
+      reportError: (error) => {
+        ledger.reporter.reportError(error);
+      },
+      checkTask: (task, args) => {
+        assertTask(task);
+        if (task instanceof SyncTask) cloneArgs(task, args, 'a thread');
+      },
+    });
     this.#metrics$ = guardedMetrics(
       {
         lane: engine.lane,
@@ -262,6 +279,38 @@ export class AsyncScheduler {
     return this.#submissions.submit<TResult>(task, options);
   }
 
+  /**
+   * Submits `task` again and again: every `every` ms, or at each match of a `cron` expression,
+   * each occurrence an ordinary task (its own id, `TaskInfo.repeatId` = the schedule's id)
+   * submitted as `submit(task, options)` would.
+   *
+   * @remarks One timer on the scheduler's clock per schedule; due times are absolute, so they
+   * never drift. A timer that fires late submits one occurrence for the due times it missed,
+   * not a burst. Before `start()` occurrences queue like any submit; `stop()` ends every
+   * schedule (no timer is left). See {@link RepeatOptions} for `limit`, `startAt`, `overlap`
+   * (default `'skip'`) and how `signal` and `key` apply.
+   * @returns the schedule's handle: `id`, `nextRunAt()`, `cancel()`.
+   * @throws TypeError/RangeError naming a bad or unknown option (a cron expression that does
+   * not parse is a TypeError, an unknown time zone a RangeError), what `submitTask` throws for
+   * the task or its args; SchedulerStoppedError after `stop()`.
+   * @example
+   * ```ts
+   * import { AsyncTask } from 'async-scheduler';
+   *
+   * const cleanUp = new AsyncTask('clean-up', () => 'swept');
+   * const every5s = scheduler.repeat(cleanUp, { every: 5_000, limit: 3 });
+   * const weekdays = scheduler.repeat(cleanUp, { cron: '0 9 * * 1-5', timezone: 'Europe/Paris' });
+   * console.log(every5s.nextRunAt(), weekdays.id);
+   * weekdays.cancel();
+   * ```
+   */
+  repeat<TArgs extends readonly unknown[], TResult>(
+    task: AsyncTask<TArgs, TResult> | SyncTask<TArgs, TResult>,
+    options: RepeatOptions<NoInfer<TArgs>>,
+  ): RepeatHandle {
+    return this.#repeats.create(task, options);
+  }
+
   #submitRun(
     task: AsyncTask | SyncTask,
     args: readonly unknown[],
@@ -361,6 +410,7 @@ export class AsyncScheduler {
     const resolved = resolveStopOptions(options);
     this.#stopCalled = true;
     this.#notStarted.close();
+    this.#repeats.stop();
     return this.#engine.stop(resolved);
   }
 

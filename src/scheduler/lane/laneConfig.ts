@@ -38,4 +38,6 @@ export interface RunOptions {
   readonly timeoutMs?: number | undefined;
   /** The idempotency key it was submitted with. */
   readonly key?: string | undefined;
+  /** The `repeat()` schedule it is an occurrence of. */
+  readonly repeatId?: string | undefined;
 }
