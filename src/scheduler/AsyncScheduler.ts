@@ -46,6 +46,15 @@ import {
 /** The `type` of the async resource that carries a submit's context to its body. */
 const TASK_CONTEXT_TYPE = 'AsyncSchedulerTask';
 
+/** A task `repeat()` can submit on the caller's loop: a SyncTask's args must clone to a thread. */
+function assertLoopRepeatable(
+  task: unknown,
+  args: readonly unknown[],
+): asserts task is AsyncTask | SyncTask {
+  assertTask(task);
+  if (task instanceof SyncTask) cloneArgs(task, args, 'a thread');
+}
+
 /**
  * A scheduler whose lane is the caller's event loop: AsyncTask bodies run here, up to
  * `concurrency` at once, highest priority first.
@@ -121,19 +130,7 @@ export class AsyncScheduler {
     this.#submissions = new TaskSubmissions(this, ledger, (task, args, run, canceledWith) =>
       this.#submitRun(task, args, run, canceledWith),
     );
-    this.#repeats = new RepeatSchedules({
-      lane: resolved.name,
-      clock: resolved.clock,
-      submissions: this.#submissions,
-      stateOf: (id) => ledger.stateOf(id),
-      reportError: (error) => {
-        ledger.reporter.reportError(error);
-      },
-      checkTask: (task, args) => {
-        assertTask(task);
-        if (task instanceof SyncTask) cloneArgs(task, args, 'a thread');
-      },
-    });
+    this.#repeats = new RepeatSchedules(resolved, this.#submissions, ledger, assertLoopRepeatable);
     this.#metrics$ = guardedMetrics(
       {
         lane: engine.lane,
@@ -280,28 +277,23 @@ export class AsyncScheduler {
   }
 
   /**
-   * Submits `task` again and again: every `every` ms, or at each match of a `cron` expression,
-   * each occurrence an ordinary task (its own id, `TaskInfo.repeatId` = the schedule's id)
-   * submitted as `submit(task, options)` would.
+   * Submits `task` again and again: every `every` ms, or at each match of a `cron` expression;
+   * each occurrence an ordinary task (`TaskInfo.repeatId` is the schedule's id) submitted as
+   * `submit(task, options)` would.
    *
-   * @remarks One timer on the scheduler's clock per schedule; due times are absolute, so they
-   * never drift. A timer that fires late submits one occurrence for the due times it missed,
-   * not a burst. Before `start()` occurrences queue like any submit; `stop()` ends every
-   * schedule (no timer is left). See {@link RepeatOptions} for `limit`, `startAt`, `overlap`
-   * (default `'skip'`) and how `signal` and `key` apply.
-   * @returns the schedule's handle: `id`, `nextRunAt()`, `cancel()`.
-   * @throws TypeError/RangeError naming a bad or unknown option (a cron expression that does
-   * not parse is a TypeError, an unknown time zone a RangeError), what `submitTask` throws for
-   * the task or its args; SchedulerStoppedError after `stop()`.
+   * @remarks One timer per schedule, on the scheduler's clock; due times never drift, and a
+   * late timer submits one occurrence for those it missed. `stop()` ends every schedule. See
+   * {@link RepeatOptions} for `limit`, `startAt`, `overlap`, `signal` and `key`.
+   * @throws TypeError/RangeError naming a bad option (a cron expression that does not parse is
+   * a TypeError), what `submitTask` throws for the task or its args; SchedulerStoppedError
+   * after `stop()`.
    * @example
    * ```ts
    * import { AsyncTask } from 'async-scheduler';
    *
-   * const cleanUp = new AsyncTask('clean-up', () => 'swept');
-   * const every5s = scheduler.repeat(cleanUp, { every: 5_000, limit: 3 });
-   * const weekdays = scheduler.repeat(cleanUp, { cron: '0 9 * * 1-5', timezone: 'Europe/Paris' });
-   * console.log(every5s.nextRunAt(), weekdays.id);
-   * weekdays.cancel();
+   * const sweep = new AsyncTask('sweep', () => 'swept');
+   * const r = scheduler.repeat(sweep, { cron: '0 9 * * 1-5', timezone: 'Europe/Paris' });
+   * console.log(r.id, r.nextRunAt()); // r.cancel() ends it
    * ```
    */
   repeat<TArgs extends readonly unknown[], TResult>(

@@ -52,6 +52,15 @@ function assertThreadTask(task: unknown): asserts task is AsyncTask | SyncTask {
   }
 }
 
+/** A task `repeat()` can submit to a lane thread: a module reference body, args that clone. */
+function assertThreadRepeatable(
+  task: unknown,
+  args: readonly unknown[],
+): asserts task is AsyncTask | SyncTask {
+  assertThreadTask(task);
+  cloneArgs(task, args, 'the lane thread');
+}
+
 /**
  * A scheduler whose lane (its supervisor actor and every task actor) lives in its own worker
  * thread, with its own event loop: tasks there never block the caller's loop or another
@@ -156,19 +165,12 @@ export class SchedulerThread {
     this.#submissions = new TaskSubmissions(this, ledger, (task, args, run, canceledWith) =>
       this.#submitRun(task, args, run, canceledWith),
     );
-    this.#repeats = new RepeatSchedules({
-      lane: resolved.name,
-      clock: resolved.clock,
-      submissions: this.#submissions,
-      stateOf: (id) => ledger.stateOf(id),
-      reportError: (error) => {
-        ledger.reporter.reportError(error);
-      },
-      checkTask: (task, args) => {
-        assertThreadTask(task);
-        cloneArgs(task, args, 'the lane thread');
-      },
-    });
+    this.#repeats = new RepeatSchedules(
+      resolved,
+      this.#submissions,
+      ledger,
+      assertThreadRepeatable,
+    );
     this.#metrics$ = guardedMetrics(
       {
         lane: resolved.name,

@@ -1,10 +1,10 @@
 import type { Clock } from '../../clock.js';
-import { SchedulerStoppedError, type SchedulerError } from '../../errors.js';
+import { SchedulerStoppedError } from '../../errors.js';
 import { createIdFactory } from '../../ids.js';
 import { isFinished } from '../../machines/taskLifecycle.js';
-import type { TaskState } from '../../taskState.js';
 import type { AsyncTask } from '../../tasks/AsyncTask.js';
 import type { SyncTask } from '../../tasks/SyncTask.js';
+import type { TaskLedger } from '../ledger/TaskLedger.js';
 import type { TaskSubmissions } from '../submit/TaskSubmissions.js';
 import { resolveRepeatOptions } from './RepeatOptions.js';
 import { RepeatSchedule, type RepeatHandle } from './RepeatSchedule.js';
@@ -18,35 +18,45 @@ export type CheckTask = (
   args: readonly unknown[],
 ) => asserts task is AsyncTask | SyncTask;
 
-/** What a scheduler lends its schedules. */
-export interface RepeatSchedulesOptions {
-  /** The scheduler's name, for SchedulerStoppedError. */
-  readonly lane: string;
+/** The scheduler the schedules belong to: its name (for SchedulerStoppedError) and clock. */
+interface ScheduleOwner {
+  readonly name: string;
   readonly clock: Clock;
-  /** The scheduler's submit path: every occurrence goes through it. */
-  readonly submissions: Pick<TaskSubmissions, 'submitOccurrence'>;
-  /** A task's state; undefined once it is no longer retained. */
-  readonly stateOf: (id: string) => TaskState | undefined;
-  readonly reportError: (error: SchedulerError) => void;
-  /**
-   * Checks the task and its args (its kind of body, arguments that must clone), so a schedule
-   * that could never submit fails at the call.
-   */
-  readonly checkTask: CheckTask;
 }
+
+/** What the schedules read of the scheduler's ledger: states, and `errors$`. */
+type ScheduleLedger = Pick<TaskLedger, 'stateOf'> & {
+  readonly reporter: Pick<TaskLedger['reporter'], 'reportError'>;
+};
 
 /**
  * The `repeat()` schedules of one scheduler: it makes them, and ends them all when the
  * scheduler stops.
  */
 export class RepeatSchedules {
-  readonly #options: RepeatSchedulesOptions;
+  readonly #owner: ScheduleOwner;
+  readonly #submissions: Pick<TaskSubmissions, 'submitOccurrence'>;
+  readonly #ledger: ScheduleLedger;
+  readonly #checkTask: CheckTask;
   readonly #live = new Set<RepeatSchedule>();
   readonly #createId = createIdFactory();
   #stopped = false;
 
-  constructor(options: RepeatSchedulesOptions) {
-    this.#options = options;
+  /**
+   * @param submissions - the scheduler's submit path: every occurrence goes through it.
+   * @param checkTask - checks the task and its args (its kind of body, arguments that must
+   * clone), so a schedule that could never submit fails at the call.
+   */
+  constructor(
+    owner: ScheduleOwner,
+    submissions: Pick<TaskSubmissions, 'submitOccurrence'>,
+    ledger: ScheduleLedger,
+    checkTask: CheckTask,
+  ) {
+    this.#owner = owner;
+    this.#submissions = submissions;
+    this.#ledger = ledger;
+    this.#checkTask = checkTask;
   }
 
   /**
@@ -57,19 +67,23 @@ export class RepeatSchedules {
    * was told to stop.
    */
   create(task: unknown, options: unknown): RepeatHandle {
-    const { clock, submissions, stateOf, reportError } = this.#options;
+    const { clock, name } = this.#owner;
     const resolved = resolveRepeatOptions(options, clock.now());
-    const checkTask: CheckTask = this.#options.checkTask;
+    const checkTask: CheckTask = this.#checkTask;
     checkTask(task, resolved.submit.args);
-    if (this.#stopped) throw new SchedulerStoppedError(this.#options.lane);
+    if (this.#stopped) throw new SchedulerStoppedError(name);
+    const ledger = this.#ledger;
     const schedule = new RepeatSchedule(this.#createId(), resolved, {
       clock,
-      submitOccurrence: (repeatId) => submissions.submitOccurrence(task, resolved.submit, repeatId),
+      submitOccurrence: (repeatId) =>
+        this.#submissions.submitOccurrence(task, resolved.submit, repeatId),
       isFinal: (id) => {
-        const state = stateOf(id);
+        const state = ledger.stateOf(id);
         return state === undefined || isFinished(state);
       },
-      reportError,
+      reportError: (error) => {
+        ledger.reporter.reportError(error);
+      },
       ended: (ended) => {
         this.#live.delete(ended);
       },
