@@ -291,7 +291,7 @@ export class LaneEngine implements Lane<LiveTask> {
    * @param id - the task's id when the caller made it (a SchedulerThread's main side names its
    * tasks before they cross to the lane thread); absent: a new UUID v7.
    * @param run - this run's own priority, timeout, key, delay and retry policy (`submit()`'s
-   * options), which replace the task's.
+   * options), which replace the task's, and the `repeat()` schedule it is an occurrence of.
    */
   createRecord(
     task: TaskDefinition,
@@ -315,6 +315,7 @@ export class LaneEngine implements Lane<LiveTask> {
       priority: run?.priority ?? task.options.priority ?? 0,
       timeoutMs: run?.timeoutMs ?? task.options.timeoutMs,
       key: run?.key,
+      repeatId: run?.repeatId,
       body: task.run as TaskFn<readonly unknown[]> | TaskModuleRef,
       callbacks: task.options,
       seq: this.#seq++,
