@@ -271,7 +271,10 @@ export class AsyncScheduler {
    * @throws TypeError/RangeError unless `priority` is a finite number.
    * @example
    * ```ts
-   * const id = scheduler.submitTask(task);
+   * import { AsyncTask } from 'async-scheduler';
+   *
+   * const report = new AsyncTask('report', () => 'ready');
+   * const id = scheduler.submitTask(report);
    * scheduler.setPriority(id, 10); // true while it waits: it starts before priority < 10
    * ```
    */
@@ -287,7 +290,10 @@ export class AsyncScheduler {
    * by the time `stop()` does (every task is final then).
    * @example
    * ```ts
-   * for (const url of urls) scheduler.submitTask(fetchTask, url);
+   * import { AsyncTask, type TaskContext } from 'async-scheduler';
+   *
+   * const ping = new AsyncTask('ping', ({ args: [host] }: TaskContext<[string]>) => `pong ${host}`);
+   * for (const host of ['a', 'b', 'c']) scheduler.submitTask(ping, host);
    * await scheduler.onIdle(); // every one of them is final
    * ```
    */
@@ -310,9 +316,12 @@ export class AsyncScheduler {
    * @throws TypeError/RangeError unless `limit` is a whole number >= 1.
    * @example
    * ```ts
-   * for (const job of jobs) {
-   *   await scheduler.onSizeLessThan(100); // keep at most 100 waiting
-   *   scheduler.submitTask(task, job);
+   * import { AsyncTask, type TaskContext } from 'async-scheduler';
+   *
+   * const resize = new AsyncTask('resize', ({ args: [n] }: TaskContext<[number]>) => n * 2);
+   * for (let n = 0; n < 10_000; n++) {
+   *   await scheduler.onSizeLessThan(100); // keep fewer than 100 waiting
+   *   scheduler.submitTask(resize, n);
    * }
    * ```
    */

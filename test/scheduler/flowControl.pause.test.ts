@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { SyncTask, TaskState, type SchedulerThread } from '../../src/index.js';
+import { SyncTask, TaskState } from '../../src/index.js';
 import { createHarness, Gate } from '../support/harness.js';
 import { flushMicrotasks } from '../support/ManualClock.js';
-import { BODIES, LaneSignals, laneTask, useThreadHarness } from '../support/schedulerThreads.js';
+import {
+  BODIES,
+  LaneSignals,
+  laneBarrier,
+  laneTask,
+  useThreadHarness,
+} from '../support/schedulerThreads.js';
 
 /*
  * pause() / resume() / isPaused: while paused nothing new starts, running tasks go on and
@@ -133,15 +139,6 @@ describe('AsyncScheduler', () => {
 describe('SchedulerThread', () => {
   const createThreadHarness = useThreadHarness();
 
-  /**
-   * Resolves once the lane thread has read every message posted before it: a cancel is
-   * answered after the thread's earlier transitions have crossed.
-   */
-  async function barrier(scheduler: SchedulerThread): Promise<void> {
-    const probe = scheduler.submitTask(laneTask('forever'));
-    await scheduler.cancelTask(probe);
-  }
-
   describe('.pause()', () => {
     it('starts nothing in the lane thread while running tasks go on', async () => {
       const { scheduler, reaches } = createThreadHarness('paused-lane', { concurrency: 2 });
@@ -152,13 +149,13 @@ describe('SchedulerThread', () => {
       scheduler.pause();
       expect(scheduler.isPaused).toBe(true);
       const queued = scheduler.submitTask(laneTask('default'), 1, 2);
-      await barrier(scheduler);
+      await laneBarrier(scheduler);
       expect(scheduler.taskState(queued)).not.toBe(TaskState.STARTED);
       expect(scheduler.taskState(queued)).not.toBe(TaskState.DONE);
 
       signals.go();
       expect(await scheduler.result(running)).toBe('went');
-      await barrier(scheduler);
+      await laneBarrier(scheduler);
       expect(scheduler.taskState(queued)).toBe(TaskState.SCHEDULED);
 
       const done = reaches(queued, TaskState.DONE);
@@ -173,7 +170,7 @@ describe('SchedulerThread', () => {
       scheduler.pause();
       const id = scheduler.submitTask(laneTask('default'), 2, 3);
       scheduler.start();
-      await barrier(scheduler);
+      await laneBarrier(scheduler);
       expect(scheduler.taskState(id)).toBe(TaskState.SCHEDULED);
       scheduler.resume();
       expect(await scheduler.result(id)).toBe(5);
