@@ -39,24 +39,29 @@ describe('AsyncScheduler', () => {
     it('lowered, lets running tasks finish and starts none until fewer than it run', async () => {
       const { scheduler } = createHarness({ concurrency: 3 });
       const gate = new Gate('gated');
-      const [a, b, c, d] = [0, 1, 2, 3].map(() => scheduler.submitTask(gate.task)) as string[];
+      const [a, b, c, d] = [0, 1, 2, 3].map(() => scheduler.submitTask(gate.task)) as [
+        string,
+        string,
+        string,
+        string,
+      ];
       scheduler.concurrency = 1;
-      expect([a, b, c].map((id) => scheduler.taskState(id as string))).toEqual([
+      expect([a, b, c].map((id) => scheduler.taskState(id))).toEqual([
         TaskState.STARTED,
         TaskState.STARTED,
         TaskState.STARTED,
       ]);
-      await gate.resolve(a as string, 'a');
-      await scheduler.waitTask(a as string);
-      await gate.resolve(b as string, 'b');
-      await scheduler.waitTask(b as string);
+      await gate.resolve(a, 'a');
+      await scheduler.waitTask(a);
+      await gate.resolve(b, 'b');
+      await scheduler.waitTask(b);
       await flushMicrotasks();
       // c still runs: 1 running, no room for d.
-      expect(scheduler.taskState(d as string)).toBe(TaskState.SCHEDULED);
-      await gate.resolve(c as string, 'c');
-      await scheduler.waitTask(c as string);
+      expect(scheduler.taskState(d)).toBe(TaskState.SCHEDULED);
+      await gate.resolve(c, 'c');
+      await scheduler.waitTask(c);
       await flushMicrotasks();
-      expect(scheduler.taskState(d as string)).toBe(TaskState.STARTED);
+      expect(scheduler.taskState(d)).toBe(TaskState.STARTED);
     });
 
     it('set before start(), applies from the start', () => {

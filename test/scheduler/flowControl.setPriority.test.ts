@@ -20,12 +20,16 @@ describe('AsyncScheduler', () => {
       const { scheduler, transitions } = createHarness({ concurrency: 1 });
       const gate = new Gate('gated');
       const blocker = scheduler.submitTask(gate.task);
-      const [a, b, c] = [0, 1, 2].map(() => scheduler.submitTask(gate.task)) as string[];
-      expect(scheduler.setPriority(c as string, 2)).toBe(true);
-      expect(scheduler.setPriority(b as string, 2)).toBe(true);
-      expect(scheduler.taskInfo(c as string).priority).toBe(2);
+      const [a, b, c] = [0, 1, 2].map(() => scheduler.submitTask(gate.task)) as [
+        string,
+        string,
+        string,
+      ];
+      expect(scheduler.setPriority(c, 2)).toBe(true);
+      expect(scheduler.setPriority(b, 2)).toBe(true);
+      expect(scheduler.taskInfo(c).priority).toBe(2);
 
-      for (const id of [blocker, b, c, a] as string[]) {
+      for (const id of [blocker, b, c, a]) {
         await gate.resolve(id, id);
         await scheduler.waitTask(id);
         await flushMicrotasks();
@@ -34,7 +38,7 @@ describe('AsyncScheduler', () => {
       expect(gate.order).toEqual([blocker, b, c, a]);
       const started = transitions.find((t) => t.id === c && t.to === TaskState.STARTED);
       expect(started?.info.priority).toBe(2);
-      expect(scheduler.taskInfo(c as string).priority).toBe(2);
+      expect(scheduler.taskInfo(c).priority).toBe(2);
     });
 
     it('lowers a priority too: the task goes behind the others', async () => {
