@@ -47,12 +47,16 @@ describe('AsyncScheduler', () => {
 
     it('holds back SyncTasks too', async () => {
       const { scheduler } = createHarness({ threads: 1 });
-      scheduler.pause();
       const add = new SyncTask<[number, number], number>('add', { module: BODIES });
+      // Once its thread is up, a SyncTask starts as it is submitted.
+      expect(await scheduler.result(scheduler.submitTask(add, 0, 0))).toBe(0);
+      expect(scheduler.taskState(scheduler.submitTask(add, 1, 1))).toBe(TaskState.STARTED);
+      await scheduler.onIdle();
+      scheduler.pause();
       const id = scheduler.submitTask(add, 1, 2);
-      await flushMicrotasks();
       expect(scheduler.taskState(id)).toBe(TaskState.SCHEDULED);
       scheduler.resume();
+      expect(scheduler.taskState(id)).toBe(TaskState.STARTED);
       expect(await scheduler.result(id)).toBe(3);
     });
   });
