@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SyncTask, TaskState } from '../../src/index.js';
+import { SyncTask, TaskState, WorkerCrashedError } from '../../src/index.js';
 import { createHarness, Gate } from '../support/harness.js';
 import { flushMicrotasks } from '../support/ManualClock.js';
 import {
@@ -178,6 +178,38 @@ describe('SchedulerThread', () => {
       expect(scheduler.taskState(id)).toBe(TaskState.SCHEDULED);
       scheduler.resume();
       expect(await scheduler.result(id)).toBe(5);
+    });
+
+    it('is re-applied, with the concurrency, to a replacement lane thread', async () => {
+      const { scheduler, reaches } = createThreadHarness('paused-restart', {
+        concurrency: 1,
+        restart: { baseDelayMs: 0, maxDelayMs: 0 },
+      });
+      const exit = new LaneSignals();
+      const exiting = scheduler.submitTask(laneTask('exitOnGo'), exit.buffer);
+      await exit.started();
+      scheduler.pause();
+      scheduler.concurrency = 2;
+      const signals = [new LaneSignals(), new LaneSignals()];
+      const untilGo = laneTask<[SharedArrayBuffer], string>('untilGo');
+      const waiting = signals.map((s) => scheduler.submitTask(untilGo, s.buffer));
+      exit.go();
+      await expect(scheduler.result(exiting)).rejects.toBeInstanceOf(WorkerCrashedError);
+      // Its SCHEDULED comes from the replacement, after the tasks handed to it before.
+      const probe = scheduler.submitTask(laneTask('forever'));
+      await reaches(probe, TaskState.SCHEDULED);
+      expect(waiting.map((id) => scheduler.taskState(id))).toEqual([
+        TaskState.SCHEDULED,
+        TaskState.SCHEDULED,
+      ]);
+      scheduler.resume();
+      // Both start: the replacement has concurrency 2, not the 1 it was built with.
+      await Promise.all(signals.map((s) => s.started()));
+      for (const s of signals) s.go();
+      expect(await Promise.all(waiting.map((id) => scheduler.result(id)))).toEqual([
+        'went',
+        'went',
+      ]);
     });
 
     it('a drain resumes a paused lane thread', async () => {
