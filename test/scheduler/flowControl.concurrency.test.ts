@@ -64,6 +64,22 @@ describe('AsyncScheduler', () => {
       expect(scheduler.taskState(d)).toBe(TaskState.STARTED);
     });
 
+    it("shows the new value in the lane supervisor's snapshot, for an inspector", () => {
+      const shown: unknown[] = [];
+      const { scheduler } = createHarness({
+        concurrency: 1,
+        inspect: (event) => {
+          if (event.type === '@xstate.snapshot' && event.actorRef.id === 'lane:main') {
+            shown.push(
+              (event.snapshot as { context: { concurrency: number } }).context.concurrency,
+            );
+          }
+        },
+      });
+      scheduler.concurrency = 4;
+      expect(shown.at(-1)).toBe(4);
+    });
+
     it('set before start(), applies from the start', () => {
       const { scheduler } = createHarness({}, { start: false });
       const gate = new Gate('gated');

@@ -419,7 +419,8 @@ export class LaneEngine implements Lane<LiveTask> {
    */
   setConcurrency(concurrency: number): void {
     this.#concurrency = concurrency;
-    this.#mailbox.wake();
+    // The engine decides starts; the supervisor only shows the value (to an inspector).
+    this.#mailbox.step(this.#tellSupervisor, { type: 'lane.concurrency', concurrency }, undefined);
   }
 
   /** True between `pause()` and `resume()`; a stop resumes. */
