@@ -69,11 +69,11 @@ describe('AsyncScheduler', () => {
       const { scheduler } = createHarness({
         concurrency: 1,
         inspect: (event) => {
-          if (event.type === '@xstate.snapshot' && event.actorRef.id === 'lane:main') {
-            shown.push(
-              (event.snapshot as { context: { concurrency: number } }).context.concurrency,
-            );
-          }
+          if (event.type !== '@xstate.snapshot') return;
+          if ((event.actorRef as { id?: string }).id !== 'lane:main') return;
+          shown.push(
+            (event.snapshot as unknown as { context: { concurrency: number } }).context.concurrency,
+          );
         },
       });
       scheduler.concurrency = 4;
