@@ -249,8 +249,10 @@ export class AsyncScheduler {
    * `pause()` does nothing. Calling it again does nothing.
    * @example
    * ```ts
-   * scheduler.pause();
-   * await scheduler.onEmpty(); // not while paused: nothing queued starts
+   * scheduler.pause(); // say, while a service the tasks call is down: submits queue meanwhile
+   * setTimeout(() => {
+   *   scheduler.resume(); // the queued tasks start, by priority
+   * }, 60_000);
    * ```
    */
   pause(): void {
