@@ -97,6 +97,17 @@ describe('SchedulerThread', () => {
   const createThreadHarness = useThreadHarness();
 
   describe('.onIdle() / .onEmpty()', () => {
+    it('resolve by the time stop() does, for a lane thread never started', async () => {
+      const { scheduler } = createThreadHarness('never-started', {}, { start: false });
+      scheduler.submitTask(laneTask('forever'));
+      const idle = scheduler.onIdle();
+      const empty = scheduler.onEmpty();
+      expect(await isSettled(idle)).toBe(false);
+      await scheduler.stop({ cancel: true });
+      expect(await isSettled(idle)).toBe(true);
+      expect(await isSettled(empty)).toBe(true);
+    });
+
     it('resolve from the transitions the lane thread reports', async () => {
       const { scheduler } = createThreadHarness('watched', { concurrency: 1 });
       const signals = new LaneSignals();
