@@ -16,11 +16,15 @@ import { DEFAULT_CANCEL_REASON, LaneEngine } from './lane/LaneEngine.js';
 import type { LiveTask } from './lane/LiveTask.js';
 import { TaskLedger } from './ledger/TaskLedger.js';
 import { NotStartedWatch } from './NotStartedWatch.js';
+import { FlowControl } from './FlowControl.js';
 import type { SubmitArguments } from './submit/SubmitOptions.js';
 import type { TaskHandle } from './submit/TaskHandle.js';
 import type { TaskId } from './submit/TaskId.js';
 import { TaskSubmissions } from './submit/TaskSubmissions.js';
 import type { RunOptions } from './lane/laneConfig.js';
+import type { RepeatOptions } from './repeat/RepeatOptions.js';
+import type { RepeatHandle } from './repeat/RepeatSchedule.js';
+import { RepeatSchedules } from './repeat/RepeatSchedules.js';
 import {
   DEFAULT_LANE_NAME,
   resolveSchedulerOptions,
@@ -42,6 +46,15 @@ import {
 
 /** The `type` of the async resource that carries a submit's context to its body. */
 const TASK_CONTEXT_TYPE = 'AsyncSchedulerTask';
+
+/** A task `repeat()` can submit on the caller's loop: a SyncTask's args must clone to a thread. */
+function assertLoopRepeatable(
+  task: unknown,
+  args: readonly unknown[],
+): asserts task is AsyncTask | SyncTask {
+  assertTask(task);
+  if (task instanceof SyncTask) cloneArgs(task, args, 'a thread');
+}
 
 /**
  * A scheduler whose lane is the caller's event loop: AsyncTask bodies run here, up to
@@ -73,6 +86,8 @@ export class AsyncScheduler {
   #started = false;
   #stopCalled = false;
   readonly #submissions: TaskSubmissions;
+  readonly #repeats: RepeatSchedules;
+  readonly #flow: FlowControl<LiveTask>;
 
   /**
    * @throws TypeError/RangeError for a bad option.
@@ -108,6 +123,12 @@ export class AsyncScheduler {
       rateLimit: resolved.rateLimit,
     });
     const engine = this.#engine;
+    this.#flow = new FlowControl({
+      lane: engine,
+      name: resolved.name,
+      ledger,
+      maxQueued: resolved.maxQueued,
+    });
     this.#notStarted = new NotStartedWatch({
       lane: resolved.name,
       clock: resolved.clock,
@@ -119,6 +140,7 @@ export class AsyncScheduler {
     this.#submissions = new TaskSubmissions(this, ledger, (task, args, run, canceledWith) =>
       this.#submitRun(task, args, run, canceledWith),
     );
+    this.#repeats = new RepeatSchedules(resolved, this.#submissions, ledger, assertLoopRepeatable);
     this.#metrics$ = guardedMetrics(
       {
         lane: engine.lane,
@@ -218,6 +240,125 @@ export class AsyncScheduler {
   }
 
   /**
+   * Most AsyncTasks STARTED at once (the `concurrency` option, or as last set).
+   *
+   * @remarks Set at run time: raised, queued tasks start at once; lowered, running tasks finish
+   * (none is stopped) and no new one starts until fewer than the new value run. SyncTasks are
+   * bounded by their executor threads instead.
+   * @throws TypeError/RangeError, when set, unless a whole number >= 1 or Infinity.
+   * @example
+   * ```ts
+   * scheduler.concurrency = 2; // from now on, at most 2 AsyncTasks run at once
+   * ```
+   */
+  get concurrency(): number {
+    return this.#flow.concurrency;
+  }
+
+  set concurrency(value: number) {
+    this.#flow.concurrency = value;
+  }
+
+  /**
+   * True between {@link AsyncScheduler.pause} and {@link AsyncScheduler.resume} (or a `stop()`,
+   * which resumes). A scheduler not started is not paused: it is not started.
+   */
+  get isPaused(): boolean {
+    return this.#flow.isPaused;
+  }
+
+  /**
+   * Starts no new task until {@link AsyncScheduler.resume}: running tasks go on, submits queue.
+   *
+   * @remarks Independent of `start()`: paused before it, a scheduler starts (its held tasks are
+   * SCHEDULED) but runs nothing until resumed. `stop()` resumes a paused scheduler, so a drain
+   * runs what is queued (`stop({ cancel: true })` cancels it); once `stop()` was called,
+   * `pause()` does nothing. Calling it again does nothing.
+   * @example
+   * ```ts
+   * scheduler.pause(); // say, while a service the tasks call is down: submits queue meanwhile
+   * setTimeout(() => {
+   *   scheduler.resume(); // the queued tasks start, by priority
+   * }, 60_000);
+   * ```
+   */
+  pause(): void {
+    this.#flow.pause();
+  }
+
+  /** Lets tasks start again, at once as far as `concurrency` and threads allow. Idempotent. */
+  resume(): void {
+    this.#flow.resume();
+  }
+
+  /**
+   * Gives a task waiting to start (SUBMITTED or SCHEDULED) a new priority: it shows in its
+   * `TaskInfo.priority` from now on and decides its place in the queue (FIFO among equals by
+   * submit order), O(log n).
+   *
+   * @returns false, changing nothing, for a task that started or is final, or an unknown id.
+   * @throws TypeError/RangeError unless `priority` is a finite number.
+   * @example
+   * ```ts
+   * import { AsyncTask } from 'async-scheduler';
+   *
+   * const report = new AsyncTask('report', () => 'ready');
+   * const id = scheduler.submitTask(report);
+   * scheduler.setPriority(id, 10); // true while it waits: it starts before priority < 10
+   * ```
+   */
+  setPriority(id: string, priority: number): boolean {
+    return this.#flow.setPriority(id, priority);
+  }
+
+  /**
+   * Resolves once nothing is queued and nothing runs (at once when that holds already).
+   *
+   * @remarks As p-queue's: it waits on the counts, not on a stream, and never keeps the process
+   * alive by itself. A scheduler not started, or paused, with queued tasks is not idle. Resolves
+   * by the time `stop()` does (every task is final then).
+   * @example
+   * ```ts
+   * import { AsyncTask, type TaskContext } from 'async-scheduler';
+   *
+   * const ping = new AsyncTask('ping', ({ args: [host] }: TaskContext<[string]>) => `pong ${host}`);
+   * for (const host of ['a', 'b', 'c']) scheduler.submitTask(ping, host);
+   * await scheduler.onIdle(); // every one of them is final
+   * ```
+   */
+  onIdle(): Promise<void> {
+    return this.#flow.onIdle();
+  }
+
+  /**
+   * Resolves once nothing is queued (SUBMITTED or SCHEDULED); tasks may still run. At once when
+   * that holds already. See {@link AsyncScheduler.onIdle}.
+   */
+  onEmpty(): Promise<void> {
+    return this.#flow.onEmpty();
+  }
+
+  /**
+   * Resolves once fewer than `limit` tasks are queued (at once when that holds already): what a
+   * producer awaits before submitting more, e.g. with `maxQueued`.
+   *
+   * @throws TypeError/RangeError unless `limit` is a whole number >= 1.
+   * @example
+   * ```ts
+   * import { AsyncTask, type TaskContext } from 'async-scheduler';
+   *
+   * const resize = new AsyncTask('resize', ({ args: [n] }: TaskContext<[number]>) => n * 2);
+   * for (let n = 0; n < 10_000; n++) {
+   *   await scheduler.onSizeLessThan(100); // keep fewer than 100 waiting
+   *   scheduler.submitTask(resize, n);
+   * }
+   * ```
+   */
+  onSizeLessThan(limit: number): Promise<void> {
+    return this.#flow.onSizeLessThan(limit);
+  }
+
+  /**
    * Starts running tasks, submitted ones first. Calling it again does nothing.
    *
    * @throws SchedulerStoppedError once `stop()` was called (resolved or not): a stopped
@@ -236,7 +377,8 @@ export class AsyncScheduler {
    *
    * @returns the new task's id (a UUID v7), typed with the task's result for `result(id)`.
    * @throws TypeError when `task` is not an AsyncTask or SyncTask, or a SyncTask argument
-   * cannot be structured-cloned (the message names it); SchedulerStoppedError after `stop()`.
+   * cannot be structured-cloned (the message names it); SchedulerStoppedError after `stop()`;
+   * QueueFullError when `maxQueued` tasks wait already (nothing is submitted).
    */
   submitTask<TArgs extends readonly unknown[], TResult>(
     task: AsyncTask<TArgs, TResult> | SyncTask<TArgs, TResult>,
@@ -275,12 +417,41 @@ export class AsyncScheduler {
     return this.#submissions.submit<TResult>(task, options);
   }
 
+  /**
+   * Submits `task` again and again: every `every` ms, or at each match of a `cron` expression;
+   * each occurrence an ordinary task (`TaskInfo.repeatId` is the schedule's id) submitted as
+   * `submit(task, options)` would.
+   *
+   * @remarks One timer per schedule, on the scheduler's clock; due times never drift, and a
+   * late timer submits one occurrence for those it missed. `stop()` ends every schedule. See
+   * {@link RepeatOptions} for `limit`, `startAt`, `overlap`, `signal` and `key`.
+   * @throws TypeError/RangeError naming a bad option (a cron expression that does not parse is
+   * a TypeError), what `submitTask` throws for the task or its args; SchedulerStoppedError
+   * after `stop()`.
+   * @example
+   * ```ts
+   * import { AsyncTask } from 'async-scheduler';
+   *
+   * const sweep = new AsyncTask('sweep', () => 'swept');
+   * const r = scheduler.repeat(sweep, { cron: '0 9 * * 1-5', timezone: 'Europe/Paris' });
+   * console.log(r.id, r.nextRunAt()); // r.cancel() ends it
+   * ```
+   */
+  repeat<TArgs extends readonly unknown[], TResult>(
+    task: AsyncTask<TArgs, TResult> | SyncTask<TArgs, TResult>,
+    options: RepeatOptions<NoInfer<TArgs>>,
+  ): RepeatHandle {
+    return this.#repeats.create(task, options);
+  }
+
   #submitRun(
     task: AsyncTask | SyncTask,
     args: readonly unknown[],
     run: RunOptions | undefined,
     canceledWith?: string,
   ): string {
+    // After a stop, the lane's SchedulerStoppedError says more than a full queue.
+    if (!this.#stopCalled) this.#flow.assertRoom();
     // A SyncTask's args are cloned now: the thread runs it with them as they were at submit.
     const engine = this.#engine;
     const isSync = task instanceof SyncTask;
@@ -374,6 +545,7 @@ export class AsyncScheduler {
     const resolved = resolveStopOptions(options);
     this.#stopCalled = true;
     this.#notStarted.close();
+    this.#repeats.stop();
     return this.#engine.stop(resolved);
   }
 

@@ -29,6 +29,9 @@ import { createThreadTask, type ThreadTask } from './placements/thread/ThreadTas
 import { ThreadObservation } from './placements/thread/ThreadObservation.js';
 import { guardedMetrics } from './guardedMetrics.js';
 import type { RunOptions } from './lane/laneConfig.js';
+import type { RepeatOptions } from './repeat/RepeatOptions.js';
+import type { RepeatHandle } from './repeat/RepeatSchedule.js';
+import { RepeatSchedules } from './repeat/RepeatSchedules.js';
 import type { SubmitArguments } from './submit/SubmitOptions.js';
 import type { TaskHandle } from './submit/TaskHandle.js';
 import type { TaskId } from './submit/TaskId.js';
@@ -37,6 +40,7 @@ import type { RetryPolicy } from '../tasks/retryPolicy.js';
 import { assertCrossableRetry, threadRunPolicy } from './placements/thread/threadRunPolicy.js';
 import type { LaneMetrics, SchedulerWarning } from '../metrics/types.js';
 import { NotStartedWatch } from './NotStartedWatch.js';
+import { FlowControl } from './FlowControl.js';
 import { threadOptionsOf, type SchedulerThreadOptions } from './schedulerThreadOptions.js';
 
 const DEFAULT_EXPORT = 'default';
@@ -49,6 +53,15 @@ function assertThreadTask(task: unknown): asserts task is AsyncTask | SyncTask {
       `Expected AsyncTask "${task.name}" to have a module reference body { module, export? } for a SchedulerThread, got a function: its body runs in the lane's own thread, and functions cannot cross threads`,
     );
   }
+}
+
+/** A task `repeat()` can submit to a lane thread: a module reference body, args that clone. */
+function assertThreadRepeatable(
+  task: unknown,
+  args: readonly unknown[],
+): asserts task is AsyncTask | SyncTask {
+  assertThreadTask(task);
+  cloneArgs(task, args, 'the lane thread');
 }
 
 /**
@@ -92,6 +105,8 @@ export class SchedulerThread {
   #started = false;
   #stopCalled = false;
   readonly #submissions: TaskSubmissions;
+  readonly #repeats: RepeatSchedules;
+  readonly #flow: FlowControl<ThreadTask>;
 
   /**
    * Starts the lane thread (it keeps the process alive only while it has work).
@@ -156,8 +171,20 @@ export class SchedulerThread {
       inspect: resolved.inspect,
       observation,
     });
+    this.#flow = new FlowControl({
+      lane: this.#host,
+      name: resolved.name,
+      ledger,
+      maxQueued: resolved.maxQueued,
+    });
     this.#submissions = new TaskSubmissions(this, ledger, (task, args, run, canceledWith) =>
       this.#submitRun(task, args, run, canceledWith),
+    );
+    this.#repeats = new RepeatSchedules(
+      resolved,
+      this.#submissions,
+      ledger,
+      assertThreadRepeatable,
     );
     this.#metrics$ = guardedMetrics(
       {
@@ -251,6 +278,76 @@ export class SchedulerThread {
   }
 
   /**
+   * Most AsyncTasks STARTED at once in the lane thread (the option, or as last set).
+   *
+   * @remarks As `AsyncScheduler.concurrency`; a new value crosses to the thread by message (and
+   * is given to a replacement thread before any task).
+   * @throws TypeError/RangeError, when set, unless a whole number >= 1 or Infinity.
+   */
+  get concurrency(): number {
+    return this.#flow.concurrency;
+  }
+
+  set concurrency(value: number) {
+    this.#flow.concurrency = value;
+  }
+
+  /** True between `pause()` and `resume()` (or a `stop()`, which resumes), on the main side. */
+  get isPaused(): boolean {
+    return this.#flow.isPaused;
+  }
+
+  /**
+   * Starts no new task in the lane thread until `resume()`: as `AsyncScheduler.pause`.
+   *
+   * @remarks Crosses by message: a task the thread started before it arrived keeps running. A
+   * replacement thread is paused before it gets any task.
+   */
+  pause(): void {
+    this.#flow.pause();
+  }
+
+  /** Lets tasks start again in the lane thread. Idempotent. */
+  resume(): void {
+    this.#flow.resume();
+  }
+
+  /**
+   * Gives a task waiting to start a new priority, as `AsyncScheduler.setPriority`.
+   *
+   * @remarks Answered at once from the main side's record: true while the task is SUBMITTED or
+   * SCHEDULED there; the thread is told. A race: a task the thread started before the message
+   * arrived (its STARTED still on its way) keeps running, though its info shows the new priority.
+   * @returns false for a task that started or is final (as last reported), or an unknown id.
+   * @throws TypeError/RangeError unless `priority` is a finite number.
+   */
+  setPriority(id: string, priority: number): boolean {
+    return this.#flow.setPriority(id, priority);
+  }
+
+  /**
+   * Resolves once nothing is queued and nothing runs, as last reported by the thread (at once
+   * when that holds already). See `AsyncScheduler.onIdle`.
+   */
+  onIdle(): Promise<void> {
+    return this.#flow.onIdle();
+  }
+
+  /** Resolves once nothing is queued (at once when that holds already). */
+  onEmpty(): Promise<void> {
+    return this.#flow.onEmpty();
+  }
+
+  /**
+   * Resolves once fewer than `limit` tasks are queued (at once when that holds already).
+   *
+   * @throws TypeError/RangeError unless `limit` is a whole number >= 1.
+   */
+  onSizeLessThan(limit: number): Promise<void> {
+    return this.#flow.onSizeLessThan(limit);
+  }
+
+  /**
    * Starts running tasks, submitted ones first. Calling it again does nothing.
    *
    * @throws SchedulerStoppedError once `stop()` was called (resolved or not).
@@ -270,7 +367,7 @@ export class SchedulerThread {
    * for `result(id)`); its record exists at once, SUBMITTED.
    * @throws TypeError when `task` is not an AsyncTask or SyncTask, when an AsyncTask's body is
    * a function, or when an argument cannot be structured-cloned (the message names it);
-   * SchedulerStoppedError after `stop()`.
+   * SchedulerStoppedError after `stop()`; QueueFullError when `maxQueued` tasks wait already.
    */
   submitTask<TArgs extends readonly unknown[], TResult>(
     task: AsyncTask<TArgs, TResult> | SyncTask<TArgs, TResult>,
@@ -294,6 +391,21 @@ export class SchedulerThread {
     return this.#submissions.submit<TResult>(task, options);
   }
 
+  /**
+   * Submits `task` to the lane thread again and again, as `AsyncScheduler.repeat` does.
+   *
+   * @remarks The schedule and its timer live on the main side, on the scheduler's `clock`;
+   * each occurrence crosses to the lane thread as one submit.
+   * @returns the schedule's handle: `id`, `nextRunAt()`, `cancel()`.
+   * @throws as `AsyncScheduler.repeat`, and TypeError for an AsyncTask with a function body.
+   */
+  repeat<TArgs extends readonly unknown[], TResult>(
+    task: AsyncTask<TArgs, TResult> | SyncTask<TArgs, TResult>,
+    options: RepeatOptions<NoInfer<TArgs>>,
+  ): RepeatHandle {
+    return this.#repeats.create(task, options);
+  }
+
   #submitRun(
     task: unknown,
     args: readonly unknown[],
@@ -301,6 +413,8 @@ export class SchedulerThread {
     canceledWith?: string,
   ): string {
     assertThreadTask(task);
+    // After a stop, the lane's SchedulerStoppedError says more than a full queue.
+    if (!this.#stopCalled) this.#flow.assertRoom();
     // Cloned now: the thread (or a restarted one) gets the args as they were at submit.
     const sent = cloneArgs(task, args, 'the lane thread');
     const ref = task.run as TaskModuleRef;
@@ -315,6 +429,7 @@ export class SchedulerThread {
         priority: run?.priority ?? task.options.priority ?? 0,
         timeoutMs: run?.timeoutMs ?? task.options.timeoutMs,
         key: run?.key,
+        repeatId: run?.repeatId,
       },
       { module: moduleHref(ref), export: ref.export ?? DEFAULT_EXPORT },
       task.options,
@@ -407,6 +522,7 @@ export class SchedulerThread {
     const { cancel, timeoutMs } = resolveStopOptions(options);
     this.#stopCalled = true;
     this.#notStarted.close();
+    this.#repeats.stop();
     return this.#host.stop({ cancel, timeoutMs });
   }
 

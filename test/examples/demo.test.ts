@@ -56,6 +56,8 @@ describe('the npm start demo', () => {
       expect(stdout).toMatch(/^\[\d+\.\ds\] main +loop +\[/m);
       expect(stdout).toMatch(/^\[\d+\.\ds\] urgent +thread +\[/m);
       expect(stdout).toMatch(/All \d+ tasks finished in [\d.]+ s\./);
+      // The repeating health check: its occurrences are tasks of their own, all DONE.
+      expect(stdout).toMatch(/^Repeating: (\d+) health checks, .*: \1 DONE\.$/m);
       for (const lane of ['main', 'urgent', 'normal']) {
         expect(stdout).toMatch(new RegExp(`^${lane} +\\d+ +\\d+`, 'm'));
       }

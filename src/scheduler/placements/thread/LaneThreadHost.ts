@@ -20,6 +20,7 @@ import { LANE_WATCHDOG_GRACE_MS, LaneWatchdog, type Overdue } from './LaneWatchd
 import { LaneThreadRestarts } from './LaneThreadRestarts.js';
 import { OrphanedTaskEnder } from './OrphanedTaskEnder.js';
 import { PendingCancels } from './PendingCancels.js';
+import { ThreadFlowControl } from './ThreadFlowControl.js';
 import { rebuildError } from './wireErrors.js';
 import { guardInspection } from '../../guardInspection.js';
 import { fromWireInspectionEvent } from './fromWireInspectionEvent.js';
@@ -44,6 +45,8 @@ interface StopRequest {
   cancelsAskedBefore: number;
   /** When the drain's time is up, on the main side's clock (Infinity: no bound). */
   deadline: number;
+  /** The caller's `timeoutMs` that set the deadline: the cancel's reason names it. */
+  limitMs: number;
 }
 
 /**
@@ -75,6 +78,8 @@ export class LaneThreadHost implements Lane<ThreadTask> {
   /** The current lane thread; none while a restart is due, or once the lane has stopped. */
   #thread: LaneThread | undefined;
   #started = false;
+  /** Pause, concurrency and priorities: forwarded, and re-applied to every new thread. */
+  readonly #flow: ThreadFlowControl;
   #stop: StopRequest | undefined;
   #stopped: Promise<void> | undefined;
   #resolveStopped: (() => void) | undefined;
@@ -90,6 +95,13 @@ export class LaneThreadHost implements Lane<ThreadTask> {
   constructor(options: LaneThreadHostOptions) {
     const { init, clock, ledger, observation } = options;
     this.#options = options;
+    this.#flow = new ThreadFlowControl({
+      initialConcurrency: init.concurrency,
+      ledger,
+      post: (message) => {
+        this.#post(message);
+      },
+    });
     this.#restarts = new LaneThreadRestarts({
       lane: init.lane,
       policy: init.restart,
@@ -155,6 +167,36 @@ export class LaneThreadHost implements Lane<ThreadTask> {
     return answered;
   }
 
+  /** Most AsyncTasks STARTED at once in the thread, as last set. */
+  get concurrency(): number {
+    return this.#flow.concurrency;
+  }
+
+  /** Sets the thread's concurrency (validated by the facade). */
+  setConcurrency(concurrency: number): void {
+    this.#flow.setConcurrency(concurrency);
+  }
+
+  /** True between `pause()` and `resume()`; a stop resumes. */
+  get isPaused(): boolean {
+    return this.#flow.isPaused;
+  }
+
+  /** Pauses the thread's lane (and any replacement's); nothing once a stop was asked for. */
+  pause(): void {
+    this.#flow.pause();
+  }
+
+  /** Resumes the thread's lane. */
+  resume(): void {
+    this.#flow.resume();
+  }
+
+  /** See {@link ThreadFlowControl.setPriority}: answered here, the thread is told. */
+  setPriority(id: string, priority: number): boolean {
+    return this.#flow.setPriority(id, priority);
+  }
+
   /**
    * Stops the lane (drain or cancel), then ends the thread. Resolves once nothing is left. A
    * later call can tighten the stop: escalate a drain to a cancel, or bring its deadline closer.
@@ -167,7 +209,14 @@ export class LaneThreadHost implements Lane<ThreadTask> {
       return this.#stopped;
     }
     const requestId = this.#nextRequestId++;
-    this.#stop = { requestId, cancel, cancelsAskedBefore: cancel ? requestId : Infinity, deadline };
+    this.#flow.stopping();
+    this.#stop = {
+      requestId,
+      cancel,
+      cancelsAskedBefore: cancel ? requestId : Infinity,
+      deadline,
+      limitMs: timeoutMs,
+    };
     // The bound holds even if the thread's loop is blocked, or it restarts meanwhile.
     if (timeoutMs > 0) this.#watchdog.stopSent(timeoutMs);
     this.#stopped = new Promise<void>((resolve) => {
@@ -196,6 +245,7 @@ export class LaneThreadHost implements Lane<ThreadTask> {
     }
     if (sooner) {
       stop.deadline = deadline;
+      stop.limitMs = timeoutMs;
       this.#watchdog.stopSent(timeoutMs);
     }
     // The thread answers this one with the same requestId; the first answer ends the stop.
@@ -204,14 +254,18 @@ export class LaneThreadHost implements Lane<ThreadTask> {
       requestId: stop.requestId,
       cancel: stop.cancel,
       timeoutMs: sooner ? timeoutMs : 0,
+      limitMs: stop.limitMs,
     });
   }
 
-  /** Sends the stop as it stands, bounded by what is left until its deadline. */
-  #postStop({ requestId, cancel, deadline }: StopRequest): void {
+  /**
+   * Sends the stop as it stands, bounded by what is left until its deadline (the thread may
+   * read it late, or be a replacement); the reason still names the caller's bound.
+   */
+  #postStop({ requestId, cancel, deadline, limitMs }: StopRequest): void {
     const timeoutMs =
       deadline === Infinity ? 0 : Math.max(1, Math.ceil(deadline - this.#options.clock.now()));
-    this.#post({ type: 'stop', requestId, cancel, timeoutMs });
+    this.#post({ type: 'stop', requestId, cancel, timeoutMs, limitMs });
   }
 
   #spawn(): void {
@@ -227,6 +281,7 @@ export class LaneThreadHost implements Lane<ThreadTask> {
     this.#thread = thread;
     this.#watchdog.threadStarting();
     this.#options.observation.attach(thread.worker);
+    this.#flow.applyToNewThread();
     // A replacement takes over everything not started, in submit order (FIFO holds); a task
     // that was STARTED in a dead thread has been ended already and never runs twice.
     for (const record of this.#options.ledger.registry.liveRecords()) {
