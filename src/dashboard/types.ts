@@ -23,6 +23,11 @@ export interface DashboardLane {
   readonly queuedCount: number;
   /** Tasks STARTED now. */
   readonly runningCount: number;
+  /**
+   * Tasks waiting out a delay or a retry's backoff now (the `Delayed` figure and
+   * `async_scheduler_tasks_delayed`); a lane without it shows neither.
+   */
+  readonly delayedCount?: number;
   /** Every retained task (read once, when the dashboard starts, to seed its counts). */
   dumpTask(): TaskInfo[];
   /** The slowest tasks (the two "slowest" tables). */

@@ -129,6 +129,7 @@ export class AsyncScheduler {
           running: ledger.runningCount,
           submitted: ledger.counters.submitted,
           finished: ledger.counters.finished(),
+          retried: ledger.counters.retried,
         }),
         threads: () => {
           const health = engine.executorHealth();

@@ -164,6 +164,7 @@ export class SchedulerThread {
           running: ledger.runningCount,
           submitted: ledger.counters.submitted,
           finished: ledger.counters.finished(),
+          retried: ledger.counters.retried,
         }),
         threads: () => observation.threads(),
         loop: observation.loop,

@@ -227,6 +227,8 @@ describe('AsyncScheduler', () => {
         expect(closeWindow()).toMatchObject({
           submitted: 5,
           finished: { DONE: 2, FAILED: 1, TIMED_OUT: 1, CANCELED: 1 },
+          // Without a retry policy a failure or a timeout ends the task: no retry counted.
+          retried: 0,
           queued: 0,
           running: 0,
         });

@@ -64,6 +64,8 @@ describe('SchedulerThread', () => {
         queued: 0,
         running: 0,
         finished: { DONE: 3, FAILED: 1, TIMED_OUT: 0, CANCELED: 0 },
+        // A failure without a retry policy ends the task: no retry counted.
+        retried: 0,
         threads: { executorRestarts: 0, laneRestarts: 0, degraded: false, executorUtilization: 0 },
       });
       expect(Object.isFrozen(sample)).toBe(true);
