@@ -138,7 +138,7 @@ function createLaneSection(name) {
           cancelResult,
         ),
         card('Slowest finished', table('slowest-finished', finished, 'State', 'Wait', 'Run')),
-        card('Waiting to retry', table('retrying', retrying, 'Attempt', 'Runs after', 'In')),
+        card('Waiting to retry', table('retrying', retrying, 'Runs after', 'In')),
         card('Warnings', warnings),
       ),
     ),

@@ -71,12 +71,11 @@ function renderLane(lane, now) {
     lane.retrying,
     (row) => [
       taskCell(row),
-      el('td', { class: 'num', text: String(row.attempt || 1) }),
       el('td', { class: 'num', 'data-testid': 'run-after', text: clockTime(row.runAfter) }),
       el('td', { class: 'num' }),
     ],
     (tr, row) => {
-      tr.cells[3].textContent = formatMs(Math.max(0, row.runAfter - now));
+      tr.cells[2].textContent = formatMs(Math.max(0, row.runAfter - now));
     },
   );
   renderWarnings(lane);
