@@ -22,6 +22,9 @@ import type { TaskErrorData } from '../tasks/types.js';
  * for (const event of events) actor.send(event);
  * console.log(actor.getSnapshot().value, actor.getSnapshot().context.ts); // DONE { submit: 1, … }
  * ```
+ *
+ * `task.retry` takes a STARTED task back to SCHEDULED: its attempt failed or timed out and
+ * another follows once `runAfter` has passed.
  */
 export type TaskEvent =
   | { type: 'task.submit'; at: number }
@@ -30,7 +33,17 @@ export type TaskEvent =
   | { type: 'task.done'; at: number; result: unknown }
   | { type: 'task.fail'; at: number; error: TaskErrorData }
   | { type: 'task.timeout'; at: number; reason: string; error: TaskErrorData }
-  | { type: 'task.cancel'; at: number; reason: string; error: TaskErrorData };
+  | { type: 'task.cancel'; at: number; reason: string; error: TaskErrorData }
+  | {
+      type: 'task.retry';
+      at: number;
+      /** How the attempt that is tried again ended. */
+      outcome: 'FAILED' | 'TIMED_OUT';
+      /** Its error. */
+      error: TaskErrorData;
+      /** Epoch ms before which the next attempt will not start (its backoff). */
+      runAfter: number;
+    };
 
 /** `task.submit`: the scheduler accepted the task. */
 export const submitEvent = (at: number): TaskEvent => ({ type: 'task.submit', at });
@@ -64,3 +77,12 @@ export const cancelEvent = (at: number, reason: string, error: TaskErrorData): T
   reason,
   error,
 });
+/**
+ * `task.retry`: the attempt ended as `outcome` and another follows, not before `runAfter`.
+ */
+export const retryEvent = (
+  at: number,
+  outcome: 'FAILED' | 'TIMED_OUT',
+  error: TaskErrorData,
+  runAfter: number,
+): TaskEvent => ({ type: 'task.retry', at, outcome, error, runAfter });

@@ -16,7 +16,12 @@ import { isFinished, stampKey, TASK_LIFECYCLE, type StampedTaskState } from './t
  * assign per actor, a quarter of the machine's whole budget.
  */
 export interface TaskMachineContext {
+  /**
+   * Its stamps. A retry sets `schedule` anew and drops `start`: they are the latest attempt's.
+   */
   ts: TaskTimestamps;
+  /** The current attempt, once a retry made it more than 1. */
+  attempt?: number;
   result?: unknown;
   error?: TaskErrorData;
   reason?: string;
@@ -31,10 +36,11 @@ function node(state: TaskState) {
 }
 
 /**
- * The task machine's states and edges, each edge built by `edge(target)`: one graph for both
- * machines below. What entering a state records is the lifecycle table's business.
+ * The task machine's states and edges, each edge built by `edge(target)` (and the retry edge,
+ * STARTED → SCHEDULED, given as `retry`): one graph for both machines below. What entering a
+ * state records is the lifecycle table's business.
  */
-function taskStates<Edge>(edge: (target: TaskState) => Edge) {
+function taskStates<Edge, RetryEdge>(edge: (target: TaskState) => Edge, retry: RetryEdge) {
   const cancel = edge('CANCELED');
   return {
     NEW: { ...node('NEW'), on: { 'task.submit': edge('SUBMITTED'), 'task.cancel': cancel } },
@@ -49,6 +55,7 @@ function taskStates<Edge>(edge: (target: TaskState) => Edge) {
     STARTED: {
       ...node('STARTED'),
       on: {
+        'task.retry': retry,
         'task.done': edge('DONE'),
         'task.fail': edge('FAILED'),
         'task.timeout': edge('TIMED_OUT'),
@@ -74,7 +81,8 @@ function recordingAction(target: StampedTaskState) {
 
 /**
  * The lifecycle of one task: `NEW → SUBMITTED → SCHEDULED → STARTED → DONE | FAILED |
- * TIMED_OUT | CANCELED`, with CANCELED reachable from every non-final state.
+ * TIMED_OUT | CANCELED`, with CANCELED reachable from every non-final state, and the retry edge
+ * STARTED → SCHEDULED (`task.retry`) for an attempt that failed or timed out with attempts left.
  *
  * @remarks The machine is pure bookkeeping: it never runs a body or a timer. Its lane
  * supervisor sends it events stamped with the time they happened (`at`), so each timestamp is
@@ -95,6 +103,15 @@ export const taskMachine = setup({
       ts: { ...context.ts, done: event.at },
       result: event.type === 'task.done' ? event.result : undefined,
     })),
+    recordRetry: assign(({ context, event }) => {
+      // The latest attempt's stamps: a new schedule, and no start until it starts again.
+      const ts: { -readonly [K in keyof TaskTimestamps]: TaskTimestamps[K] } = {
+        ...context.ts,
+        schedule: event.at,
+      };
+      delete ts.start;
+      return { ts, attempt: (context.attempt ?? 1) + 1 };
+    }),
     recordFailure: assign(({ context, event }, params: { key: StampKey }) => {
       const ended = {
         ts: { ...context.ts, [params.key]: event.at },
@@ -108,10 +125,13 @@ export const taskMachine = setup({
   id: 'task',
   context: { ts: {} },
   initial: 'NEW',
-  states: taskStates((target) => ({
-    target,
-    actions: recordingAction(target as StampedTaskState),
-  })),
+  states: taskStates(
+    (target) => ({
+      target,
+      actions: recordingAction(target as StampedTaskState),
+    }),
+    { target: 'SCHEDULED', actions: { type: 'recordRetry' } } as const,
+  ),
 });
 
 /**
@@ -142,5 +162,5 @@ export const unobservedTaskMachine = setup({
 }).createMachine({
   id: 'task',
   initial: 'NEW',
-  states: taskStates((target) => target),
+  states: taskStates((target) => target, 'SCHEDULED' as const),
 });

@@ -104,6 +104,8 @@ export class AsyncScheduler {
       slowTaskMs: resolved.slowTaskMs,
       kind: 'loop',
       inspect: resolved.inspect,
+      retry: resolved.retry,
+      rateLimit: resolved.rateLimit,
     });
     const engine = this.#engine;
     this.#notStarted = new NotStartedWatch({
@@ -200,9 +202,20 @@ export class AsyncScheduler {
     return this.#ledger.runningCount;
   }
 
-  /** How many tasks wait to start: SUBMITTED before `start()`, or SCHEDULED for a slot. */
+  /**
+   * How many tasks wait to start: SUBMITTED before `start()`, or SCHEDULED for a slot or for
+   * their `runAfter` (delayed ones included; see {@link AsyncScheduler.delayedCount}).
+   */
   get queuedCount(): number {
     return this.#engine.queuedCount;
+  }
+
+  /**
+   * How many SCHEDULED tasks wait for their `runAfter`: a `delayMs`/`runAt`, or a retry's
+   * backoff. They are part of {@link AsyncScheduler.queuedCount}.
+   */
+  get delayedCount(): number {
+    return this.#engine.delayedCount;
   }
 
   /**

@@ -33,6 +33,8 @@ import type { SubmitArguments } from './submit/SubmitOptions.js';
 import type { TaskHandle } from './submit/TaskHandle.js';
 import type { TaskId } from './submit/TaskId.js';
 import { TaskSubmissions } from './submit/TaskSubmissions.js';
+import type { RetryPolicy } from '../tasks/retryPolicy.js';
+import { assertCrossableRetry, threadRunPolicy } from './placements/thread/threadRunPolicy.js';
 import type { LaneMetrics, SchedulerWarning } from '../metrics/types.js';
 import { NotStartedWatch } from './NotStartedWatch.js';
 import { threadOptionsOf, type SchedulerThreadOptions } from './schedulerThreadOptions.js';
@@ -84,6 +86,8 @@ export class SchedulerThread {
   readonly #metrics$: Observable<LaneMetrics>;
   readonly #createTaskId = createIdFactory();
   readonly #clock: Clock;
+  /** The scheduler's retry policy, applied on this side at submit (never with `retryOn`). */
+  readonly #retry: RetryPolicy | undefined;
   readonly #notStarted: NotStartedWatch;
   #started = false;
   #stopCalled = false;
@@ -127,6 +131,8 @@ export class SchedulerThread {
     );
     this.#ledger = ledger;
     this.#clock = resolved.clock;
+    assertCrossableRetry(resolved.retry, `SchedulerThread "${resolved.name}"`);
+    this.#retry = resolved.retry;
     const observation = new ThreadObservation({
       sampleIntervalMs: resolved.metricsIntervalMs,
       reportError: (error) => {
@@ -143,6 +149,7 @@ export class SchedulerThread {
         restart: resolved.restart,
         inspect: resolved.inspect !== undefined,
         slowTaskMs: resolved.slowTaskMs,
+        rateLimit: resolved.rateLimit,
       },
       clock: resolved.clock,
       ledger,
@@ -234,6 +241,17 @@ export class SchedulerThread {
   }
 
   /**
+   * How many SCHEDULED tasks wait for their `runAfter` (a delay, a retry's backoff), by this
+   * side's clock. They are part of {@link SchedulerThread.queuedCount}.
+   *
+   * @remarks Counted over the live tasks on each read (O(live tasks)): the lane thread releases
+   * delayed tasks without a transition to report.
+   */
+  get delayedCount(): number {
+    return this.#ledger.delayedCount(this.#clock.now());
+  }
+
+  /**
    * Starts running tasks, submitted ones first. Calling it again does nothing.
    *
    * @throws SchedulerStoppedError once `stop()` was called (resolved or not).
@@ -287,6 +305,7 @@ export class SchedulerThread {
     // Cloned now: the thread (or a restarted one) gets the args as they were at submit.
     const sent = cloneArgs(task, args, 'the lane thread');
     const ref = task.run as TaskModuleRef;
+    const submittedAt = this.#clock.now();
     const record = createThreadTask(
       {
         id: this.#createTaskId(),
@@ -300,7 +319,8 @@ export class SchedulerThread {
       },
       { module: moduleHref(ref), export: ref.export ?? DEFAULT_EXPORT },
       task.options,
-      this.#clock.now(),
+      submittedAt,
+      threadRunPolicy(task, run, this.#retry, submittedAt),
     );
     if (canceledWith !== undefined) {
       // Canceled as it is submitted: it ends here, and never reaches the thread.

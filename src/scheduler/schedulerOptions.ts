@@ -5,6 +5,9 @@ import type { InspectionEvent, Observer } from 'xstate';
 import { MAX_TIMER_DELAY_MS, systemClock, type Clock } from '../clock.js';
 import type { TaskCallbacks } from '../tasks/types.js';
 import { assertCallbacks, CALLBACK_NAMES } from '../tasks/validateTaskOptions.js';
+import type { RetryPolicy } from '../tasks/retryPolicy.js';
+import { validateRetryPolicy } from '../tasks/validateRetryPolicy.js';
+import type { RateLimit } from './lane/policy/StartRateLimit.js';
 import {
   assertBoolean,
   assertNonEmptyString,
@@ -12,6 +15,7 @@ import {
   assertOptionsObject,
   assertKnownOptions,
   assertWholeNumber,
+  describeValue,
   readingCallerValue,
 } from '../validate.js';
 import type { RetentionLimits } from './ledger/retention/FinishedStore.js';
@@ -38,6 +42,18 @@ export interface AsyncSchedulerOptions extends TaskCallbacks {
    * @default Infinity
    */
   concurrency?: number;
+  /**
+   * The retry policy of every task that has none of its own (a task's `retry`, or a submit's,
+   * replaces it).
+   * @default no retries
+   */
+  retry?: RetryPolicy;
+  /**
+   * At most `max` tasks start in any window of `perMs` milliseconds (a sliding window of
+   * starts, across AsyncTasks and SyncTasks, retries included); the others wait SCHEDULED.
+   * @default no limit
+   */
+  rateLimit?: RateLimit;
   /**
    * Starts the scheduler in its constructor, as if `start()` were called right after it.
    * @remarks By default a scheduler queues what is submitted until `start()` (as the Python
@@ -115,6 +131,8 @@ const SCHEDULER_OPTION_NAMES = [
   'name',
   'autoStart',
   'concurrency',
+  'retry',
+  'rateLimit',
   'threads',
   'resourceLimits',
   'restart',
@@ -131,6 +149,8 @@ export interface ResolvedSchedulerOptions {
   readonly name: string;
   readonly autoStart: boolean;
   readonly concurrency: number;
+  readonly retry: RetryPolicy | undefined;
+  readonly rateLimit: RateLimit | undefined;
   readonly threads: number;
   /**
    * True when none of `threads`, `resourceLimits`, `restart` and `clock` was given: an
@@ -146,6 +166,20 @@ export interface ResolvedSchedulerOptions {
   readonly callbacks: TaskCallbacks;
   readonly metricsIntervalMs: number;
   readonly slowTaskMs: number;
+}
+
+/** Checks `rateLimit` and returns a frozen copy. */
+function validateRateLimit(value: unknown): RateLimit {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new TypeError(`Expected \`rateLimit\` to be { max, perMs }, got ${describeValue(value)}`);
+  }
+  const copy = { ...(value as RateLimit) };
+  assertKnownOptions(copy, ['max', 'perMs'], 'rateLimit option');
+  const { max, perMs } = copy;
+  assertWholeNumber(max, 'rateLimit.max', { min: 1 });
+  assertNonNegativeNumber(perMs, 'rateLimit.perMs');
+  if (perMs === 0) throw new RangeError('Expected `rateLimit.perMs` to be > 0, got 0');
+  return Object.freeze({ max, perMs });
 }
 
 function assertInspect(value: unknown): asserts value is InspectionObserver | undefined {
@@ -194,6 +228,8 @@ function checkSchedulerOptions(
     name = defaultName,
     autoStart = false,
     concurrency = Infinity,
+    retry,
+    rateLimit,
     threads: threadsGiven,
     resourceLimits,
     restart: restartGiven,
@@ -207,6 +243,8 @@ function checkSchedulerOptions(
   assertNonEmptyString(name, 'name');
   assertBoolean(autoStart, 'autoStart');
   assertWholeNumber(concurrency, 'concurrency', { min: 1, allowInfinity: true });
+  const retryPolicy = retry === undefined ? undefined : validateRetryPolicy(retry, 'retry');
+  const limit = rateLimit === undefined ? undefined : validateRateLimit(rateLimit);
   const threads = threadsGiven ?? defaultThreadCount();
   assertWholeNumber(threads, 'threads', { min: 1 });
   const restart = restartGiven ?? {};
@@ -233,6 +271,8 @@ function checkSchedulerOptions(
     name,
     autoStart,
     concurrency,
+    retry: retryPolicy,
+    rateLimit: limit,
     threads,
     sharedPool:
       threadsGiven === undefined &&

@@ -142,7 +142,7 @@ export interface TaskTransition {
    * `'retry'` on the edge STARTED → SCHEDULED: an attempt failed or timed out and the task
    * waits for its next one. Absent on every other transition.
    */
-  readonly reason?: 'retry';
+  readonly reason?: 'retry' | undefined;
 }
 
 /** A callback called once with a task's frozen info, right after the named state is entered. */

@@ -5,6 +5,7 @@ import {
   assertOptionalFunction,
   assertOptionsObject,
 } from '../validate.js';
+import { validateRetryPolicy } from './validateRetryPolicy.js';
 import type { TaskCallbackName, TaskCallbacks, TaskOptions } from './types.js';
 
 /** The callback option names, in lifecycle order. */
@@ -16,12 +17,15 @@ export const CALLBACK_NAMES = [
   'onError',
   'onTimeout',
   'onCancel',
+  'onRetry',
 ] as const satisfies readonly TaskCallbackName[];
 
 /** Every option name a task takes: anything else is refused, naming it. */
 const TASK_OPTION_NAMES = [
   'timeoutMs',
   'priority',
+  'delayMs',
+  'retry',
   ...CALLBACK_NAMES,
 ] as const satisfies readonly (keyof TaskOptions)[];
 
@@ -41,6 +45,8 @@ export function validateTaskOptions(options: TaskOptions | undefined): Readonly<
   assertKnownOptions(copy, TASK_OPTION_NAMES, 'task option');
   if (copy.timeoutMs !== undefined) assertNonNegativeNumber(copy.timeoutMs, 'timeoutMs');
   if (copy.priority !== undefined) assertFiniteNumber(copy.priority, 'priority');
+  if (copy.delayMs !== undefined) assertNonNegativeNumber(copy.delayMs, 'delayMs');
+  if (copy.retry !== undefined) copy.retry = validateRetryPolicy(copy.retry, 'retry');
   assertCallbacks(copy, 'options');
   return Object.freeze(copy);
 }

@@ -133,9 +133,13 @@ function fromLoopCloneChecked(): TaskExecutor {
 
 // The main side keeps the records: this side keeps none once a task is final.
 const ledger = new TaskLedger<LiveTask>({ maxFinished: 0, maxAgeMs: Infinity }, systemClock, {});
+/** A run the main side resolved to a single attempt: not the lane's own default again. */
+const NO_RETRY = Object.freeze({ attempts: 1 });
+
 const engine = new LaneEngine({
   lane: init.lane,
   concurrency: init.concurrency,
+  rateLimit: init.rateLimit,
   ledger,
   clock: systemClock,
   executor: fromLoopCloneChecked(),
@@ -164,7 +168,11 @@ function submit(message: SubmitMessage): void {
       ? { priority: message.priority }
       : { priority: message.priority, timeoutMs: message.timeoutMs };
   const task = { name: message.name, type: message.taskType, run: message.body, options };
-  engine.submit(engine.createRecord(task, [...message.args], message.id), message.submittedAt);
+  // The main side's delay and retry policy: it resolved them (and made runAt absolute) at submit.
+  const run = { runAt: message.runAt, retry: message.retry ?? NO_RETRY };
+  const record = engine.createRecord(task, [...message.args], message.id, run);
+  record.attempt = message.attempt;
+  engine.submit(record, message.submittedAt);
 }
 
 port.on('message', (message: ToLaneThreadMessage) => {

@@ -22,7 +22,9 @@ describe('renderMachineDiagram', () => {
       }
     }
     expect(new Set(machineEdges().map((e) => `${e.from}→${e.to}`))).toEqual(stepped);
-    expect(stepped.size).toBe(10);
+    // Ten forward and cancel edges, and the retry edge STARTED → SCHEDULED.
+    expect(stepped.size).toBe(11);
+    expect(stepped.has('STARTED→SCHEDULED')).toBe(true);
     expect(machineEdges().find((e) => e.to === 'TIMED_OUT')?.events).toEqual(['task.timeout']);
   });
 

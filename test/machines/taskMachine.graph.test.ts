@@ -25,6 +25,7 @@ import {
   scheduleEvent,
   startEvent,
   submitEvent,
+  retryEvent,
   timeoutEvent,
 } from '../../src/machines/taskEvents.js';
 
@@ -51,7 +52,12 @@ const FORWARD_EDGES: readonly (readonly [TaskState, TaskState])[] = [
   ['STARTED', 'DONE'],
   ['STARTED', 'FAILED'],
   ['STARTED', 'TIMED_OUT'],
+  // A retry: the attempt failed or timed out, and the task waits for its next one.
+  ['STARTED', 'SCHEDULED'],
 ];
+
+/** The edge of a retry, which sets `schedule` anew and drops `start` (the latest attempt's). */
+const RETRY_EDGE = 'STARTED → SCHEDULED';
 
 const edgeKey = (from: string, to: string): string => `${from} → ${to}`;
 
@@ -84,6 +90,7 @@ const EVENT_BUILDERS: { [K in TaskEvent['type']]: (at: number) => TaskEvent } = 
   'task.fail': (at) => failEvent(at, ERROR),
   'task.timeout': (at) => timeoutEvent(at, 'timed out', ERROR),
   'task.cancel': (at) => cancelEvent(at, 'canceled', ERROR),
+  'task.retry': (at) => retryEvent(at, 'FAILED', ERROR, at + 1),
 };
 
 function buildEvent(type: string, at: number): TaskEvent {
@@ -221,7 +228,15 @@ function expectContractAlong(eventTypes: readonly string[]): void {
     const key = ENTRY_TIMESTAMP[to];
     expect(key, `${label}: ${to} has an entry timestamp`).toBeDefined();
     const previous: TaskTimestamps = before.context.ts;
-    expect(previous[key!], `${label}: ts.${key!} set only once`).toBeUndefined();
+    if (edgeKey(from, to) === RETRY_EDGE) {
+      // A new attempt: its schedule is now, and the last attempt's start is gone.
+      const kept: Record<string, number | undefined> = { ...previous, schedule: event.at };
+      delete kept['start'];
+      expect(snapshot.context.ts).toEqual(kept);
+      expect(snapshot.context.attempt).toBe((before.context.attempt ?? 1) + 1);
+      continue;
+    }
+    expect(previous[key!], `${label}: ts.${key!} set only once per attempt`).toBeUndefined();
     expect(snapshot.context.ts).toEqual({ ...previous, [key!]: event.at });
   }
 
@@ -232,8 +247,11 @@ function expectContractAlong(eventTypes: readonly string[]): void {
   const last = steps.at(-1)!.snapshot;
   expect(last.status, label).toBe('done');
 
-  // Timestamps grow along the path: submit ≤ schedule ≤ start ≤ end.
-  const stamps = entered
+  // Timestamps grow along the path: submit ≤ schedule ≤ start ≤ end (the latest attempt's).
+  const scheduledAt = entered.lastIndexOf('SCHEDULED');
+  const lastAttempt =
+    scheduledAt < 0 ? entered : (['SUBMITTED', ...entered.slice(scheduledAt)] as TaskState[]);
+  const stamps = lastAttempt
     .map((state) => ENTRY_TIMESTAMP[state])
     .filter((key) => key !== undefined)
     .map((key) => last.context.ts[key]);

@@ -79,7 +79,28 @@ describe('AsyncScheduler', () => {
 
     it.each([
       [{ timeout: 100 }, TypeError, 'Unknown submit option `timeout` (did you mean `timeoutMs`?)'],
-      [{ delayMs: 100 }, TypeError, 'Unknown submit option `delayMs`'],
+      [{ delay: 100 }, TypeError, 'Unknown submit option `delay` (did you mean `delayMs`?)'],
+      [{ delayMs: -5 }, RangeError, 'Expected `delayMs` to be a finite number >= 0, got -5'],
+      [{ delayMs: 5, runAt: 1 }, TypeError, 'Give `delayMs` or `runAt`, not both'],
+      [{ runAt: '2027' }, TypeError, 'Expected `runAt` to be a Date or epoch milliseconds'],
+      [{ runAt: new Date(NaN) }, RangeError, 'Expected `runAt` to be a valid Date'],
+      [{ retry: 3 }, TypeError, 'Expected `retry` to be a retry policy'],
+      [
+        { retry: { attempts: 0 } },
+        RangeError,
+        'Expected `retry.attempts` to be a whole number >= 1',
+      ],
+      [{ retry: { attempts: 2, tries: 1 } }, TypeError, 'Unknown retry option `tries`'],
+      [
+        { retry: { attempts: 2, backoff: { type: 'linear', delayMs: 1 } } },
+        TypeError,
+        "Expected `retry.backoff.type` to be 'fixed' or 'exponential'",
+      ],
+      [
+        { retry: { attempts: 2, backoff: { delayMs: -1 } } },
+        RangeError,
+        'Expected `retry.backoff.delayMs` to be a finite number >= 0',
+      ],
       [{ timeoutMs: -1 }, RangeError, 'Expected `timeoutMs` to be a finite number >= 0, got -1'],
       [{ timeoutMs: NaN }, RangeError, 'Expected `timeoutMs` to be a finite number >= 0, got NaN'],
       [{ priority: 'high' }, TypeError, 'Expected `priority` to be a finite number, got "high"'],

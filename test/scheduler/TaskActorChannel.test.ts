@@ -36,6 +36,7 @@ function passiveRecord(id: string): LiveTask {
     timer: undefined,
     startedAtReal: undefined,
     context: undefined,
+    retry: undefined,
   };
 }
 
@@ -51,6 +52,7 @@ function channelWith(activate?: (state: WaitingTaskState) => TaskActor) {
     clock,
     leftRunning: () => undefined,
     finished: () => undefined,
+    retried: () => undefined,
     activate:
       activate ??
       ((state) => {
@@ -117,6 +119,7 @@ describe('TaskActorChannel with a passivated actor', () => {
       clock,
       leftRunning: () => undefined,
       finished: () => undefined,
+      retried: () => undefined,
     });
     const record = passiveRecord('c');
     channel.send(record, submitEvent(10));

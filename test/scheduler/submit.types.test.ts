@@ -95,8 +95,12 @@ describe('typed ids and handles', () => {
       s.submit(double, { priority: 1 });
       // @ts-expect-error -- args of the wrong type
       s.submit(double, { args: ['1'] });
-      // @ts-expect-error -- delayMs is not a submit option (yet)
-      s.submit(tick, { delayMs: 5 });
+      s.submit(tick, { delayMs: 5, retry: { attempts: 3, backoff: { delayMs: 10 } } });
+      s.submit(tick, { runAt: new Date() });
+      // @ts-expect-error -- a retry policy needs its attempts
+      s.submit(tick, { retry: { backoff: { delayMs: 10 } } });
+      // @ts-expect-error -- runAt is a Date or epoch ms
+      s.submit(tick, { runAt: '2027-01-01' });
     };
     const onThread = (s: SchedulerThread): void => {
       expectTypeOf(s.submit(hash, { args: ['x'] })).toEqualTypeOf<TaskHandle<string>>();

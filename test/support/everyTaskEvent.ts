@@ -2,6 +2,7 @@ import {
   cancelEvent,
   doneEvent,
   failEvent,
+  retryEvent,
   scheduleEvent,
   startEvent,
   submitEvent,
@@ -20,4 +21,5 @@ export const EVERY_TASK_EVENT: readonly TaskEvent[] = [
   failEvent(4, error),
   timeoutEvent(4, 'too slow', error),
   cancelEvent(4, 'not needed', error),
+  retryEvent(4, 'FAILED', error, 5),
 ];

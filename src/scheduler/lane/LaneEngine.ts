@@ -28,13 +28,27 @@ import { TaskActorChannel } from './TaskActorChannel.js';
 import type { Lane } from './Lane.js';
 import type { TaskLedger } from '../ledger/TaskLedger.js';
 import { TaskSettler } from './TaskSettler.js';
+import { AttemptSink } from './policy/AttemptSink.js';
+import { DelayedTasks } from './policy/DelayedTasks.js';
+import { LaneAlarm } from './policy/LaneAlarm.js';
+import { StartRateLimit } from './policy/StartRateLimit.js';
+import type { RetryPolicy } from '../../tasks/retryPolicy.js';
 
 /** The args of every task submitted with no args: one frozen array, not one per task. */
 const NO_ARGS: readonly unknown[] = Object.freeze([]);
 
 /** `executor.execute(job, sink)`, as a plain function to run in a task's async context. */
-function execute(executor: TaskExecutor, job: LiveTask, sink: TaskSettler): Execution {
+function execute(
+  executor: TaskExecutor,
+  job: LiveTask,
+  sink: TaskSettler | AttemptSink,
+): Execution {
   return executor.execute(job, sink);
+}
+
+/** The policy a run retries with: undefined when it has a single attempt. */
+function retryPolicyOf(policy: RetryPolicy | undefined): RetryPolicy | undefined {
+  return policy === undefined || policy.attempts <= 1 ? undefined : policy;
 }
 
 /** Default reason of `cancelTask()` without one. */
@@ -72,6 +86,12 @@ export class LaneEngine implements Lane<LiveTask> {
   readonly #syncExecutor: LazySyncExecutor;
   /** SUBMITTED tasks waiting for `start()`, in submit order. */
   readonly #held = new Set<LiveTask>();
+  /** SCHEDULED tasks waiting for their `runAfter` (a delay, a retry's backoff). */
+  readonly #delayed = new DelayedTasks<LiveTask>();
+  /** The lane's one timer: delayed tasks falling due, and the rate limit's next free start. */
+  readonly #alarm: LaneAlarm;
+  /** The sliding window of starts, when the lane has a rate limit. */
+  readonly #rateLimit: StartRateLimit | undefined;
   readonly #supervisor: Actor<LaneMachine>;
   /**
    * An unwatched lane's options for its task actors (undefined when watched). Their parent is
@@ -101,6 +121,11 @@ export class LaneEngine implements Lane<LiveTask> {
   constructor(config: LaneConfig) {
     this.#config = config;
     this.#turnBudget = new LoopTurnBudget(config.clock);
+    this.#alarm = new LaneAlarm(config.clock, () => {
+      this.#releaseDue();
+    });
+    this.#rateLimit =
+      config.rateLimit === undefined ? undefined : new StartRateLimit(config.rateLimit);
     this.#mailbox = new LaneMailbox<LiveTask>({
       schedule: (record) => {
         this.#enqueue(record);
@@ -128,6 +153,10 @@ export class LaneEngine implements Lane<LiveTask> {
         this.#loopWatch.taskEnded(record, startedAt);
       },
       activate: (state) => this.#activate(state),
+      retried: (record) => {
+        this.#place(record);
+        wake();
+      },
       finished: () => {
         wake();
         // Not when a stop from a callback of this very task has stopped the supervisor already.
@@ -153,7 +182,10 @@ export class LaneEngine implements Lane<LiveTask> {
       loopWatch: this.#loopWatch,
       unqueue: (record) => {
         this.#held.delete(record);
-        this.#queues[record.type].remove(record);
+        if (!this.#queues[record.type].remove(record)) this.#delayed.remove(record);
+      },
+      reportError: (error) => {
+        ledger.reporter.reportError(error);
       },
     });
     const machine = createLaneMachine({
@@ -171,6 +203,7 @@ export class LaneEngine implements Lane<LiveTask> {
       isDrained: () => ledger.registry.liveCount === 0,
       stopped: () => {
         // Every task is final; the threads go before stop() resolves, so none keeps the process up.
+        this.#alarm.clear();
         this.#unwatchedTasks?.parent.stop();
         this.#shutdown?.finish(this.#syncExecutor.close());
       },
@@ -214,9 +247,17 @@ export class LaneEngine implements Lane<LiveTask> {
     return this.ledger.runningCount;
   }
 
-  /** How many tasks wait to start: SUBMITTED before `start()`, or SCHEDULED for a slot. */
+  /**
+   * How many tasks wait to start: SUBMITTED before `start()`, or SCHEDULED for a slot or for
+   * their `runAfter`.
+   */
   get queuedCount(): number {
-    return this.#held.size + this.#queues.async.size + this.#queues.sync.size;
+    return this.#held.size + this.#queues.async.size + this.#queues.sync.size + this.#delayed.size;
+  }
+
+  /** How many SCHEDULED tasks wait for their `runAfter` (a delay or a retry's backoff). */
+  get delayedCount(): number {
+    return this.#delayed.size;
   }
 
   /**
@@ -249,8 +290,8 @@ export class LaneEngine implements Lane<LiveTask> {
    *
    * @param id - the task's id when the caller made it (a SchedulerThread's main side names its
    * tasks before they cross to the lane thread); absent: a new UUID v7.
-   * @param run - this run's own priority, timeout and key (`submit()`'s options), which
-   * replace the task's.
+   * @param run - this run's own priority, timeout, key, delay and retry policy (`submit()`'s
+   * options), which replace the task's.
    */
   createRecord(
     task: TaskDefinition,
@@ -258,6 +299,13 @@ export class LaneEngine implements Lane<LiveTask> {
     id: string = this.#createTaskId(),
     run?: RunOptions,
   ): LiveTask {
+    const { options } = task;
+    const retry = retryPolicyOf(run?.retry ?? options.retry ?? this.#config.retry);
+    let runAfter = run?.runAt;
+    if (runAfter === undefined) {
+      const delayMs = run?.delayMs ?? options.delayMs;
+      if (delayMs !== undefined && delayMs > 0) runAfter = this.#config.clock.now() + delayMs;
+    }
     return {
       id,
       name: task.name,
@@ -285,6 +333,12 @@ export class LaneEngine implements Lane<LiveTask> {
       timer: undefined,
       startedAtReal: undefined,
       context: undefined,
+      attempt: 1,
+      attempts: undefined,
+      runAfter,
+      firstStart: undefined,
+      mayRetry: retry !== undefined,
+      retry,
     };
   }
 
@@ -414,7 +468,32 @@ export class LaneEngine implements Lane<LiveTask> {
     if (record.state !== TaskState.SUBMITTED) return;
     this.#channel.send(record, scheduleEvent(this.#config.clock.now()));
     // A callback may have canceled it already.
-    if (stateOf(record) === TaskState.SCHEDULED) this.#queues[record.type].push(record);
+    if (stateOf(record) === TaskState.SCHEDULED) this.#place(record);
+  }
+
+  /**
+   * Queues a SCHEDULED task: ready now, or held until its `runAfter` (a delay, a retry's
+   * backoff) without holding back the ready tasks behind it.
+   */
+  #place(record: LiveTask): void {
+    const { runAfter } = record;
+    if (runAfter === undefined || runAfter <= this.#config.clock.now()) {
+      this.#queues[record.type].push(record);
+      return;
+    }
+    this.#delayed.add(record);
+    this.#alarm.ringAt(runAfter);
+  }
+
+  /** The alarm rang: delayed tasks now due join the ready queues, and the lane wakes. */
+  #releaseDue(): void {
+    this.#delayed.releaseDue(this.#config.clock.now(), (record) => {
+      this.#queues[record.type].push(record);
+    });
+    const next = this.#delayed.nextDueAt;
+    if (next !== undefined) this.#alarm.ringAt(next);
+    // The rate limit's wait, if that is what rang, is checked again as tasks start.
+    this.#mailbox.wake();
   }
 
   /**
@@ -445,6 +524,7 @@ export class LaneEngine implements Lane<LiveTask> {
     if (this.#running < this.#config.concurrency && asyncQueue.size > 0) {
       // Quick bodies chain on microtasks: yield to timers and I/O once a turn runs long.
       if (!this.#turnBudget.mayContinue(this.#mailbox.wake)) return false;
+      if (!this.#mayStartNow()) return false;
       this.#start(asyncQueue.shift() as LiveTask, this.#config.executor);
       return true;
     }
@@ -452,22 +532,45 @@ export class LaneEngine implements Lane<LiveTask> {
     if (syncQueue.size === 0) return false;
     const pool = this.#syncExecutor.get();
     if (pool.freeSlots === 0) return false;
+    if (!this.#mayStartNow()) return false;
     this.#start(syncQueue.shift() as LiveTask, pool);
     return true;
+  }
+
+  /**
+   * True when the rate limit (if any) lets a task start now; else the alarm is set for when it
+   * will, and the lane waits.
+   */
+  #mayStartNow(): boolean {
+    const limit = this.#rateLimit;
+    if (limit === undefined) return true;
+    const now = this.#config.clock.now();
+    const at = limit.nextStartAt(now);
+    if (at <= now) return true;
+    this.#alarm.ringAt(at);
+    return false;
   }
 
   #start(record: LiveTask, executor: TaskExecutor): void {
     if (record.type === 'async') this.#running++;
     this.#loopWatch.taskStarted(record);
-    this.#channel.send(record, startEvent(this.#config.clock.now()));
+    const now = this.#config.clock.now();
+    this.#rateLimit?.started(now);
+    this.#channel.send(record, startEvent(now));
     // An onStart callback may have canceled it: then its slot is already given back.
     if (stateOf(record) !== TaskState.STARTED) return;
     const { timeoutMs } = record;
     if (timeoutMs !== undefined && timeoutMs > 0) this.#settler.armTimeout(record, timeoutMs);
     const { context } = record;
+    // A task that may be retried reports through its attempt's sink: a late outcome of an
+    // attempt that timed out must not end the next one.
+    const sink =
+      record.retry === undefined
+        ? this.#settler
+        : new AttemptSink(this.#settler, record.attempt ?? 1);
     record.execution =
       context === undefined
-        ? executor.execute(record, this.#settler)
-        : context.runInAsyncScope(execute, undefined, executor, record, this.#settler);
+        ? executor.execute(record, sink)
+        : context.runInAsyncScope(execute, undefined, executor, record, sink);
   }
 }

@@ -3,6 +3,7 @@ import type { Execution, ExecutionJob } from '../../actors/executor.js';
 import type { TimerHandle } from '../../clock.js';
 import type { TaskEvent } from '../../machines/taskEvents.js';
 import type { TaskState } from '../../taskState.js';
+import type { RetryPolicy } from '../../tasks/retryPolicy.js';
 import type { QueueEntry } from './queue/PriorityQueue.js';
 import type { LedgerRecord } from '../ledger/TaskLedger.js';
 
@@ -37,6 +38,8 @@ export interface LiveTask extends LedgerRecord, QueueEntry, ExecutionJob {
    * runs on the caller's loop; undefined where none is kept (a lane thread, a SyncTask).
    */
   context: AsyncResource | undefined;
+  /** Its retry policy, when it may be retried (more than one attempt); else undefined. */
+  retry: RetryPolicy | undefined;
 }
 
 /** A record's state, read afresh: sending an event to its actor may have changed it. */

@@ -16,6 +16,11 @@ export interface TaskActorChannelOptions {
   /** A task reached a final state and was reported and filed: the lane may start another. */
   readonly finished: () => void;
   /**
+   * A task took the retry edge (STARTED → SCHEDULED) and was reported: the lane queues it
+   * again (its slot is free already).
+   */
+  readonly retried: (record: LiveTask) => void;
+  /**
    * Restores the started actor of a passivated task waiting in `state` (an
    * `unobservedTaskMachine` actor): given by a lane that passivates, which creates its tasks
    * without an actor.
@@ -68,7 +73,8 @@ export class TaskActorChannel {
   #moved(record: LiveTask, event: TaskEvent, from: TaskState, to: TaskState): void {
     if (to === from) return;
     const { ledger, leftRunning, clock } = this.#options;
-    if (!isFinished(to)) {
+    const retry = event.type === 'task.retry';
+    if (!isFinished(to) && !retry) {
       ledger.enter(record, to, event);
       return;
     }
@@ -76,6 +82,11 @@ export class TaskActorChannel {
     if (record.timer !== undefined) clock.clearTimeout(record.timer);
     record.timer = undefined;
     record.execution = undefined;
+    if (retry) {
+      ledger.retry(record, event);
+      this.#options.retried(record);
+      return;
+    }
     ledger.enter(record, to, event);
     this.#options.finished();
   }

@@ -1,8 +1,22 @@
 import type { ExecutionSink } from '../../actors/executor.js';
 import type { Clock } from '../../clock.js';
-import { TaskCanceledError, TaskTimeoutError } from '../../errors.js';
+import {
+  SchedulerError,
+  SchedulerErrorCode,
+  TaskCanceledError,
+  TaskTimeoutError,
+} from '../../errors.js';
 import { ownErrorData, taskFailure } from '../../errorData.js';
-import { cancelEvent, doneEvent, failEvent, timeoutEvent } from '../../machines/taskEvents.js';
+import {
+  cancelEvent,
+  doneEvent,
+  failEvent,
+  retryEvent,
+  timeoutEvent,
+} from '../../machines/taskEvents.js';
+import type { TaskErrorData } from '../../tasks/types.js';
+import { describeThrown } from '../../validate.js';
+import { backoffDelay } from './policy/backoffDelay.js';
 import { TaskState } from '../../taskState.js';
 import { isFinished } from '../../machines/taskLifecycle.js';
 import { CancelSweep } from './CancelSweep.js';
@@ -20,6 +34,8 @@ export interface TaskSettlerOptions {
   readonly loopWatch: LaneLoopWatch;
   /** Takes a task out of the lane's queues (held or SCHEDULED), so it never starts. */
   readonly unqueue: (record: LiveTask) => void;
+  /** Reports a failure of user code the settler ran (a `retryOn` that threw). */
+  readonly reportError: (error: SchedulerError) => void;
 }
 
 /**
@@ -29,6 +45,10 @@ export interface TaskSettlerOptions {
  * @remarks An outcome reported after the task ended (a late result of a timed-out or canceled
  * run) is ignored: the first final state stands. A timeout or a cancel aborts the run before it
  * files the final state, so a SyncTask's thread stops at once, not after the bookkeeping.
+ *
+ * A failed or timed-out attempt of a task with a retry policy, attempts left, an error that is
+ * not an `UnrecoverableError` and a `retryOn` that agrees, is retried instead: the task takes
+ * the edge STARTED → SCHEDULED with its backoff as `runAfter`, and its lane queues it again.
  */
 export class TaskSettler implements ExecutionSink<LiveTask> {
   readonly #channel: TaskActorChannel;
@@ -36,6 +56,7 @@ export class TaskSettler implements ExecutionSink<LiveTask> {
   readonly #clock: Clock;
   readonly #loopWatch: LaneLoopWatch;
   readonly #unqueue: (record: LiveTask) => void;
+  readonly #reportError: (error: SchedulerError) => void;
   /** The sweep of a stop's cancel, while it runs (it may span loop turns). */
   #sweep: CancelSweep<LiveTask> | undefined;
 
@@ -45,6 +66,7 @@ export class TaskSettler implements ExecutionSink<LiveTask> {
     this.#clock = options.clock;
     this.#loopWatch = options.loopWatch;
     this.#unqueue = options.unqueue;
+    this.#reportError = options.reportError;
   }
 
   /** @internal The body returned; ignored when the task already ended (late result). */
@@ -59,6 +81,7 @@ export class TaskSettler implements ExecutionSink<LiveTask> {
     // Read as untrusted data: a value whose `instanceof` or fields throw fails the task with
     // ERR_HOSTILE_VALUE instead of escaping from here (and leaving it STARTED).
     const { failure, data } = taskFailure(error, record);
+    if (this.#retried(record, error, 'FAILED', data)) return;
     record.failure = failure;
     this.#channel.send(record, failEvent(this.#clock.now(), data));
   }
@@ -158,6 +181,53 @@ export class TaskSettler implements ExecutionSink<LiveTask> {
     // executors never report synchronously, so what the aborted body does next arrives after
     // the final state below and is discarded.
     record.execution?.abort(error);
-    this.#channel.send(record, timeoutEvent(now, error.message, ownErrorData(error)));
+    const data = ownErrorData(error);
+    if (this.#retried(record, error, 'TIMED_OUT', data)) return;
+    this.#channel.send(record, timeoutEvent(now, error.message, data));
+  }
+
+  /**
+   * Sends the STARTED task back to SCHEDULED for another attempt when its policy says so.
+   *
+   * @returns true iff it was retried.
+   */
+  #retried(
+    record: LiveTask,
+    error: unknown,
+    outcome: 'FAILED' | 'TIMED_OUT',
+    data: TaskErrorData,
+  ): boolean {
+    const policy = record.retry;
+    if (policy === undefined) return false;
+    const attempt = record.attempt ?? 1;
+    if (attempt >= policy.attempts || data.code === SchedulerErrorCode.UNRECOVERABLE) return false;
+    const { retryOn } = policy;
+    if (retryOn !== undefined && !this.#retryOnAgrees(retryOn, error, attempt, record))
+      return false;
+    const now = this.#clock.now();
+    const runAfter = now + backoffDelay(policy.backoff, attempt);
+    this.#channel.send(record, retryEvent(now, outcome, data, runAfter));
+    return true;
+  }
+
+  /** Asks the policy's `retryOn`; one that throws says no, and is reported on `errors$`. */
+  #retryOnAgrees(
+    retryOn: (error: unknown, attempt: number) => boolean,
+    error: unknown,
+    attempt: number,
+    record: LiveTask,
+  ): boolean {
+    try {
+      return retryOn(error, attempt);
+    } catch (thrown) {
+      this.#reportError(
+        new SchedulerError(
+          SchedulerErrorCode.CALLBACK_FAILED,
+          `retryOn of task "${record.name}" threw, so attempt ${attempt} is not retried: ${describeThrown(thrown)}`,
+          { cause: thrown, taskId: record.id },
+        ),
+      );
+      return false;
+    }
   }
 }

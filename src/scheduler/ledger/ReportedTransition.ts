@@ -26,7 +26,7 @@ export class ReportedTransition implements TaskTransition {
   #source: TransitionSource | undefined;
   readonly #durationMs: number | undefined;
 
-  private constructor(
+  protected constructor(
     task: Pick<TaskIdentity, 'id' | 'name' | 'lane'>,
     from: TaskState,
     to: TaskState,
@@ -56,6 +56,23 @@ export class ReportedTransition implements TaskTransition {
     durationMs?: number,
   ): ReportedTransition {
     return new ReportedTransition(task, from, to, at, info, undefined, durationMs);
+  }
+
+  /**
+   * The retry edge STARTED → SCHEDULED (`reason: 'retry'`): an attempt failed or timed out and
+   * the task waits for its next one. Its info is known already.
+   */
+  static retry(
+    task: Pick<TaskIdentity, 'id' | 'name' | 'lane'>,
+    at: number,
+    info: TaskInfo,
+  ): ReportedTransition {
+    return new RetryTransition(task, 'STARTED', 'SCHEDULED', at, info, undefined, undefined);
+  }
+
+  /** `'retry'` on the retry edge; absent otherwise (see {@link TaskTransition.reason}). */
+  get reason(): 'retry' | undefined {
+    return undefined;
   }
 
   /** A transition whose info is built from the lane's record on first read. */
@@ -88,7 +105,16 @@ export class ReportedTransition implements TaskTransition {
 
   /** A plain copy, `info` included (for JSON and structured clone). */
   toJSON(): Omit<TaskTransition, 'info'> & { info: TaskInfo } {
-    const { id, name, lane, from, to, at, info } = this;
-    return { id, name, lane, from, to, at, info };
+    const { id, name, lane, from, to, at, info, reason } = this;
+    return reason === undefined
+      ? { id, name, lane, from, to, at, info }
+      : { id, name, lane, from, to, at, info, reason };
+  }
+}
+
+/** The retry edge's transition: {@link ReportedTransition.retry}. */
+class RetryTransition extends ReportedTransition {
+  override get reason(): 'retry' {
+    return 'retry';
   }
 }

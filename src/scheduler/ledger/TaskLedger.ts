@@ -9,10 +9,16 @@ import {
 } from '../../machines/taskLifecycle.js';
 import { LaneCounters } from '../../metrics/LaneCounters.js';
 import { TaskState } from '../../taskState.js';
-import type { TaskCallbacks, TaskErrorData, TaskInfo, TaskTimestamps } from '../../tasks/types.js';
+import type {
+  TaskAttempt,
+  TaskCallbacks,
+  TaskErrorData,
+  TaskInfo,
+  TaskTimestamps,
+} from '../../tasks/types.js';
 import { ReportedTransition } from './ReportedTransition.js';
 import type { RetentionLimits } from './retention/FinishedStore.js';
-import { buildTaskInfo, type TaskIdentity } from './taskInfo.js';
+import { buildTaskInfo, NO_ATTEMPTS, type TaskIdentity } from './taskInfo.js';
 import { TaskRegistry, type LiveRecord, type Waiter } from './TaskRegistry.js';
 import { TransitionReporter } from './TransitionReporter.js';
 
@@ -38,6 +44,30 @@ export interface LedgerRecord extends TaskIdentity, LiveRecord {
   /** What `result()` rejects with once the task ends other than DONE. */
   failure: Error | undefined;
   waiters: Waiter[] | undefined;
+  /** The current attempt, 1-based (absent: 1). */
+  attempt?: number | undefined;
+  /** The attempts retried so far, a new frozen array at each retry (absent: none). */
+  attempts?: readonly TaskAttempt[] | undefined;
+  /** Epoch ms before which it does not start (a delay or a retry's backoff). */
+  runAfter?: number | undefined;
+  /** The first attempt's start, once a retry dropped it from `ts` (for `waitMs`). */
+  firstStart?: number | undefined;
+  /**
+   * True when the task may be retried: its transitions' infos are then built when reported,
+   * not on first read, since a retry rewrites the stamps a lazily built info would read.
+   */
+  mayRetry?: boolean | undefined;
+}
+
+/** What a lane reports when an attempt failed or timed out and the task will run again. */
+export interface RetryEntry {
+  /** When the attempt ended (and the task re-entered SCHEDULED). */
+  readonly at: number;
+  /** How the attempt ended. */
+  readonly outcome: 'FAILED' | 'TIMED_OUT';
+  readonly error: TaskErrorData;
+  /** Epoch ms before which the next attempt does not start. */
+  readonly runAfter: number;
 }
 
 /**
@@ -106,6 +136,18 @@ export class TaskLedger<TRecord extends LedgerRecord = LedgerRecord> {
     return this.#queued;
   }
 
+  /** How many SCHEDULED tasks wait for a `runAfter` still after `now` (a full pass). */
+  delayedCount(now: number): number {
+    let delayed = 0;
+    for (const record of this.registry.liveRecords()) {
+      const { runAfter } = record;
+      if (record.state === TaskState.SCHEDULED && runAfter !== undefined && runAfter > now) {
+        delayed++;
+      }
+    }
+    return delayed;
+  }
+
   /** Files a new task, NEW. */
   add(record: TRecord): void {
     this.registry.addLive(record);
@@ -129,8 +171,10 @@ export class TaskLedger<TRecord extends LedgerRecord = LedgerRecord> {
     if (entry.reason !== undefined) record.reason = entry.reason;
     if (from === TaskState.STARTED) this.started.delete(record);
     else if (isQueued(from)) this.#queued--;
-    if (to === TaskState.STARTED) this.started.add(record);
-    else if (isQueued(to)) this.#queued++;
+    if (to === TaskState.STARTED) {
+      this.started.add(record);
+      record.runAfter = undefined;
+    } else if (isQueued(to)) this.#queued++;
     if (isFinished(to)) {
       this.counters.taskFinished(to);
       // What metrics$ times, without building the info: as buildTaskInfo's runMs.
@@ -144,12 +188,55 @@ export class TaskLedger<TRecord extends LedgerRecord = LedgerRecord> {
       );
       return true;
     }
-    // Built on first read, maybe after the task moved on: it reads only what `to` had.
-    const waitMs = to === TaskState.STARTED ? at - (record.ts.submit ?? at) : undefined;
+    // Built on first read, maybe after the task moved on: it reads only what `to` had. A task
+    // that may retry gets its info now: a retry rewrites the stamps such a read would see.
+    const waitMs =
+      to === TaskState.STARTED && record.firstStart === undefined
+        ? at - (record.ts.submit ?? at)
+        : undefined;
     this.reporter.report(
-      ReportedTransition.fromRecord(record, from, to, at, waitMs),
+      record.mayRetry === true
+        ? ReportedTransition.withInfo(
+            record,
+            from,
+            to,
+            at,
+            buildTaskInfo(record, to, record, at),
+            waitMs,
+          )
+        : ReportedTransition.fromRecord(record, from, to, at, waitMs),
       record.callbacks,
     );
+    return true;
+  }
+
+  /**
+   * Records that the task's attempt ended as `entry.outcome` and that it went back to
+   * SCHEDULED for another (the retry edge), and reports it (`reason: 'retry'`, `onRetry`).
+   *
+   * @remarks The attempt joins `attempts`; `ts.schedule` is set anew and `ts.start` dropped, so
+   * the stamps are the latest attempt's (the first start is kept for `waitMs`).
+   * @returns false, changing nothing, unless the task is STARTED.
+   */
+  retry(record: TRecord, entry: RetryEntry): boolean {
+    if (record.state !== TaskState.STARTED) return false;
+    const { at, outcome, error, runAfter } = entry;
+    const ts = record.ts;
+    const start = ts.start ?? at;
+    const attempt = record.attempt ?? 1;
+    const done: TaskAttempt = Object.freeze({ attempt, start, end: at, state: outcome, error });
+    record.attempts = Object.freeze([...(record.attempts ?? NO_ATTEMPTS), done]);
+    record.attempt = attempt + 1;
+    record.firstStart ??= start;
+    record.runAfter = runAfter;
+    delete (ts as { start?: number }).start;
+    ts.schedule = at;
+    record.state = TaskState.SCHEDULED;
+    this.started.delete(record);
+    this.#queued++;
+    this.counters.taskRetried();
+    const info = buildTaskInfo(record, TaskState.SCHEDULED, record, at);
+    this.reporter.report(ReportedTransition.retry(record, at, info), record.callbacks);
     return true;
   }
 

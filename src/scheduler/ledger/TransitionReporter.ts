@@ -98,19 +98,34 @@ export class TransitionReporter {
   }
 
   #deliver(transition: ReportedTransition, callbacks: TaskCallbacks): void {
-    const name = TASK_LIFECYCLE[transition.to].callback;
+    // A retry re-enters SCHEDULED: it calls onRetry, not onSchedule a second time.
+    const retry = transition.reason === 'retry';
+    const name = retry ? 'onRetry' : TASK_LIFECYCLE[transition.to].callback;
     const own = name === undefined ? undefined : callbacks[name];
     const shared = name === undefined ? undefined : this.#callbacks[name];
     if (this.#transitions.observed) this.#transitions.next(transition);
     if (name === undefined) return;
     // One failure handler for every call (no closure per callback): the info names the task,
     // and its state the callback.
-    if (own !== undefined) callGuarded(own, undefined, transition.info, this.#callbackFailed);
-    if (shared !== undefined) callGuarded(shared, undefined, transition.info, this.#callbackFailed);
+    const failed = retry ? this.#retryCallbackFailed : this.#callbackFailed;
+    if (own !== undefined) callGuarded(own, undefined, transition.info, failed);
+    if (shared !== undefined) callGuarded(shared, undefined, transition.info, failed);
   }
 
   readonly #callbackFailed = (error: unknown, how: GuardedFailure, info: TaskInfo): void => {
-    const name = TASK_LIFECYCLE[info.state].callback ?? 'callback';
+    this.#reportCallbackFailure(
+      TASK_LIFECYCLE[info.state].callback ?? 'callback',
+      error,
+      how,
+      info,
+    );
+  };
+
+  readonly #retryCallbackFailed = (error: unknown, how: GuardedFailure, info: TaskInfo): void => {
+    this.#reportCallbackFailure('onRetry', error, how, info);
+  };
+
+  #reportCallbackFailure(name: string, error: unknown, how: GuardedFailure, info: TaskInfo): void {
     this.reportError(
       new SchedulerError(
         SchedulerErrorCode.CALLBACK_FAILED,
@@ -118,5 +133,5 @@ export class TransitionReporter {
         { cause: error, taskId: info.id },
       ),
     );
-  };
+  }
 }

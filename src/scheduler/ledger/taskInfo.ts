@@ -41,6 +41,8 @@ export interface TaskOutcome {
   readonly attempts?: readonly TaskAttempt[] | undefined;
   /** Epoch ms before which it will not start, while it waits out a delay or a backoff. */
   readonly runAfter?: number | undefined;
+  /** The first attempt's start, once a retry dropped it from `ts`. */
+  readonly firstStart?: number | undefined;
 }
 
 /** The attempts of a task never retried: one frozen empty array for all. */
@@ -101,8 +103,9 @@ export function buildTaskInfo(
   if (identity.repeatId !== undefined) info.repeatId = identity.repeatId;
   if (outcome.runAfter !== undefined && isWaitingState(state)) info.runAfter = outcome.runAfter;
   const { start, submit } = ts;
+  const firstStart = outcome.firstStart ?? start;
+  if (firstStart !== undefined && submit !== undefined) info.waitMs = firstStart - submit;
   if (start !== undefined) {
-    if (submit !== undefined) info.waitMs = start - submit;
     const end = isFinished(state) ? ts[stampKey(state)] : undefined;
     info.runMs = Math.max(0, (end ?? now) - start);
   }

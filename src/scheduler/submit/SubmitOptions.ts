@@ -1,4 +1,6 @@
 import type { RunOptions } from '../lane/laneConfig.js';
+import type { RetryPolicy } from '../../tasks/retryPolicy.js';
+import { validateRetryPolicy } from '../../tasks/validateRetryPolicy.js';
 import {
   assertFiniteNumber,
   assertKnownOptions,
@@ -52,6 +54,19 @@ export interface SubmitOptions<TArgs extends readonly unknown[] = unknown[]> {
    * task's handle, typed as the second.
    */
   key?: string;
+  /**
+   * Not started before `delayMs` after this submit: the task waits in SCHEDULED (its
+   * `TaskInfo.runAfter` says until when) and holds back no ready task. Replaces the task's own
+   * `delayMs`. A finite number >= 0; not with `runAt`.
+   */
+  delayMs?: number;
+  /**
+   * Not started before this point in time (a `Date`, or epoch ms on the scheduler's clock), as
+   * `delayMs` does; a time already past runs it as soon as its turn comes. Not with `delayMs`.
+   */
+  runAt?: Date | number;
+  /** This run's retry policy, instead of the task's or the scheduler's. */
+  retry?: RetryPolicy;
 }
 
 /**
@@ -67,8 +82,9 @@ export type SubmitArguments<TArgs extends readonly unknown[]> = [] extends TArgs
 /** {@link SubmitOptions} checked once, at the boundary. */
 export interface ResolvedSubmitOptions {
   readonly args: readonly unknown[];
-  /** Undefined when neither priority nor timeoutMs is given: the task's own apply. */
-  readonly overrides: Pick<RunOptions, 'priority' | 'timeoutMs'> | undefined;
+  /** Undefined when none of them is given: the task's own apply. */
+  readonly overrides:
+    Pick<RunOptions, 'priority' | 'timeoutMs' | 'delayMs' | 'runAt' | 'retry'> | undefined;
   readonly signal: AbortSignal | undefined;
   readonly key: string | undefined;
 }
@@ -79,6 +95,9 @@ const SUBMIT_OPTION_NAMES = [
   'timeoutMs',
   'signal',
   'key',
+  'delayMs',
+  'runAt',
+  'retry',
 ] as const satisfies readonly (keyof SubmitOptions)[];
 
 const NO_ARGS: readonly unknown[] = Object.freeze([]);
@@ -100,7 +119,7 @@ function checkSubmitOptions(options: unknown): ResolvedSubmitOptions {
   }
   const copy = { ...(options as SubmitOptions) };
   assertKnownOptions(copy, SUBMIT_OPTION_NAMES, 'submit option');
-  const { args = NO_ARGS, priority, timeoutMs, signal, key } = copy;
+  const { args = NO_ARGS, priority, timeoutMs, signal, key, delayMs, runAt, retry } = copy;
   if (!Array.isArray(args)) {
     throw new TypeError(`Expected \`args\` to be an array, got ${describeValue(args)}`);
   }
@@ -110,12 +129,42 @@ function checkSubmitOptions(options: unknown): ResolvedSubmitOptions {
     throw new TypeError(`Expected \`signal\` to be an AbortSignal, got ${describeValue(signal)}`);
   }
   if (key !== undefined) assertNonEmptyString(key, 'key');
+  if (delayMs !== undefined) assertNonNegativeNumber(delayMs, 'delayMs');
+  if (delayMs !== undefined && runAt !== undefined) {
+    throw new TypeError('Give `delayMs` or `runAt`, not both: each says when the task may start');
+  }
+  const runAtMs = runAt === undefined ? undefined : epochMsOf(runAt);
+  const policy = retry === undefined ? undefined : validateRetryPolicy(retry, 'retry');
   const overrides =
-    priority === undefined && timeoutMs === undefined
+    priority === undefined &&
+    timeoutMs === undefined &&
+    delayMs === undefined &&
+    runAtMs === undefined &&
+    policy === undefined
       ? undefined
       : {
           ...(priority === undefined ? {} : { priority }),
           ...(timeoutMs === undefined ? {} : { timeoutMs }),
+          ...(delayMs === undefined ? {} : { delayMs }),
+          ...(runAtMs === undefined ? {} : { runAt: runAtMs }),
+          ...(policy === undefined ? {} : { retry: policy }),
         };
   return { args, overrides, signal, key };
+}
+
+/** `runAt` as epoch ms: a valid Date, or a finite number. */
+function epochMsOf(runAt: unknown): number {
+  if (runAt instanceof Date) {
+    const at = runAt.getTime();
+    if (Number.isNaN(at))
+      throw new RangeError('Expected `runAt` to be a valid Date, got Invalid Date');
+    return at;
+  }
+  if (typeof runAt !== 'number') {
+    throw new TypeError(
+      `Expected \`runAt\` to be a Date or epoch milliseconds, got ${describeValue(runAt)}`,
+    );
+  }
+  assertFiniteNumber(runAt, 'runAt');
+  return runAt;
 }

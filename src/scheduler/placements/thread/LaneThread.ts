@@ -76,6 +76,9 @@ export class LaneThread {
       priority: record.priority,
       timeoutMs: record.timeoutMs,
       submittedAt: record.submittedAt,
+      runAt: record.runAfter,
+      retry: record.retry,
+      attempt: record.attempt ?? 1,
     });
   }
 

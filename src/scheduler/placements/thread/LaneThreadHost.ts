@@ -251,7 +251,8 @@ export class LaneThreadHost implements Lane<ThreadTask> {
     if (timeoutMs === undefined || timeoutMs <= 0) return;
     if (transition.to === TaskState.STARTED) {
       this.#watchdog.taskStarted(transition.id, timeoutMs);
-    } else if (isFinished(transition.to)) {
+    } else if (isFinished(transition.to) || transition.retry !== undefined) {
+      // A retried attempt has ended too: the next one arms its own deadline when it starts.
       this.#watchdog.taskEnded(transition.id);
     }
   }

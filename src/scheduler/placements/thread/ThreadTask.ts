@@ -1,3 +1,4 @@
+import type { RetryPolicy } from '../../../tasks/retryPolicy.js';
 import type { TaskCallbacks } from '../../../tasks/types.js';
 import type { TaskIdentity } from '../../ledger/taskInfo.js';
 import {
@@ -18,7 +19,20 @@ export interface ThreadTask extends LedgerRecord {
    * lane thread's actor stamps too (the thread reads the message later, or again after a restart).
    */
   readonly submittedAt: number;
+  /** Its retry policy, when it may be retried (sent with it; never with `retryOn`). */
+  readonly retry: RetryPolicy | undefined;
 }
+
+/** When and how a SchedulerThread's task runs: its delay and its retry policy. */
+export interface ThreadRunPolicy {
+  /** Not started before this epoch ms; undefined: as soon as its turn comes. */
+  readonly runAfter: number | undefined;
+  /** Its retry policy; undefined: a single attempt. */
+  readonly retry: RetryPolicy | undefined;
+}
+
+/** A run with no delay and a single attempt. */
+const SINGLE_RUN: ThreadRunPolicy = Object.freeze({ runAfter: undefined, retry: undefined });
 
 /** A new task's record for the ledger of a SchedulerThread, NEW. */
 export function createThreadTask(
@@ -26,8 +40,19 @@ export function createThreadTask(
   body: WireModuleRef,
   callbacks: TaskCallbacks,
   submittedAt: number,
+  { runAfter, retry }: ThreadRunPolicy = SINGLE_RUN,
 ): ThreadTask {
-  return { ...identity, body, callbacks, submittedAt, ...newLedgerFields() };
+  return {
+    ...identity,
+    body,
+    callbacks,
+    submittedAt,
+    ...newLedgerFields(),
+    retry,
+    runAfter,
+    attempt: 1,
+    mayRetry: retry !== undefined,
+  };
 }
 
 /**
@@ -46,9 +71,13 @@ export function applyThreadTransition(
 ): void {
   const record = ledger.registry.live(message.id);
   if (record === undefined) return;
-  const { to, result, reason } = message;
+  const { to, result, reason, retry } = message;
   const at = Math.max(message.at, latestStamp(record.ts));
   const error = message.error === undefined ? undefined : errorFromWire(message.error);
+  if (retry !== undefined && error !== undefined) {
+    ledger.retry(record, { at, outcome: retry.outcome, error, runAfter: retry.runAfter });
+    return;
+  }
   const failure = failureOf(record, to, error, reason);
   if (failure !== undefined) record.failure = failure;
   ledger.enter(record, to, {

@@ -9,6 +9,8 @@ import type { TaskState } from '../../../taskState.js';
 import type { TaskErrorData, TaskType } from '../../../tasks/types.js';
 import type { ExecutorHealth } from '../../../actors/executor.js';
 import type { LoopBlockedWarning, Percentiles } from '../../../metrics/types.js';
+import type { RetryPolicy } from '../../../tasks/retryPolicy.js';
+import type { RateLimit } from '../../lane/policy/StartRateLimit.js';
 
 /** What the lane thread is built from (its `workerData`): the options minus every function. */
 export interface LaneThreadInit {
@@ -22,6 +24,8 @@ export interface LaneThreadInit {
   readonly inspect: boolean;
   /** The lane's `slowTaskMs`: its loop is watched for blocks this long. */
   readonly slowTaskMs: number;
+  /** The scheduler's rate limit. */
+  readonly rateLimit: RateLimit | undefined;
 }
 
 /** A task body as it crosses: a resolved module URL and the export to call. */
@@ -49,6 +53,12 @@ export interface SubmitMessage {
   readonly timeoutMs: number | undefined;
   /** The main side's `ts.submit`: the thread's actor enters SUBMITTED stamped with it. */
   readonly submittedAt: number;
+  /** Not started before this epoch ms (a delay, or the backoff of a task resent mid-retry). */
+  readonly runAt: number | undefined;
+  /** This run's retry policy (never with `retryOn`). */
+  readonly retry: RetryPolicy | undefined;
+  /** Its attempt: more than 1 when a restarted thread gets a task that was retried already. */
+  readonly attempt: number;
 }
 
 /** Cancel a task; answered by a {@link CancelReplyMessage} with the same `requestId`. */
@@ -110,6 +120,11 @@ export interface TransitionMessage {
   readonly error?: WireErrorData;
   /** CANCELED, TIMED_OUT: the reason given. */
   readonly reason?: string;
+  /**
+   * The retry edge (STARTED → SCHEDULED): how the attempt ended and when the next may start
+   * (the attempt's error is `error`).
+   */
+  readonly retry?: { readonly outcome: 'FAILED' | 'TIMED_OUT'; readonly runAfter: number };
 }
 
 /**

@@ -35,6 +35,7 @@ export class WireTransitionEncoder {
   /** The message for `transition`; reads its `info` only for a final state (already built). */
   encode(transition: TaskTransition): TransitionMessage {
     const { id, to, at } = transition;
+    if (transition.reason === 'retry') return this.#retryToWire(transition);
     if (!isFinished(to)) return { id, to, at };
     const { result, error, reason } = transition.info;
     const message: {
@@ -44,6 +45,15 @@ export class WireTransitionEncoder {
     if (error !== undefined) message.error = this.#errorToWire(error);
     if (reason !== undefined) message.reason = reason;
     return message;
+  }
+
+  /** The retry edge: the attempt's outcome and error, and when the next may start. */
+  #retryToWire(transition: TaskTransition): TransitionMessage {
+    const { id, to, at, info } = transition;
+    const last = info.attempts.at(-1);
+    const retry = { outcome: last?.state ?? 'FAILED', runAfter: info.runAfter ?? at } as const;
+    const error = last?.error ?? { name: 'Error', message: 'attempt failed' };
+    return { id, to, at, retry, error: this.#errorToWire(error) };
   }
 
   #errorToWire(error: TaskErrorData): WireErrorData {
