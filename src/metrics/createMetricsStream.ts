@@ -39,8 +39,8 @@ export interface LaneMetricsSource {
     readonly finished: Readonly<Record<FinalTaskState, number>>;
     /** Retries since creation (`LaneCounters.retried`). */
     readonly retried: number;
-    /** Tasks waiting out a delay or a backoff now; absent when the lane does not say. */
-    readonly delayed?: number | undefined;
+    /** Tasks waiting out a delay or a backoff now (the lane's `delayedCount`). */
+    readonly delayed: number;
   };
   threads(): LaneThreadsSample;
   readonly loop: LoopMonitor;
@@ -105,7 +105,7 @@ class MetricsWindow {
       submitted: counts.submitted,
       finished: Object.freeze({ ...counts.finished }),
       retried: counts.retried,
-      ...(counts.delayed === undefined ? {} : { delayed: counts.delayed }),
+      delayed: counts.delayed,
       throughputPerSec: windowMs > 0 ? (this.finished * MS_PER_SECOND) / windowMs : 0,
       waitMs: this.waits.take(),
       runMs: this.runs.take(),

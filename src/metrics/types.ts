@@ -44,10 +44,10 @@ export interface LaneMetrics {
    */
   readonly retried: number;
   /**
-   * Tasks waiting out a delay (`delayMs`, `runAt`) or a retry's backoff now: counted in
-   * `queued` too. Absent for a lane that does not report it.
+   * Tasks waiting out a delay (`delayMs`, `runAt`) or a retry's backoff now (the scheduler's
+   * `delayedCount`): counted in `queued` too.
    */
-  readonly delayed?: number;
+  readonly delayed: number;
   /** Tasks that reached a final state in the window, per second. */
   readonly throughputPerSec: number;
   /** Submit → start of the tasks that started in the window. */

@@ -132,6 +132,7 @@ export class AsyncScheduler {
           submitted: ledger.counters.submitted,
           finished: ledger.counters.finished(),
           retried: ledger.counters.retried,
+          delayed: engine.delayedCount,
         }),
         threads: () => {
           const health = engine.executorHealth();

@@ -172,6 +172,7 @@ export class SchedulerThread {
           submitted: ledger.counters.submitted,
           finished: ledger.counters.finished(),
           retried: ledger.counters.retried,
+          delayed: ledger.delayedCount(resolved.clock.now()),
         }),
         threads: () => observation.threads(),
         loop: observation.loop,

@@ -1,8 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { UnknownTaskError } from '../../src/errors.js';
 import { LaneFeed } from '../../src/dashboard/LaneFeed.js';
+import type { DashboardLane } from '../../src/dashboard/types.js';
 import type { TaskState } from '../../src/taskState.js';
 import type { TaskInfo, TaskTransition } from '../../src/tasks/types.js';
+import { AsyncTask } from '../../src/index.js';
+import { flushMicrotasks } from '../support/ManualClock.js';
+import { createHarness } from '../support/harness.js';
 import { doneInfo } from '../support/taskInfoFixture.js';
 import { fakeLane, type FakeLane } from './dashboardTestKit.js';
 
@@ -62,7 +66,7 @@ describe('LaneFeed', () => {
   afterEach(() => {
     for (const feed of feeds.splice(0)) feed.dispose();
   });
-  function feedOf(lane: FakeLane): LaneFeed {
+  function feedOf(lane: DashboardLane): LaneFeed {
     const feed = new LaneFeed(lane, 10);
     feeds.push(feed);
     return feed;
@@ -100,6 +104,37 @@ describe('LaneFeed', () => {
       infos.set(retried.id, running);
       lane.transitions.next(transition(running, 'SCHEDULED', 'STARTED'));
       expect(feed.snapshot().retrying).toEqual([]);
+    });
+
+    it("follows an AsyncScheduler's retries: listed while it waits out its backoff, then gone", async () => {
+      const { scheduler, clock } = createHarness();
+      let calls = 0;
+      const flaky = new AsyncTask('flaky', () => {
+        calls++;
+        if (calls === 1) throw new Error('first call fails');
+        return calls;
+      });
+      const feed = feedOf(scheduler);
+      const h = scheduler.submit(flaky, {
+        retry: { attempts: 2, backoff: { delayMs: 1_000, jitter: false } },
+      });
+      await flushMicrotasks();
+      const [row] = feed.snapshot().retrying;
+      expect(row).toMatchObject({ id: h.id, attempt: 2, runAfter: clock.now() + 1_000 });
+      expect(row?.attempts).toEqual([
+        expect.objectContaining({ attempt: 1, state: 'FAILED', error: 'Error: first call fails' }),
+      ]);
+      expect(feed.snapshot().delayed).toBe(1);
+      await clock.advance(1_000);
+      expect(await h.result()).toBe(2);
+      const view = feed.snapshot();
+      expect(view.retrying).toEqual([]);
+      expect(view.delayed).toBe(0);
+      expect(view.slowestFinished[0]).toMatchObject({ id: h.id, attempt: 2 });
+      expect(view.timeline.find((entry) => entry.id === h.id)).toMatchObject({
+        state: 'DONE',
+        attempt: 2,
+      });
     });
 
     it('seeds from the retried tasks a lane already had waiting', () => {

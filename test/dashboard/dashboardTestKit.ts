@@ -69,6 +69,7 @@ export function laneSample(lane: string, overrides: Partial<LaneMetrics> = {}): 
     submitted: 0,
     finished: { DONE: 0, FAILED: 0, TIMED_OUT: 0, CANCELED: 0 },
     retried: 0,
+    delayed: 0,
     throughputPerSec: 0,
     waitMs: none,
     runMs: none,

@@ -61,6 +61,7 @@ describe('serveDashboard', () => {
         new Set([
           'async_scheduler_tasks_queued',
           'async_scheduler_tasks_running',
+          'async_scheduler_tasks_delayed',
           'async_scheduler_tasks_submitted_total',
           'async_scheduler_tasks_finished_total',
           'async_scheduler_tasks_retried_total',
