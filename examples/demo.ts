@@ -5,8 +5,8 @@
  *   API that times out, exports a user cancels mid-run, background jobs, urgent alerts that jump
  *   the queue, a webhook delivery that succeeds on its third attempt (retry with backoff),
  *   CPU-bound reports as SyncTasks on executor threads (a runaway one is stopped by its timeout:
- *   its thread is terminated), and one task that blocks the loop on purpose, so the
- *   blocked-loop warning shows.
+ *   its thread is terminated), a health check that `repeat()` submits every half second, and one
+ *   task that blocks the loop on purpose, so the blocked-loop warning shows.
  * - 'normal', a SchedulerThread running CPU-bound reports back to back on its own loop.
  * - 'urgent', a SchedulerThread answering pings, undisturbed by either.
  *
@@ -42,13 +42,15 @@ import {
   ping,
   WEBHOOK_OUTAGE_CALLS,
 } from './demo/tasks.js';
-import { submitWorkload, type DemoLanes } from './demo/workload.js';
+import { HEALTH_CHECK_EVERY_MS, submitWorkload, type DemoLanes } from './demo/workload.js';
 
 const CONCURRENCY = 32;
 /** One executor thread: with 'normal' burning a core on purpose, more would oversubscribe 2 cores. */
 const THREADS = 1;
 const METRICS_INTERVAL_MS = 250;
 const CANCEL_AFTER_MS = 200;
+/** The latest occurrences of the repeating health check the report lists. */
+const REPEAT_ROWS = 3;
 
 const { values: flags } = parseArgs({
   options: {
@@ -181,6 +183,15 @@ function printReport(): void {
     `\nIsolation: 'urgent' pings waited at most ${Math.max(0, ...urgentWaits).toFixed(1)} ms for a start while 'normal' was busy;` +
       ` the main loop's worst delay was ${worstMainLoopDelayMs.toFixed(0)} ms (the deliberate block included).`,
   );
+
+  const checks = (infosByLane.get('main') ?? []).filter((info) => info.repeatId !== undefined);
+  if (checks.length > 0) {
+    console.log(
+      `\nRepeating: ${checks.length} health checks, one every ${HEALTH_CHECK_EVERY_MS} ms, each a task of its own` +
+        ` (repeatId ${checks[0]?.repeatId ?? ''}): ${checks.filter((info) => info.state === TaskState.DONE).length} DONE.`,
+    );
+    console.log(formatTasks(checks.slice(-REPEAT_ROWS)));
+  }
 
   console.log('\nThe 6 slowest tasks of all lanes:');
   console.log(

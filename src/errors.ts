@@ -68,6 +68,12 @@ export const SchedulerErrorCode = {
    * {@link QueueFullError}.
    */
   QUEUE_FULL: 'ERR_QUEUE_FULL',
+  /**
+   * An occurrence of a `repeat()` schedule could not be submitted when it was due (the submit
+   * threw something other than a SchedulerError, which is reported as it is): that occurrence
+   * is skipped, the schedule goes on; the submit's error is the `cause`.
+   */
+  REPEAT_SUBMIT_FAILED: 'ERR_REPEAT_SUBMIT_FAILED',
   /** A user callback (`onDone`, …) threw. */
   CALLBACK_FAILED: 'ERR_CALLBACK_FAILED',
   /** A subscriber of `transitions$` threw. */

@@ -14,6 +14,13 @@ export type { SchedulerThreadOptions } from './scheduler/schedulerThreadOptions.
 export type { TaskId } from './scheduler/submit/TaskId.js';
 export type { TaskHandle } from './scheduler/submit/TaskHandle.js';
 export type { SubmitArguments, SubmitOptions } from './scheduler/submit/SubmitOptions.js';
+export type {
+  RepeatLimits,
+  RepeatOptions,
+  RepeatOverlap,
+  RepeatTiming,
+} from './scheduler/repeat/RepeatOptions.js';
+export type { RepeatHandle } from './scheduler/repeat/RepeatSchedule.js';
 export { AsyncTask } from './tasks/AsyncTask.js';
 export { SyncTask } from './tasks/SyncTask.js';
 export type {

@@ -56,6 +56,12 @@ export const exportCsv = new AsyncTask('export-csv', async ({ signal }) => {
   await sleep(3000, undefined, { signal }); // the user gives up long before this
 });
 
+/** The health check `repeat()` submits every so often; each run is a task of its own. */
+export const healthCheck = new AsyncTask('health-check', async ({ signal }) => {
+  await sleep(between(2, 10), undefined, { signal });
+  return 'ok';
+});
+
 export const sendAlert = new AsyncTask(
   'send-alert',
   async ({ signal }) => {

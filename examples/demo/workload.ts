@@ -1,10 +1,11 @@
 /**
  * What the demo submits, and when: a burst at the start (a webhook delivery that needs three
- * attempts among it), a steady trickle of requests and pings, one task that blocks the main
- * loop on purpose, and urgent alerts mid-run.
+ * attempts among it), a steady trickle of requests and pings, a health check repeating every
+ * half second, one task that blocks the main loop on purpose, and urgent alerts mid-run.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AsyncScheduler, SchedulerThread } from 'async-scheduler';
+import { filter } from 'rxjs';
+import { TaskState, type AsyncScheduler, type SchedulerThread } from 'async-scheduler';
 import {
   callLegacyApi,
   chargeCard,
@@ -12,6 +13,7 @@ import {
   deliverWebhook,
   exportCsv,
   fetchProfile,
+  healthCheck,
   parseConfigSync,
   ping,
   renderReport,
@@ -37,6 +39,8 @@ const REPORT_LIMIT = 2_500_000;
 const PING_LIMIT = 1_000;
 /** Back to back on 'normal': about 4 s of CPU, so the demo ends well within 20 s. */
 const NORMAL_REPORTS = 10;
+/** The health check repeats this often on 'main', while the trickle lasts. */
+export const HEALTH_CHECK_EVERY_MS = 500;
 
 /** Every submitted task's id, per lane name. */
 export type SubmittedIds = Map<string, string[]>;
@@ -80,6 +84,14 @@ export async function submitWorkload(lanes: DemoLanes, signal: AbortSignal): Pro
   for (let i = 0; i < NORMAL_REPORTS; i++)
     track(normal, normal.submitTask(cpuReport, REPORT_LIMIT));
 
+  // A repeating health check: each occurrence is an ordinary task (info.repeatId = checks.id).
+  const checks = main.repeat(healthCheck, { every: HEALTH_CHECK_EVERY_MS, signal });
+  const checkRuns = main.transitions$
+    .pipe(filter((t) => t.to === TaskState.SUBMITTED && t.info.repeatId === checks.id))
+    .subscribe((t) => {
+      track(main, t.id);
+    });
+
   const startedAt = performance.now();
   let blocked = false;
   let alerted = false;
@@ -97,5 +109,7 @@ export async function submitWorkload(lanes: DemoLanes, signal: AbortSignal): Pro
     }
     await sleep(TICK_MS, undefined, { signal }).catch(() => undefined); // aborted: ends the loop
   }
+  checks.cancel(); // no occurrence after the trickle; those submitted already run to the end
+  checkRuns.unsubscribe();
   return ids;
 }

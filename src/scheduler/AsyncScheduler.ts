@@ -21,6 +21,9 @@ import type { TaskHandle } from './submit/TaskHandle.js';
 import type { TaskId } from './submit/TaskId.js';
 import { TaskSubmissions } from './submit/TaskSubmissions.js';
 import type { RunOptions } from './lane/laneConfig.js';
+import type { RepeatOptions } from './repeat/RepeatOptions.js';
+import type { RepeatHandle } from './repeat/RepeatSchedule.js';
+import { RepeatSchedules } from './repeat/RepeatSchedules.js';
 import {
   DEFAULT_LANE_NAME,
   resolveSchedulerOptions,
@@ -42,6 +45,15 @@ import {
 
 /** The `type` of the async resource that carries a submit's context to its body. */
 const TASK_CONTEXT_TYPE = 'AsyncSchedulerTask';
+
+/** A task `repeat()` can submit on the caller's loop: a SyncTask's args must clone to a thread. */
+function assertLoopRepeatable(
+  task: unknown,
+  args: readonly unknown[],
+): asserts task is AsyncTask | SyncTask {
+  assertTask(task);
+  if (task instanceof SyncTask) cloneArgs(task, args, 'a thread');
+}
 
 /**
  * A scheduler whose lane is the caller's event loop: AsyncTask bodies run here, up to
@@ -73,6 +85,7 @@ export class AsyncScheduler {
   #started = false;
   #stopCalled = false;
   readonly #submissions: TaskSubmissions;
+  readonly #repeats: RepeatSchedules;
 
   /**
    * @throws TypeError/RangeError for a bad option.
@@ -119,6 +132,7 @@ export class AsyncScheduler {
     this.#submissions = new TaskSubmissions(this, ledger, (task, args, run, canceledWith) =>
       this.#submitRun(task, args, run, canceledWith),
     );
+    this.#repeats = new RepeatSchedules(resolved, this.#submissions, ledger, assertLoopRepeatable);
     this.#metrics$ = guardedMetrics(
       {
         lane: engine.lane,
@@ -277,6 +291,33 @@ export class AsyncScheduler {
     return this.#submissions.submit<TResult>(task, options);
   }
 
+  /**
+   * Submits `task` again and again: every `every` ms, or at each match of a `cron` expression;
+   * each occurrence an ordinary task (`TaskInfo.repeatId` is the schedule's id) submitted as
+   * `submit(task, options)` would.
+   *
+   * @remarks One timer per schedule, on the scheduler's clock; due times never drift, and a
+   * late timer submits one occurrence for those it missed. `stop()` ends every schedule. See
+   * {@link RepeatOptions} for `limit`, `startAt`, `overlap`, `signal` and `key`.
+   * @throws TypeError/RangeError naming a bad option (a cron expression that does not parse is
+   * a TypeError), what `submitTask` throws for the task or its args; SchedulerStoppedError
+   * after `stop()`.
+   * @example
+   * ```ts
+   * import { AsyncTask } from 'async-scheduler';
+   *
+   * const sweep = new AsyncTask('sweep', () => 'swept');
+   * const r = scheduler.repeat(sweep, { cron: '0 9 * * 1-5', timezone: 'Europe/Paris' });
+   * console.log(r.id, r.nextRunAt()); // r.cancel() ends it
+   * ```
+   */
+  repeat<TArgs extends readonly unknown[], TResult>(
+    task: AsyncTask<TArgs, TResult> | SyncTask<TArgs, TResult>,
+    options: RepeatOptions<NoInfer<TArgs>>,
+  ): RepeatHandle {
+    return this.#repeats.create(task, options);
+  }
+
   #submitRun(
     task: AsyncTask | SyncTask,
     args: readonly unknown[],
@@ -376,6 +417,7 @@ export class AsyncScheduler {
     const resolved = resolveStopOptions(options);
     this.#stopCalled = true;
     this.#notStarted.close();
+    this.#repeats.stop();
     return this.#engine.stop(resolved);
   }
 

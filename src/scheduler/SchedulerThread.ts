@@ -29,6 +29,9 @@ import { createThreadTask, type ThreadTask } from './placements/thread/ThreadTas
 import { ThreadObservation } from './placements/thread/ThreadObservation.js';
 import { guardedMetrics } from './guardedMetrics.js';
 import type { RunOptions } from './lane/laneConfig.js';
+import type { RepeatOptions } from './repeat/RepeatOptions.js';
+import type { RepeatHandle } from './repeat/RepeatSchedule.js';
+import { RepeatSchedules } from './repeat/RepeatSchedules.js';
 import type { SubmitArguments } from './submit/SubmitOptions.js';
 import type { TaskHandle } from './submit/TaskHandle.js';
 import type { TaskId } from './submit/TaskId.js';
@@ -49,6 +52,15 @@ function assertThreadTask(task: unknown): asserts task is AsyncTask | SyncTask {
       `Expected AsyncTask "${task.name}" to have a module reference body { module, export? } for a SchedulerThread, got a function: its body runs in the lane's own thread, and functions cannot cross threads`,
     );
   }
+}
+
+/** A task `repeat()` can submit to a lane thread: a module reference body, args that clone. */
+function assertThreadRepeatable(
+  task: unknown,
+  args: readonly unknown[],
+): asserts task is AsyncTask | SyncTask {
+  assertThreadTask(task);
+  cloneArgs(task, args, 'the lane thread');
 }
 
 /**
@@ -92,6 +104,7 @@ export class SchedulerThread {
   #started = false;
   #stopCalled = false;
   readonly #submissions: TaskSubmissions;
+  readonly #repeats: RepeatSchedules;
 
   /**
    * Starts the lane thread (it keeps the process alive only while it has work).
@@ -158,6 +171,12 @@ export class SchedulerThread {
     });
     this.#submissions = new TaskSubmissions(this, ledger, (task, args, run, canceledWith) =>
       this.#submitRun(task, args, run, canceledWith),
+    );
+    this.#repeats = new RepeatSchedules(
+      resolved,
+      this.#submissions,
+      ledger,
+      assertThreadRepeatable,
     );
     this.#metrics$ = guardedMetrics(
       {
@@ -296,6 +315,21 @@ export class SchedulerThread {
     return this.#submissions.submit<TResult>(task, options);
   }
 
+  /**
+   * Submits `task` to the lane thread again and again, as `AsyncScheduler.repeat` does.
+   *
+   * @remarks The schedule and its timer live on the main side, on the scheduler's `clock`;
+   * each occurrence crosses to the lane thread as one submit.
+   * @returns the schedule's handle: `id`, `nextRunAt()`, `cancel()`.
+   * @throws as `AsyncScheduler.repeat`, and TypeError for an AsyncTask with a function body.
+   */
+  repeat<TArgs extends readonly unknown[], TResult>(
+    task: AsyncTask<TArgs, TResult> | SyncTask<TArgs, TResult>,
+    options: RepeatOptions<NoInfer<TArgs>>,
+  ): RepeatHandle {
+    return this.#repeats.create(task, options);
+  }
+
   #submitRun(
     task: unknown,
     args: readonly unknown[],
@@ -317,6 +351,7 @@ export class SchedulerThread {
         priority: run?.priority ?? task.options.priority ?? 0,
         timeoutMs: run?.timeoutMs ?? task.options.timeoutMs,
         key: run?.key,
+        repeatId: run?.repeatId,
       },
       { module: moduleHref(ref), export: ref.export ?? DEFAULT_EXPORT },
       task.options,
@@ -409,6 +444,7 @@ export class SchedulerThread {
     const { cancel, timeoutMs } = resolveStopOptions(options);
     this.#stopCalled = true;
     this.#notStarted.close();
+    this.#repeats.stop();
     return this.#host.stop({ cancel, timeoutMs });
   }
 

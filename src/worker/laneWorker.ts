@@ -193,11 +193,13 @@ port.on('message', (message: ToLaneThreadMessage) => {
     case 'observe':
       observation.observe(message);
       return;
-    case 'stop':
-      void engine.stop({ cancel: message.cancel, timeoutMs: message.timeoutMs }).then(() => {
+    case 'stop': {
+      const { cancel, timeoutMs, limitMs } = message;
+      void engine.stop({ cancel, timeoutMs, limitMs }).then(() => {
         post({ type: 'stopped', requestId: message.requestId });
       });
       return;
+    }
   }
 });
 post({ type: 'ready' });

@@ -56,6 +56,8 @@ describe('the npm start demo', () => {
       expect(stdout).toMatch(/^\[\d+\.\ds\] main +loop +\[/m);
       expect(stdout).toMatch(/^\[\d+\.\ds\] urgent +thread +\[/m);
       expect(stdout).toMatch(/All \d+ tasks finished in [\d.]+ s\./);
+      // The repeating health check: its occurrences are tasks of their own, all DONE.
+      expect(stdout).toMatch(/^Repeating: (\d+) health checks, .*: \1 DONE\.$/m);
       for (const lane of ['main', 'urgent', 'normal']) {
         expect(stdout).toMatch(new RegExp(`^${lane} +\\d+ +\\d+`, 'm'));
       }
@@ -70,6 +72,9 @@ describe('the npm start demo', () => {
       expect(stdout).toMatch(/^ {2}attempt 1 FAILED at .* answered 503 \(call 1\)$/m);
       expect(stdout).toMatch(/^ {2}attempt 2 FAILED at .* answered 503 \(call 2\)$/m);
       expect(stdout).toMatch(/^\[\d+\.\ds\] main .* retried [1-9]\d* \|/m);
+      // The latest health checks, listed with the repeat schedule they belong to.
+      expect(stdout).toMatch(/^id +name +state +prio +repeat +submit/m);
+      expect(stdout.match(/^\S+ +health-check +DONE +0 +\S+ +\d/gm)).toHaveLength(3);
     },
     DEMO_LIMIT_MS,
   );

@@ -291,7 +291,7 @@ export class LaneEngine implements Lane<LiveTask> {
    * @param id - the task's id when the caller made it (a SchedulerThread's main side names its
    * tasks before they cross to the lane thread); absent: a new UUID v7.
    * @param run - this run's own priority, timeout, key, delay and retry policy (`submit()`'s
-   * options), which replace the task's.
+   * options), which replace the task's, and the `repeat()` schedule it is an occurrence of.
    */
   createRecord(
     task: TaskDefinition,
@@ -315,6 +315,7 @@ export class LaneEngine implements Lane<LiveTask> {
       priority: run?.priority ?? task.options.priority ?? 0,
       timeoutMs: run?.timeoutMs ?? task.options.timeoutMs,
       key: run?.key,
+      repeatId: run?.repeatId,
       body: task.run as TaskFn<readonly unknown[]> | TaskModuleRef,
       callbacks: task.options,
       seq: this.#seq++,
@@ -440,7 +441,16 @@ export class LaneEngine implements Lane<LiveTask> {
    * @remarks A later call can tighten an earlier one: `cancel` escalates a drain, and the
    * earliest deadline of all the calls' `timeoutMs` applies.
    */
-  stop({ cancel, timeoutMs }: { cancel: boolean; timeoutMs: number }): Promise<void> {
+  stop({
+    cancel,
+    timeoutMs,
+    limitMs = timeoutMs,
+  }: {
+    cancel: boolean;
+    timeoutMs: number;
+    /** The caller's own bound, for the cancel's reason, when `timeoutMs` is what is left of it. */
+    limitMs?: number;
+  }): Promise<void> {
     this.#shutdown ??= new LaneShutdown({
       tell: (cancel, reason) => {
         this.#mailbox.step(this.#tellSupervisor, { type: 'lane.stop', cancel, reason }, undefined);
@@ -449,7 +459,7 @@ export class LaneEngine implements Lane<LiveTask> {
       reporter: this.ledger.reporter,
       loopWatch: this.#loopWatch,
     });
-    return this.#shutdown.request(cancel, timeoutMs);
+    return this.#shutdown.request(cancel, timeoutMs, limitMs);
   }
 
   // ── the supervisor's hooks ────────────────────────────────────────────────────

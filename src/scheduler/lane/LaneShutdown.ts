@@ -47,19 +47,21 @@ export class LaneShutdown {
    *
    * @param timeoutMs - how long the drain may take from now before the rest is canceled, ms;
    * 0: no limit from this call.
+   * @param limitMs - the bound the caller gave, which the cancel's reason names (a lane
+   * thread gets what is left of its caller's bound as `timeoutMs`).
    * @returns {@link LaneShutdown.done}.
    */
-  request(cancel: boolean, timeoutMs: number): Promise<void> {
+  request(cancel: boolean, timeoutMs: number, limitMs = timeoutMs): Promise<void> {
     const first = !this.#requested;
     // Set before the send: a callback run by the step that sends it (an onCancel of the
     // sweep) may call stop() again.
     this.#requested = true;
-    if (timeoutMs > 0) this.#bound(timeoutMs);
+    if (timeoutMs > 0) this.#bound(timeoutMs, limitMs);
     if (first || cancel) this.#sendStop(cancel, 'scheduler stopped');
     return this.done;
   }
 
-  #bound(timeoutMs: number): void {
+  #bound(timeoutMs: number, limitMs: number): void {
     const { clock } = this.#options;
     const deadline = clock.now() + timeoutMs;
     if (deadline >= this.#deadline) return;
@@ -67,7 +69,7 @@ export class LaneShutdown {
     if (this.#stopTimer !== undefined) clock.clearTimeout(this.#stopTimer);
     this.#stopTimer = clock.setTimeout(() => {
       this.#stopTimer = undefined;
-      this.#sendStop(true, `scheduler stop timed out after ${timeoutMs} ms`);
+      this.#sendStop(true, `scheduler stop timed out after ${limitMs} ms`);
     }, timeoutMs);
   }
 

@@ -52,4 +52,6 @@ export interface RunOptions {
   readonly runAt?: number | undefined;
   /** This run's retry policy (replaces the task's and the scheduler's). */
   readonly retry?: RetryPolicy | undefined;
+  /** The `repeat()` schedule it is an occurrence of. */
+  readonly repeatId?: string | undefined;
 }

@@ -89,7 +89,8 @@ export interface ResolvedSubmitOptions {
   readonly key: string | undefined;
 }
 
-const SUBMIT_OPTION_NAMES = [
+/** The names `submit()` takes: unknown ones are refused. */
+export const SUBMIT_OPTION_NAMES = [
   'args',
   'priority',
   'timeoutMs',

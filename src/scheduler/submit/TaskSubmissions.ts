@@ -7,7 +7,7 @@ import { describeThrown } from '../../validate.js';
 import type { TaskLedger } from '../ledger/TaskLedger.js';
 import { assertTask, type WaitTaskOptions } from '../taskQueries.js';
 import type { RunOptions } from '../lane/laneConfig.js';
-import { resolveSubmitOptions } from './SubmitOptions.js';
+import { resolveSubmitOptions, type ResolvedSubmitOptions } from './SubmitOptions.js';
 import { SchedulerTaskHandle, type TaskHandle, type TaskHandleHost } from './TaskHandle.js';
 import { TaskTransitionRouter } from './TaskTransitionRouter.js';
 
@@ -79,17 +79,44 @@ export class TaskSubmissions implements TaskHandleHost {
    */
   submit<TResult>(task: unknown, options: unknown): TaskHandle<TResult> {
     assertTask(task);
-    const { args, overrides, signal, key } = resolveSubmitOptions(options);
-    if (key !== undefined) {
-      const existing = this.#byKey.get(key);
-      if (existing !== undefined) return existing as TaskHandle<TResult>;
-    }
-    const run = key === undefined ? overrides : { ...overrides, key };
+    const resolved = resolveSubmitOptions(options);
+    return (this.#liveWithKey(resolved.key) ??
+      this.#submitNew(task, resolved, undefined)) as TaskHandle<TResult>;
+  }
+
+  /**
+   * Submits one occurrence of a `repeat()` schedule: `task` and `options` were checked when the
+   * schedule was made, and the run is marked with the schedule's `repeatId`.
+   *
+   * @returns its id, or undefined when a task holding the options' `key` is not final yet
+   * (nothing is submitted). @throws what the facade's `submitTask` throws.
+   */
+  submitOccurrence(
+    task: AsyncTask | SyncTask,
+    options: ResolvedSubmitOptions,
+    repeatId: string,
+  ): string | undefined {
+    if (this.#liveWithKey(options.key) !== undefined) return undefined;
+    return this.#submitNew(task, options, repeatId).id;
+  }
+
+  /** The handle of the task that holds `key` while it is not final. */
+  #liveWithKey(key: string | undefined): TaskHandle | undefined {
+    return key === undefined ? undefined : this.#byKey.get(key);
+  }
+
+  #submitNew(
+    task: AsyncTask | SyncTask,
+    { args, overrides, signal, key }: ResolvedSubmitOptions,
+    repeatId: string | undefined,
+  ): TaskHandle {
+    const run =
+      key === undefined && repeatId === undefined ? overrides : { ...overrides, key, repeatId };
     // Aborted before the submit: the task still gets its id, and is canceled as it is submitted.
     const canceledWith = signal?.aborted === true ? abortReason(signal) : undefined;
     // A copy: the record keeps (and freezes) its args, and the caller's array stays theirs.
     const id = this.#submitRun(task, [...args], run, canceledWith);
-    const handle = new SchedulerTaskHandle<TResult>(this, id);
+    const handle = new SchedulerTaskHandle(this, id);
     if (canceledWith === undefined && (signal !== undefined || key !== undefined)) {
       this.#watch(handle, signal, key);
     }

@@ -44,6 +44,8 @@ interface StopRequest {
   cancelsAskedBefore: number;
   /** When the drain's time is up, on the main side's clock (Infinity: no bound). */
   deadline: number;
+  /** The caller's `timeoutMs` that set the deadline: the cancel's reason names it. */
+  limitMs: number;
 }
 
 /**
@@ -167,7 +169,13 @@ export class LaneThreadHost implements Lane<ThreadTask> {
       return this.#stopped;
     }
     const requestId = this.#nextRequestId++;
-    this.#stop = { requestId, cancel, cancelsAskedBefore: cancel ? requestId : Infinity, deadline };
+    this.#stop = {
+      requestId,
+      cancel,
+      cancelsAskedBefore: cancel ? requestId : Infinity,
+      deadline,
+      limitMs: timeoutMs,
+    };
     // The bound holds even if the thread's loop is blocked, or it restarts meanwhile.
     if (timeoutMs > 0) this.#watchdog.stopSent(timeoutMs);
     this.#stopped = new Promise<void>((resolve) => {
@@ -196,6 +204,7 @@ export class LaneThreadHost implements Lane<ThreadTask> {
     }
     if (sooner) {
       stop.deadline = deadline;
+      stop.limitMs = timeoutMs;
       this.#watchdog.stopSent(timeoutMs);
     }
     // The thread answers this one with the same requestId; the first answer ends the stop.
@@ -204,14 +213,18 @@ export class LaneThreadHost implements Lane<ThreadTask> {
       requestId: stop.requestId,
       cancel: stop.cancel,
       timeoutMs: sooner ? timeoutMs : 0,
+      limitMs: stop.limitMs,
     });
   }
 
-  /** Sends the stop as it stands, bounded by what is left until its deadline. */
-  #postStop({ requestId, cancel, deadline }: StopRequest): void {
+  /**
+   * Sends the stop as it stands, bounded by what is left until its deadline (the thread may
+   * read it late, or be a replacement); the reason still names the caller's bound.
+   */
+  #postStop({ requestId, cancel, deadline, limitMs }: StopRequest): void {
     const timeoutMs =
       deadline === Infinity ? 0 : Math.max(1, Math.ceil(deadline - this.#options.clock.now()));
-    this.#post({ type: 'stop', requestId, cancel, timeoutMs });
+    this.#post({ type: 'stop', requestId, cancel, timeoutMs, limitMs });
   }
 
   #spawn(): void {

@@ -74,7 +74,10 @@ export interface StopMessage {
   readonly type: 'stop';
   readonly requestId: number;
   readonly cancel: boolean;
+  /** What is left of the drain's bound when the thread gets this, ms; 0: none. */
   readonly timeoutMs: number;
+  /** The bound the caller gave (`stop({ timeoutMs })`): what the cancel's reason names. */
+  readonly limitMs: number;
 }
 
 /**
