@@ -1,4 +1,4 @@
-import { setup } from 'xstate';
+import { assign, setup } from 'xstate';
 
 /** A child task actor reached a final state (sent by XState itself). */
 export type TaskDoneEvent = { type: typeof TASK_DONE_EVENT };
@@ -19,6 +19,8 @@ export type LaneEvent =
   | { type: 'lane.start' }
   | { type: 'lane.stop'; cancel: boolean; reason: string }
   | { type: 'lane.drained' }
+  /** The lane's concurrency was set at run time: shown in the snapshot, for the inspector. */
+  | { type: 'lane.concurrency'; concurrency: number }
   | TaskDoneEvent;
 
 /** What the lane supervisor shows in its snapshot (kept small: the inspector serializes it). */
@@ -89,6 +91,11 @@ export function createLaneMachine(hooks: LaneHooks) {
     id: 'lane',
     context: ({ input }) => input,
     initial: 'idle',
+    on: {
+      'lane.concurrency': {
+        actions: assign({ concurrency: ({ event }) => event.concurrency }),
+      },
+    },
     states: {
       idle: {
         on: {

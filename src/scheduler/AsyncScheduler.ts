@@ -16,6 +16,7 @@ import { DEFAULT_CANCEL_REASON, LaneEngine } from './lane/LaneEngine.js';
 import type { LiveTask } from './lane/LiveTask.js';
 import { TaskLedger } from './ledger/TaskLedger.js';
 import { NotStartedWatch } from './NotStartedWatch.js';
+import { FlowControl } from './FlowControl.js';
 import type { SubmitArguments } from './submit/SubmitOptions.js';
 import type { TaskHandle } from './submit/TaskHandle.js';
 import type { TaskId } from './submit/TaskId.js';
@@ -86,6 +87,7 @@ export class AsyncScheduler {
   #stopCalled = false;
   readonly #submissions: TaskSubmissions;
   readonly #repeats: RepeatSchedules;
+  readonly #flow: FlowControl<LiveTask>;
 
   /**
    * @throws TypeError/RangeError for a bad option.
@@ -121,6 +123,12 @@ export class AsyncScheduler {
       rateLimit: resolved.rateLimit,
     });
     const engine = this.#engine;
+    this.#flow = new FlowControl({
+      lane: engine,
+      name: resolved.name,
+      ledger,
+      maxQueued: resolved.maxQueued,
+    });
     this.#notStarted = new NotStartedWatch({
       lane: resolved.name,
       clock: resolved.clock,
@@ -234,6 +242,125 @@ export class AsyncScheduler {
   }
 
   /**
+   * Most AsyncTasks STARTED at once (the `concurrency` option, or as last set).
+   *
+   * @remarks Set at run time: raised, queued tasks start at once; lowered, running tasks finish
+   * (none is stopped) and no new one starts until fewer than the new value run. SyncTasks are
+   * bounded by their executor threads instead.
+   * @throws TypeError/RangeError, when set, unless a whole number >= 1 or Infinity.
+   * @example
+   * ```ts
+   * scheduler.concurrency = 2; // from now on, at most 2 AsyncTasks run at once
+   * ```
+   */
+  get concurrency(): number {
+    return this.#flow.concurrency;
+  }
+
+  set concurrency(value: number) {
+    this.#flow.concurrency = value;
+  }
+
+  /**
+   * True between {@link AsyncScheduler.pause} and {@link AsyncScheduler.resume} (or a `stop()`,
+   * which resumes). A scheduler not started is not paused: it is not started.
+   */
+  get isPaused(): boolean {
+    return this.#flow.isPaused;
+  }
+
+  /**
+   * Starts no new task until {@link AsyncScheduler.resume}: running tasks go on, submits queue.
+   *
+   * @remarks Independent of `start()`: paused before it, a scheduler starts (its held tasks are
+   * SCHEDULED) but runs nothing until resumed. `stop()` resumes a paused scheduler, so a drain
+   * runs what is queued (`stop({ cancel: true })` cancels it); once `stop()` was called,
+   * `pause()` does nothing. Calling it again does nothing.
+   * @example
+   * ```ts
+   * scheduler.pause(); // say, while a service the tasks call is down: submits queue meanwhile
+   * setTimeout(() => {
+   *   scheduler.resume(); // the queued tasks start, by priority
+   * }, 60_000);
+   * ```
+   */
+  pause(): void {
+    this.#flow.pause();
+  }
+
+  /** Lets tasks start again, at once as far as `concurrency` and threads allow. Idempotent. */
+  resume(): void {
+    this.#flow.resume();
+  }
+
+  /**
+   * Gives a task waiting to start (SUBMITTED or SCHEDULED) a new priority: it shows in its
+   * `TaskInfo.priority` from now on and decides its place in the queue (FIFO among equals by
+   * submit order), O(log n).
+   *
+   * @returns false, changing nothing, for a task that started or is final, or an unknown id.
+   * @throws TypeError/RangeError unless `priority` is a finite number.
+   * @example
+   * ```ts
+   * import { AsyncTask } from 'async-scheduler';
+   *
+   * const report = new AsyncTask('report', () => 'ready');
+   * const id = scheduler.submitTask(report);
+   * scheduler.setPriority(id, 10); // true while it waits: it starts before priority < 10
+   * ```
+   */
+  setPriority(id: string, priority: number): boolean {
+    return this.#flow.setPriority(id, priority);
+  }
+
+  /**
+   * Resolves once nothing is queued and nothing runs (at once when that holds already).
+   *
+   * @remarks As p-queue's: it waits on the counts, not on a stream, and never keeps the process
+   * alive by itself. A scheduler not started, or paused, with queued tasks is not idle. Resolves
+   * by the time `stop()` does (every task is final then).
+   * @example
+   * ```ts
+   * import { AsyncTask, type TaskContext } from 'async-scheduler';
+   *
+   * const ping = new AsyncTask('ping', ({ args: [host] }: TaskContext<[string]>) => `pong ${host}`);
+   * for (const host of ['a', 'b', 'c']) scheduler.submitTask(ping, host);
+   * await scheduler.onIdle(); // every one of them is final
+   * ```
+   */
+  onIdle(): Promise<void> {
+    return this.#flow.onIdle();
+  }
+
+  /**
+   * Resolves once nothing is queued (SUBMITTED or SCHEDULED); tasks may still run. At once when
+   * that holds already. See {@link AsyncScheduler.onIdle}.
+   */
+  onEmpty(): Promise<void> {
+    return this.#flow.onEmpty();
+  }
+
+  /**
+   * Resolves once fewer than `limit` tasks are queued (at once when that holds already): what a
+   * producer awaits before submitting more, e.g. with `maxQueued`.
+   *
+   * @throws TypeError/RangeError unless `limit` is a whole number >= 1.
+   * @example
+   * ```ts
+   * import { AsyncTask, type TaskContext } from 'async-scheduler';
+   *
+   * const resize = new AsyncTask('resize', ({ args: [n] }: TaskContext<[number]>) => n * 2);
+   * for (let n = 0; n < 10_000; n++) {
+   *   await scheduler.onSizeLessThan(100); // keep fewer than 100 waiting
+   *   scheduler.submitTask(resize, n);
+   * }
+   * ```
+   */
+  onSizeLessThan(limit: number): Promise<void> {
+    return this.#flow.onSizeLessThan(limit);
+  }
+
+  /**
    * Starts running tasks, submitted ones first. Calling it again does nothing.
    *
    * @throws SchedulerStoppedError once `stop()` was called (resolved or not): a stopped
@@ -252,7 +379,8 @@ export class AsyncScheduler {
    *
    * @returns the new task's id (a UUID v7), typed with the task's result for `result(id)`.
    * @throws TypeError when `task` is not an AsyncTask or SyncTask, or a SyncTask argument
-   * cannot be structured-cloned (the message names it); SchedulerStoppedError after `stop()`.
+   * cannot be structured-cloned (the message names it); SchedulerStoppedError after `stop()`;
+   * QueueFullError when `maxQueued` tasks wait already (nothing is submitted).
    */
   submitTask<TArgs extends readonly unknown[], TResult>(
     task: AsyncTask<TArgs, TResult> | SyncTask<TArgs, TResult>,
@@ -324,6 +452,8 @@ export class AsyncScheduler {
     run: RunOptions | undefined,
     canceledWith?: string,
   ): string {
+    // After a stop, the lane's SchedulerStoppedError says more than a full queue.
+    if (!this.#stopCalled) this.#flow.assertRoom();
     // A SyncTask's args are cloned now: the thread runs it with them as they were at submit.
     const engine = this.#engine;
     const isSync = task instanceof SyncTask;

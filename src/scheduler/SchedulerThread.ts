@@ -40,6 +40,7 @@ import type { RetryPolicy } from '../tasks/retryPolicy.js';
 import { assertCrossableRetry, threadRunPolicy } from './placements/thread/threadRunPolicy.js';
 import type { LaneMetrics, SchedulerWarning } from '../metrics/types.js';
 import { NotStartedWatch } from './NotStartedWatch.js';
+import { FlowControl } from './FlowControl.js';
 import { threadOptionsOf, type SchedulerThreadOptions } from './schedulerThreadOptions.js';
 
 const DEFAULT_EXPORT = 'default';
@@ -105,6 +106,7 @@ export class SchedulerThread {
   #stopCalled = false;
   readonly #submissions: TaskSubmissions;
   readonly #repeats: RepeatSchedules;
+  readonly #flow: FlowControl<ThreadTask>;
 
   /**
    * Starts the lane thread (it keeps the process alive only while it has work).
@@ -168,6 +170,12 @@ export class SchedulerThread {
       ledger,
       inspect: resolved.inspect,
       observation,
+    });
+    this.#flow = new FlowControl({
+      lane: this.#host,
+      name: resolved.name,
+      ledger,
+      maxQueued: resolved.maxQueued,
     });
     this.#submissions = new TaskSubmissions(this, ledger, (task, args, run, canceledWith) =>
       this.#submitRun(task, args, run, canceledWith),
@@ -272,6 +280,76 @@ export class SchedulerThread {
   }
 
   /**
+   * Most AsyncTasks STARTED at once in the lane thread (the option, or as last set).
+   *
+   * @remarks As `AsyncScheduler.concurrency`; a new value crosses to the thread by message (and
+   * is given to a replacement thread before any task).
+   * @throws TypeError/RangeError, when set, unless a whole number >= 1 or Infinity.
+   */
+  get concurrency(): number {
+    return this.#flow.concurrency;
+  }
+
+  set concurrency(value: number) {
+    this.#flow.concurrency = value;
+  }
+
+  /** True between `pause()` and `resume()` (or a `stop()`, which resumes), on the main side. */
+  get isPaused(): boolean {
+    return this.#flow.isPaused;
+  }
+
+  /**
+   * Starts no new task in the lane thread until `resume()`: as `AsyncScheduler.pause`.
+   *
+   * @remarks Crosses by message: a task the thread started before it arrived keeps running. A
+   * replacement thread is paused before it gets any task.
+   */
+  pause(): void {
+    this.#flow.pause();
+  }
+
+  /** Lets tasks start again in the lane thread. Idempotent. */
+  resume(): void {
+    this.#flow.resume();
+  }
+
+  /**
+   * Gives a task waiting to start a new priority, as `AsyncScheduler.setPriority`.
+   *
+   * @remarks Answered at once from the main side's record: true while the task is SUBMITTED or
+   * SCHEDULED there; the thread is told. A race: a task the thread started before the message
+   * arrived (its STARTED still on its way) keeps running, though its info shows the new priority.
+   * @returns false for a task that started or is final (as last reported), or an unknown id.
+   * @throws TypeError/RangeError unless `priority` is a finite number.
+   */
+  setPriority(id: string, priority: number): boolean {
+    return this.#flow.setPriority(id, priority);
+  }
+
+  /**
+   * Resolves once nothing is queued and nothing runs, as last reported by the thread (at once
+   * when that holds already). See `AsyncScheduler.onIdle`.
+   */
+  onIdle(): Promise<void> {
+    return this.#flow.onIdle();
+  }
+
+  /** Resolves once nothing is queued (at once when that holds already). */
+  onEmpty(): Promise<void> {
+    return this.#flow.onEmpty();
+  }
+
+  /**
+   * Resolves once fewer than `limit` tasks are queued (at once when that holds already).
+   *
+   * @throws TypeError/RangeError unless `limit` is a whole number >= 1.
+   */
+  onSizeLessThan(limit: number): Promise<void> {
+    return this.#flow.onSizeLessThan(limit);
+  }
+
+  /**
    * Starts running tasks, submitted ones first. Calling it again does nothing.
    *
    * @throws SchedulerStoppedError once `stop()` was called (resolved or not).
@@ -291,7 +369,7 @@ export class SchedulerThread {
    * for `result(id)`); its record exists at once, SUBMITTED.
    * @throws TypeError when `task` is not an AsyncTask or SyncTask, when an AsyncTask's body is
    * a function, or when an argument cannot be structured-cloned (the message names it);
-   * SchedulerStoppedError after `stop()`.
+   * SchedulerStoppedError after `stop()`; QueueFullError when `maxQueued` tasks wait already.
    */
   submitTask<TArgs extends readonly unknown[], TResult>(
     task: AsyncTask<TArgs, TResult> | SyncTask<TArgs, TResult>,
@@ -337,6 +415,8 @@ export class SchedulerThread {
     canceledWith?: string,
   ): string {
     assertThreadTask(task);
+    // After a stop, the lane's SchedulerStoppedError says more than a full queue.
+    if (!this.#stopCalled) this.#flow.assertRoom();
     // Cloned now: the thread (or a restarted one) gets the args as they were at submit.
     const sent = cloneArgs(task, args, 'the lane thread');
     const ref = task.run as TaskModuleRef;

@@ -55,6 +55,15 @@ export interface AsyncSchedulerOptions extends TaskCallbacks {
    */
   rateLimit?: RateLimit;
   /**
+   * Most tasks waiting to start (SUBMITTED or SCHEDULED: `queuedCount`); a submit past it
+   * throws `QueueFullError` (`ERR_QUEUE_FULL`) and changes nothing.
+   * @remarks Backpressure for a producer: catch the error, or `await s.onSizeLessThan(maxQueued)`
+   * before submitting. The refused submit leaves no record, id, transition or callback; an
+   * idempotent `submit` whose `key` returns the handle of a task already there is not refused.
+   * @default Infinity
+   */
+  maxQueued?: number;
+  /**
    * Starts the scheduler in its constructor, as if `start()` were called right after it.
    * @remarks By default a scheduler queues what is submitted until `start()` (as the Python
    * original does); one never started warns once its tasks have waited a second.
@@ -121,6 +130,15 @@ export interface AsyncSchedulerOptions extends TaskCallbacks {
   clock?: Clock;
 }
 
+/**
+ * Asserts a valid `concurrency`: a whole number >= 1, or Infinity (the option, and the setter).
+ *
+ * @throws TypeError for a value that is not a number, RangeError for any other.
+ */
+export function assertConcurrency(value: unknown): asserts value is number {
+  assertWholeNumber(value, 'concurrency', { min: 1, allowInfinity: true });
+}
+
 /** How many executor threads a pool has by default: all cores but the caller's, at least 1. */
 export function defaultThreadCount(): number {
   return Math.max(1, availableParallelism() - 1);
@@ -133,6 +151,7 @@ const SCHEDULER_OPTION_NAMES = [
   'concurrency',
   'retry',
   'rateLimit',
+  'maxQueued',
   'threads',
   'resourceLimits',
   'restart',
@@ -151,6 +170,7 @@ export interface ResolvedSchedulerOptions {
   readonly concurrency: number;
   readonly retry: RetryPolicy | undefined;
   readonly rateLimit: RateLimit | undefined;
+  readonly maxQueued: number;
   readonly threads: number;
   /**
    * True when none of `threads`, `resourceLimits`, `restart` and `clock` was given: an
@@ -230,6 +250,7 @@ function checkSchedulerOptions(
     concurrency = Infinity,
     retry,
     rateLimit,
+    maxQueued = Infinity,
     threads: threadsGiven,
     resourceLimits,
     restart: restartGiven,
@@ -242,7 +263,8 @@ function checkSchedulerOptions(
   } = options ?? {};
   assertNonEmptyString(name, 'name');
   assertBoolean(autoStart, 'autoStart');
-  assertWholeNumber(concurrency, 'concurrency', { min: 1, allowInfinity: true });
+  assertConcurrency(concurrency);
+  assertWholeNumber(maxQueued, 'maxQueued', { min: 1, allowInfinity: true });
   const retryPolicy = retry === undefined ? undefined : validateRetryPolicy(retry, 'retry');
   const limit = rateLimit === undefined ? undefined : validateRateLimit(rateLimit);
   const threads = threadsGiven ?? defaultThreadCount();
@@ -273,6 +295,7 @@ function checkSchedulerOptions(
     concurrency,
     retry: retryPolicy,
     rateLimit: limit,
+    maxQueued,
     threads,
     sharedPool:
       threadsGiven === undefined &&

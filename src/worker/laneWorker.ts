@@ -193,6 +193,16 @@ port.on('message', (message: ToLaneThreadMessage) => {
     case 'observe':
       observation.observe(message);
       return;
+    case 'pause':
+      if (message.paused) engine.pause();
+      else engine.resume();
+      return;
+    case 'concurrency':
+      engine.setConcurrency(message.concurrency);
+      return;
+    case 'setPriority':
+      engine.setPriority(message.id, message.priority);
+      return;
     case 'stop': {
       const { cancel, timeoutMs, limitMs } = message;
       void engine.stop({ cancel, timeoutMs, limitMs }).then(() => {

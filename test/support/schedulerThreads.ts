@@ -131,3 +131,12 @@ export class LaneSignals {
     Atomics.notify(this.#view, SLOT.GO);
   }
 }
+
+/**
+ * Resolves once the lane thread has read every message posted to it before this call, and
+ * every transition it reported before reading them has reached the main side: a cancel is
+ * answered in order, after the thread's earlier transitions.
+ */
+export async function laneBarrier(scheduler: SchedulerThread): Promise<void> {
+  await scheduler.cancelTask(scheduler.submitTask(laneTask('forever')));
+}

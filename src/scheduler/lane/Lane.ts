@@ -17,7 +17,7 @@ export interface LaneStopRequest {
  * on this loop), the thread lane (`LaneThreadHost`: the same LaneEngine inside a worker, its
  * events sent over the wire in one message per turn), and later a BullMQ lane (jobs in Redis,
  * events from its QueueEvents). Queueing policy (priority today; delay, retry backoff, rate
- * limit and pause with issue 14's `setPriority`/`pause`/`resume`) belongs to the lane.
+ * limit, pause, run-time concurrency and `setPriority`) belongs to the lane.
  *
  * @typeParam TRecord - the ledger record the placement's tasks are filed as.
  */
@@ -39,4 +39,24 @@ export interface Lane<TRecord extends LedgerRecord> {
    * deadline of all the calls applies.
    */
   stop(request: LaneStopRequest): Promise<void>;
+  /** Most AsyncTasks STARTED at once, as last set. */
+  readonly concurrency: number;
+  /**
+   * Sets the most AsyncTasks STARTED at once: raised, queued tasks start at once; lowered, the
+   * running ones finish (none is stopped) and no new one starts until fewer run.
+   */
+  setConcurrency(concurrency: number): void;
+  /** True between `pause()` and `resume()` (or a stop, which resumes). */
+  readonly isPaused: boolean;
+  /** Starts nothing new until `resume()`; running tasks go on, submits queue. Idempotent. */
+  pause(): void;
+  /** Lets tasks start again (at once, as slots allow). Idempotent. */
+  resume(): void;
+  /**
+   * Gives a task waiting to start (SUBMITTED or SCHEDULED) a new priority, which decides its
+   * place in the queue from now on.
+   *
+   * @returns false for a task that started, is final, or is unknown.
+   */
+  setPriority(id: string, priority: number): boolean;
 }

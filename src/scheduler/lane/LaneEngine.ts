@@ -115,11 +115,16 @@ export class LaneEngine implements Lane<LiveTask> {
    */
   readonly #mailbox: LaneMailbox<LiveTask>;
   #seq = 0;
+  /** Most AsyncTasks STARTED at once: `concurrency` at first, then as last set. */
+  #concurrency: number;
+  /** Between `pause()` and `resume()` (or a stop): nothing starts. */
+  #paused = false;
   /** Made by the first `stop()`: it tightens later calls and closes the lane. */
   #shutdown: LaneShutdown | undefined;
 
   constructor(config: LaneConfig) {
     this.#config = config;
+    this.#concurrency = config.concurrency;
     this.#turnBudget = new LoopTurnBudget(config.clock);
     this.#alarm = new LaneAlarm(config.clock, () => {
       this.#releaseDue();
@@ -451,6 +456,8 @@ export class LaneEngine implements Lane<LiveTask> {
     /** The caller's own bound, for the cancel's reason, when `timeoutMs` is what is left of it. */
     limitMs?: number;
   }): Promise<void> {
+    // A drain must be able to run what is queued: a stop resumes a paused lane for good.
+    this.#paused = false;
     this.#shutdown ??= new LaneShutdown({
       tell: (cancel, reason) => {
         this.#mailbox.step(this.#tellSupervisor, { type: 'lane.stop', cancel, reason }, undefined);
@@ -460,6 +467,60 @@ export class LaneEngine implements Lane<LiveTask> {
       loopWatch: this.#loopWatch,
     });
     return this.#shutdown.request(cancel, timeoutMs, limitMs);
+  }
+
+  // ── flow control ──────────────────────────────────────────────────────────────
+
+  /** Most AsyncTasks STARTED at once, as last set. */
+  get concurrency(): number {
+    return this.#concurrency;
+  }
+
+  /**
+   * Sets the most AsyncTasks STARTED at once (validated by the facade): raised, queued tasks
+   * start at once (after the current step, when called from one); lowered, running tasks
+   * finish and no new one starts until fewer run.
+   */
+  setConcurrency(concurrency: number): void {
+    this.#concurrency = concurrency;
+    // The engine decides starts; the supervisor only shows the value (to an inspector).
+    this.#mailbox.step(this.#tellSupervisor, { type: 'lane.concurrency', concurrency }, undefined);
+  }
+
+  /** True between `pause()` and `resume()`; a stop resumes. */
+  get isPaused(): boolean {
+    return this.#paused;
+  }
+
+  /**
+   * Starts nothing new until `resume()`: running tasks go on, submits queue (and are
+   * scheduled once the lane runs). Does nothing once a stop was asked for: a drain is never
+   * held back.
+   */
+  pause(): void {
+    if (this.#shutdown === undefined) this.#paused = true;
+  }
+
+  /** Lets tasks start again, at once as far as slots and threads allow. */
+  resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    this.#mailbox.wake();
+  }
+
+  /**
+   * Gives a task waiting to start a new priority (validated by the facade); a SCHEDULED task
+   * moves to its new place in its queue, O(log n).
+   *
+   * @returns false for a task that started, is final or is unknown.
+   */
+  setPriority(id: string, priority: number): boolean {
+    const record = this.ledger.waiting(id);
+    if (record === undefined) return false;
+    // Held (before start()) or still in the mailbox, it is not queued yet: it will be pushed
+    // with the new priority.
+    this.#queues[record.type].setPriority(record, priority);
+    return true;
   }
 
   // ── the supervisor's hooks ────────────────────────────────────────────────────
@@ -529,9 +590,9 @@ export class LaneEngine implements Lane<LiveTask> {
    */
   #startNext(): boolean {
     // The slots a stop's cancels free must not start tasks the sweep is about to cancel.
-    if (this.#settler.sweeping) return false;
+    if (this.#settler.sweeping || this.#paused) return false;
     const asyncQueue = this.#queues.async;
-    if (this.#running < this.#config.concurrency && asyncQueue.size > 0) {
+    if (this.#running < this.#concurrency && asyncQueue.size > 0) {
       // Quick bodies chain on microtasks: yield to timers and I/O once a turn runs long.
       if (!this.#turnBudget.mayContinue(this.#mailbox.wake)) return false;
       if (!this.#mayStartNow()) return false;

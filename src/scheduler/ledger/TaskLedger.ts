@@ -19,6 +19,7 @@ import type {
 import { ReportedTransition } from './ReportedTransition.js';
 import type { RetentionLimits } from './retention/FinishedStore.js';
 import { buildTaskInfo, NO_ATTEMPTS, type TaskIdentity } from './taskInfo.js';
+import { QueueWatchers } from './QueueWatchers.js';
 import { TaskRegistry, type LiveRecord, type Waiter } from './TaskRegistry.js';
 import { TransitionReporter } from './TransitionReporter.js';
 
@@ -30,6 +31,8 @@ import { TransitionReporter } from './TransitionReporter.js';
  * lane files one object per task, not two.
  */
 export interface LedgerRecord extends TaskIdentity, LiveRecord {
+  /** Higher starts first; `setPriority` changes it while the task waits to start. */
+  priority: number;
   readonly callbacks: TaskCallbacks;
   /** The state last entered. */
   state: TaskState;
@@ -117,6 +120,8 @@ export class TaskLedger<TRecord extends LedgerRecord = LedgerRecord> {
   readonly counters = new LaneCounters();
   /** Every STARTED task: `slowest({ running })` reads these without touching the queue. */
   readonly started = new Set<TRecord>();
+  /** `onIdle()`, `onEmpty()` and `onSizeLessThan()`: told whenever the counts change. */
+  readonly watchers = new QueueWatchers(this);
   readonly #clock: Clock;
   #queued = 0;
 
@@ -175,6 +180,8 @@ export class TaskLedger<TRecord extends LedgerRecord = LedgerRecord> {
       this.started.add(record);
       record.runAfter = undefined;
     } else if (isQueued(to)) this.#queued++;
+    // Resolving only queues the awaiting code: it runs once this transition is reported.
+    if (this.watchers.size > 0) this.watchers.changed();
     if (isFinished(to)) {
       this.counters.taskFinished(to);
       // What metrics$ times, without building the info: as buildTaskInfo's runMs.
@@ -235,6 +242,7 @@ export class TaskLedger<TRecord extends LedgerRecord = LedgerRecord> {
     this.started.delete(record);
     this.#queued++;
     this.counters.taskRetried();
+    if (this.watchers.size > 0) this.watchers.changed();
     const info = buildTaskInfo(record, TaskState.SCHEDULED, record, at);
     this.reporter.report(ReportedTransition.retry(record, at, info), record.callbacks);
     return true;
@@ -252,6 +260,15 @@ export class TaskLedger<TRecord extends LedgerRecord = LedgerRecord> {
     const at = Math.max(this.#clock.now(), latestStamp(record.ts));
     const error = toErrorData(failure);
     this.enter(record, to, reason === undefined ? { at, error } : { at, error, reason });
+  }
+
+  /**
+   * The record of a task waiting to start (SUBMITTED or SCHEDULED); undefined for one that
+   * started, is final, or is unknown.
+   */
+  waiting(id: string): TRecord | undefined {
+    const record = this.registry.live(id);
+    return record !== undefined && isQueued(record.state) ? record : undefined;
   }
 
   /** The state of a task, live or retained; undefined for an unknown or evicted id. */

@@ -6,13 +6,13 @@ import { T0 } from '../../support/harness.js';
 
 /*
  * Properties of the queueing policies (retries, delays, the rate limit) under random mixes of
- * them, with cancels and clock moves, on the injected clock: whatever happens, every task ends
+ * them, with cancels, pauses, priority changes and clock moves, on the injected clock: whatever happens, every task ends
  * in exactly one final state, no task runs more attempts than its policy allows, no task starts
- * before its runAfter, no window of perMs holds more than max starts, and the lane never runs
- * more than its concurrency.
+ * before its runAfter, no window of perMs holds more than max starts, nothing starts while the
+ * scheduler is paused, and the lane never runs more than its concurrency.
  */
 
-const NUM_RUNS = Number(process.env['FC_NUM_RUNS'] ?? 60);
+const NUM_RUNS = Number(process.env['FC_NUM_RUNS'] ?? 100);
 
 interface PlannedTask {
   /** Attempts that fail before one succeeds (may exceed `attempts`: then it ends FAILED). */
@@ -30,7 +30,10 @@ interface PlannedTask {
 
 type Op =
   | { readonly kind: 'advance'; readonly ms: number }
-  | { readonly kind: 'cancel'; readonly task: number };
+  | { readonly kind: 'cancel'; readonly task: number }
+  | { readonly kind: 'pause' }
+  | { readonly kind: 'resume' }
+  | { readonly kind: 'setPriority'; readonly task: number; readonly priority: number };
 
 const taskArb: fc.Arbitrary<PlannedTask> = fc.record({
   failures: fc.integer({ min: 0, max: 4 }),
@@ -99,7 +102,7 @@ function plannedTask(clock: ManualClock, plan: PlannedTask, index: number): Asyn
 }
 
 describe('queueing policies (property)', () => {
-  it('keep every invariant under random retries, delays, rate limits, cancels and clock moves', async () => {
+  it('keep every invariant under random retries, delays, rate limits, cancels, pauses, priority changes and clock moves', async () => {
     await fc.assert(
       fc.asyncProperty(scenarioArb, async ({ scenario, ops }) => {
         const clock = new ManualClock(T0);
@@ -112,9 +115,13 @@ describe('queueing policies (property)', () => {
         const log: TaskTransition[] = [];
         let running = 0;
         let maxRunning = 0;
+        let startedWhilePaused = 0;
         scheduler.transitions$.subscribe((t) => {
           log.push(t);
-          if (t.to === 'STARTED') maxRunning = Math.max(maxRunning, ++running);
+          if (t.to === 'STARTED') {
+            maxRunning = Math.max(maxRunning, ++running);
+            if (scheduler.isPaused) startedWhilePaused++;
+          }
           if (t.from === 'STARTED') running--;
         });
         const handles = scenario.tasks.map((plan, i) =>
@@ -134,9 +141,18 @@ describe('queueing policies (property)', () => {
         );
         for (const op of ops) {
           if (op.kind === 'advance') await clock.advance(op.ms);
-          else await handles[op.task]?.cancel('property cancel');
+          else if (op.kind === 'cancel') await handles[op.task]?.cancel('property cancel');
+          else if (op.kind === 'pause') scheduler.pause();
+          else if (op.kind === 'resume') scheduler.resume();
+          else {
+            const handle = handles[op.task] as (typeof handles)[number];
+            const waiting = handle.state === 'SUBMITTED' || handle.state === 'SCHEDULED';
+            expect(scheduler.setPriority(handle.id, op.priority)).toBe(waiting);
+            if (waiting) expect(handle.info().priority).toBe(op.priority);
+          }
           await flushMicrotasks();
         }
+        scheduler.resume();
         // Let everything finish: the longest chain is bounded by the plan's numbers.
         for (let i = 0; i < 200 && scheduler.queuedCount + scheduler.runningCount > 0; i++) {
           await clock.advance(50);
@@ -168,6 +184,7 @@ describe('queueing policies (property)', () => {
           expect(handle.info().attempts).toHaveLength(retries);
         }
         expect(maxRunning).toBeLessThanOrEqual(scenario.concurrency);
+        expect(startedWhilePaused).toBe(0);
         if (scenario.rateLimit !== undefined) {
           const { max, perMs } = scenario.rateLimit;
           const starts = log.filter((t) => t.to === 'STARTED').map((t) => t.at);

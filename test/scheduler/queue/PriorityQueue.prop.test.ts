@@ -132,6 +132,28 @@ class RemoveCommand implements QueueCommand {
   }
 }
 
+/** Changes the priority of any entry, queued or not (a queued one moves; seq is kept). */
+class SetPriorityCommand implements QueueCommand {
+  constructor(
+    readonly pick: number,
+    readonly priority: number,
+  ) {}
+  check(model: Readonly<SortedModel>): boolean {
+    return model.entries.length > 0;
+  }
+  run(model: SortedModel, real: Real): void {
+    const entry = model.entries[this.pick % model.entries.length]!;
+    const queued = model.delete(entry);
+    expect(real.queue.setPriority(entry, this.priority)).toBe(queued);
+    expect(entry.priority).toBe(this.priority);
+    if (queued) model.insert(entry);
+    expectConsistent(model, real);
+  }
+  toString(): string {
+    return `setPriority(#${this.pick}, ${this.priority})`;
+  }
+}
+
 /** Small integers make ties (FIFO) common; any finite number is a valid priority. */
 const priorityArb = fc.oneof(
   { weight: 4, arbitrary: fc.integer({ min: -2, max: 2 }) },
@@ -144,12 +166,15 @@ const commandsArb = fc.commands(
     fc.nat().map((pick) => new RepushCommand(pick)),
     fc.constant(new ShiftCommand()),
     fc.tuple(fc.nat(), fc.boolean()).map(([pick, other]) => new RemoveCommand(pick, other)),
+    fc
+      .tuple(fc.nat(), priorityArb)
+      .map(([pick, priority]) => new SetPriorityCommand(pick, priority)),
   ],
   { size: 'medium' },
 );
 
 describe('PriorityQueue', () => {
-  it('behaves like a sorted array under any interleaving of push, shift and remove', () => {
+  it('behaves like a sorted array under any interleaving of push, shift, remove and setPriority', () => {
     fc.assert(
       fc.property(commandsArb, (commands) => {
         const model = new SortedModel();

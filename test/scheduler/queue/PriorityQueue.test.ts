@@ -24,6 +24,30 @@ function lcg(seed: number): () => number {
 }
 
 describe('PriorityQueue', () => {
+  describe('.setPriority()', () => {
+    it('moves a queued entry to its new place, behind earlier arrivals of that priority', () => {
+      const queue = new PriorityQueue<Entry>();
+      const [a, b, c, d] = [entry('a', 1), entry('b', 1), entry('c'), entry('d')] as Entry[];
+      for (const e of [a, b, c, d]) queue.push(e as Entry);
+      // c arrived after a and b: raised to their priority, it still comes after them.
+      expect(queue.setPriority(c as Entry, 1)).toBe(true);
+      // a lowered below d's 0: it goes last.
+      expect(queue.setPriority(a as Entry, -1)).toBe(true);
+      expect(names(queue)).toEqual(['b', 'c', 'd', 'a']);
+    });
+
+    it('gives an entry that is not queued its priority, for when it is pushed', () => {
+      const queue = new PriorityQueue<Entry>();
+      const first = entry('first');
+      const raised = entry('raised');
+      expect(queue.setPriority(raised, 3)).toBe(false);
+      expect(raised.priority).toBe(3);
+      queue.push(first);
+      queue.push(raised);
+      expect(names(queue)).toEqual(['raised', 'first']);
+    });
+  });
+
   describe('.reposition()', () => {
     it('moves an entry whose priority changed to its new place, up or down', () => {
       const queue = new PriorityQueue<Entry & { priority: number }>();

@@ -20,6 +20,7 @@ import { LANE_WATCHDOG_GRACE_MS, LaneWatchdog, type Overdue } from './LaneWatchd
 import { LaneThreadRestarts } from './LaneThreadRestarts.js';
 import { OrphanedTaskEnder } from './OrphanedTaskEnder.js';
 import { PendingCancels } from './PendingCancels.js';
+import { ThreadFlowControl } from './ThreadFlowControl.js';
 import { rebuildError } from './wireErrors.js';
 import { guardInspection } from '../../guardInspection.js';
 import { fromWireInspectionEvent } from './fromWireInspectionEvent.js';
@@ -77,6 +78,8 @@ export class LaneThreadHost implements Lane<ThreadTask> {
   /** The current lane thread; none while a restart is due, or once the lane has stopped. */
   #thread: LaneThread | undefined;
   #started = false;
+  /** Pause, concurrency and priorities: forwarded, and re-applied to every new thread. */
+  readonly #flow: ThreadFlowControl;
   #stop: StopRequest | undefined;
   #stopped: Promise<void> | undefined;
   #resolveStopped: (() => void) | undefined;
@@ -92,6 +95,13 @@ export class LaneThreadHost implements Lane<ThreadTask> {
   constructor(options: LaneThreadHostOptions) {
     const { init, clock, ledger, observation } = options;
     this.#options = options;
+    this.#flow = new ThreadFlowControl({
+      initialConcurrency: init.concurrency,
+      ledger,
+      post: (message) => {
+        this.#post(message);
+      },
+    });
     this.#restarts = new LaneThreadRestarts({
       lane: init.lane,
       policy: init.restart,
@@ -157,6 +167,36 @@ export class LaneThreadHost implements Lane<ThreadTask> {
     return answered;
   }
 
+  /** Most AsyncTasks STARTED at once in the thread, as last set. */
+  get concurrency(): number {
+    return this.#flow.concurrency;
+  }
+
+  /** Sets the thread's concurrency (validated by the facade). */
+  setConcurrency(concurrency: number): void {
+    this.#flow.setConcurrency(concurrency);
+  }
+
+  /** True between `pause()` and `resume()`; a stop resumes. */
+  get isPaused(): boolean {
+    return this.#flow.isPaused;
+  }
+
+  /** Pauses the thread's lane (and any replacement's); nothing once a stop was asked for. */
+  pause(): void {
+    this.#flow.pause();
+  }
+
+  /** Resumes the thread's lane. */
+  resume(): void {
+    this.#flow.resume();
+  }
+
+  /** See {@link ThreadFlowControl.setPriority}: answered here, the thread is told. */
+  setPriority(id: string, priority: number): boolean {
+    return this.#flow.setPriority(id, priority);
+  }
+
   /**
    * Stops the lane (drain or cancel), then ends the thread. Resolves once nothing is left. A
    * later call can tighten the stop: escalate a drain to a cancel, or bring its deadline closer.
@@ -169,6 +209,7 @@ export class LaneThreadHost implements Lane<ThreadTask> {
       return this.#stopped;
     }
     const requestId = this.#nextRequestId++;
+    this.#flow.stopping();
     this.#stop = {
       requestId,
       cancel,
@@ -240,6 +281,7 @@ export class LaneThreadHost implements Lane<ThreadTask> {
     this.#thread = thread;
     this.#watchdog.threadStarting();
     this.#options.observation.attach(thread.worker);
+    this.#flow.applyToNewThread();
     // A replacement takes over everything not started, in submit order (FIFO holds); a task
     // that was STARTED in a dead thread has been ended already and never runs twice.
     for (const record of this.#options.ledger.registry.liveRecords()) {

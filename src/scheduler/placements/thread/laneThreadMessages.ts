@@ -92,9 +92,42 @@ export interface ObserveMessage {
   readonly sampleIntervalMs: number;
 }
 
+/**
+ * Pause (`paused: true`: nothing new starts) or resume the lane; sent again to a restarted
+ * thread while the lane is paused.
+ */
+export interface PauseMessage {
+  readonly type: 'pause';
+  readonly paused: boolean;
+}
+
+/** The lane's new concurrency; sent again to a restarted thread when it changed. */
+export interface ConcurrencyMessage {
+  readonly type: 'concurrency';
+  /** A whole number >= 1, or Infinity (it survives a structured clone). */
+  readonly concurrency: number;
+}
+
+/**
+ * A queued task's new priority. Not answered: the main side answered `setPriority` from its own
+ * record already; a task the thread started meanwhile is left as it is.
+ */
+export interface SetPriorityMessage {
+  readonly type: 'setPriority';
+  readonly id: string;
+  readonly priority: number;
+}
+
 /** Everything the main side sends. */
 export type ToLaneThreadMessage =
-  StartMessage | SubmitMessage | CancelMessage | StopMessage | ObserveMessage;
+  | StartMessage
+  | SubmitMessage
+  | CancelMessage
+  | StopMessage
+  | ObserveMessage
+  | PauseMessage
+  | ConcurrencyMessage
+  | SetPriorityMessage;
 
 // ── thread → main ──────────────────────────────────────────────────────────────
 
