@@ -89,7 +89,7 @@ function renderFigures(lane) {
     ['Running', (c.STARTED || 0).toLocaleString()],
     ...(lane.delayed === undefined ? [] : [['Delayed', lane.delayed.toLocaleString()]]),
     ['Submitted', m ? m.submitted.toLocaleString() : '–'],
-    ['Retried', m && m.retried !== undefined ? m.retried.toLocaleString() : '–'],
+    ['Retried', m ? m.retried.toLocaleString() : '–'],
     ['Finished/s', m ? m.throughputPerSec.toFixed(1) : '–'],
     ['Wait p99', m ? formatMs(m.waitMs.p99) : '–'],
     ['Run p99', m ? formatMs(m.runMs.p99) : '–'],
