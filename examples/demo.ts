@@ -3,9 +3,10 @@
  *
  * - 'main', an AsyncScheduler on this process's loop: fast I/O calls, failing payments, a legacy
  *   API that times out, exports a user cancels mid-run, background jobs, urgent alerts that jump
- *   the queue, CPU-bound reports as SyncTasks on executor threads (a runaway one is stopped by
- *   its timeout: its thread is terminated), a health check that `repeat()` submits every half
- *   second, and one task that blocks the loop on purpose, so the blocked-loop warning shows.
+ *   the queue, a webhook delivery that succeeds on its third attempt (retry with backoff),
+ *   CPU-bound reports as SyncTasks on executor threads (a runaway one is stopped by its timeout:
+ *   its thread is terminated), a health check that `repeat()` submits every half second, and one
+ *   task that blocks the loop on purpose, so the blocked-loop warning shows.
  * - 'normal', a SchedulerThread running CPU-bound reports back to back on its own loop.
  * - 'urgent', a SchedulerThread answering pings, undisturbed by either.
  *
@@ -20,14 +21,27 @@ import {
   AsyncScheduler,
   SchedulerThread,
   TaskState,
+  formatTasks,
   type LoopBlockedWarning,
   type TaskInfo,
 } from 'async-scheduler';
 import type { Dashboard } from 'async-scheduler/dashboard';
 import { LiveView } from './demo/liveView.js';
-import { formatTimestamps, laneTable, slowestOfAll, warningSummary } from './demo/report.js';
+import {
+  attemptLines,
+  formatTimestamps,
+  laneTable,
+  slowestOfAll,
+  warningSummary,
+} from './demo/report.js';
 import { DEFAULT_DASHBOARD_PORT, serveDashboardOnPort } from './demo/serveDashboardOnPort.js';
-import { exportCsv, MAIN_LOOP_BLOCK_MS, ping } from './demo/tasks.js';
+import {
+  deliverWebhook,
+  exportCsv,
+  MAIN_LOOP_BLOCK_MS,
+  ping,
+  WEBHOOK_OUTAGE_CALLS,
+} from './demo/tasks.js';
 import { HEALTH_CHECK_EVERY_MS, submitWorkload, type DemoLanes } from './demo/workload.js';
 
 const CONCURRENCY = 32;
@@ -35,6 +49,8 @@ const CONCURRENCY = 32;
 const THREADS = 1;
 const METRICS_INTERVAL_MS = 250;
 const CANCEL_AFTER_MS = 200;
+/** The latest occurrences of the repeating health check the report lists. */
+const REPEAT_ROWS = 3;
 
 const { values: flags } = parseArgs({
   options: {
@@ -86,6 +102,7 @@ lanes.main.transitions$
 const warnings: LoopBlockedWarning[] = [];
 let schedulerErrors = 0;
 let worstMainLoopDelayMs = 0;
+let mainRetries = 0;
 for (const lane of all) {
   lane.warnings$.subscribe((warning) => {
     if (warning.type === 'loop.blocked') warnings.push(warning);
@@ -94,6 +111,7 @@ for (const lane of all) {
 }
 lanes.main.metrics$.subscribe((metrics) => {
   worstMainLoopDelayMs = Math.max(worstMainLoopDelayMs, metrics.eventLoop.delayMs.max);
+  mainRetries = metrics.retried;
 });
 
 console.log(
@@ -172,6 +190,7 @@ function printReport(): void {
       `\nRepeating: ${checks.length} health checks, one every ${HEALTH_CHECK_EVERY_MS} ms, each a task of its own` +
         ` (repeatId ${checks[0]?.repeatId ?? ''}): ${checks.filter((info) => info.state === TaskState.DONE).length} DONE.`,
     );
+    console.log(formatTasks(checks.slice(-REPEAT_ROWS)));
   }
 
   console.log('\nThe 6 slowest tasks of all lanes:');
@@ -181,6 +200,16 @@ function printReport(): void {
       6,
     ),
   );
+
+  const mainInfos = infosByLane.get('main') ?? [];
+  console.log(
+    `\nRetries: ${deliverWebhook.name} met an endpoint down for its first ${WEBHOOK_OUTAGE_CALLS} calls;` +
+      ` its retry policy (3 attempts, exponential backoff from 50 ms) got it through.` +
+      ` 'main' counted ${mainRetries} retries in all.`,
+  );
+  const deliveries = mainInfos.filter((info) => info.name === deliverWebhook.name);
+  console.log(formatTasks(deliveries));
+  for (const delivery of deliveries) console.log(attemptLines(delivery));
 
   // One task up close: the timed-out call that waited longest in the queue. Its timeout clock
   // started at STARTED, so the time it spent queued did not count against it.

@@ -40,7 +40,7 @@ function laneLine(lane: string, metrics: LaneMetrics | undefined): string {
   return (
     `${lane.padEnd(7)}${metrics.kind.padEnd(7)}[${bar(finished, total)}]${pad(percent, 4)}% ` +
     `${pad(finished, 4)}/${total} | queued ${pad(metrics.queued, 3)} running ${pad(metrics.running, 2)} | ` +
-    `done ${DONE} failed ${FAILED} timeout ${TIMED_OUT} canceled ${CANCELED} | ` +
+    `done ${DONE} failed ${FAILED} timeout ${TIMED_OUT} canceled ${CANCELED} retried ${metrics.retried} | ` +
     `${Math.round(metrics.throughputPerSec)}/s, wait p99 ${ms(metrics.waitMs.p99)}, ` +
     `loop ${Math.round(metrics.eventLoop.utilization * 100)}% busy`
   );

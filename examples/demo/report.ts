@@ -1,6 +1,7 @@
 /**
  * The demo's closing report: per lane, the final states and the wait and run percentiles of
- * every task; the warnings; the slowest tasks of all lanes; one task's timestamps up close.
+ * every task; the warnings; the slowest tasks of all lanes; a retried task's attempts; one
+ * task's timestamps up close.
  */
 import {
   TaskState,
@@ -93,4 +94,16 @@ export function formatTimestamps(info: TaskInfo): string {
 export function slowestOfAll(lists: readonly (readonly TaskInfo[])[], n: number): string {
   const all = lists.flat().sort((a, b) => (b.runMs ?? 0) - (a.runMs ?? 0));
   return formatTasks(all.slice(0, n));
+}
+
+/** Each earlier attempt of a retried task: how it ended, when, how long it ran, its error. */
+export function attemptLines(info: TaskInfo): string {
+  return info.attempts
+    .map((attempt) => {
+      const clock = new Date(attempt.start).toISOString().slice(11, 23);
+      const error = attempt.error === undefined ? '' : `: ${attempt.error.message}`;
+      const ranMs = (attempt.end - attempt.start).toFixed(1);
+      return `  attempt ${attempt.attempt} ${attempt.state} at ${clock} UTC after ${ranMs} ms${error}`;
+    })
+    .join('\n');
 }

@@ -70,6 +70,29 @@ export const sendAlert = new AsyncTask(
   { priority: 10 },
 );
 
+/** How many times in a row the webhook endpoint answers 503 to a delivery. */
+export const WEBHOOK_OUTAGE_CALLS = 2;
+/** Calls made so far per delivery (task id): the same id comes back for each attempt. */
+const webhookCalls = new Map<string, number>();
+
+/**
+ * A delivery to an endpoint that is down for its first two calls: the task's retry policy
+ * tries it again after a short backoff, and the third attempt gets through.
+ */
+export const deliverWebhook = new AsyncTask<[event: string]>(
+  'deliver-webhook',
+  async ({ id, args: [event], signal }) => {
+    const call = (webhookCalls.get(id) ?? 0) + 1;
+    webhookCalls.set(id, call);
+    await sleep(between(10, 30), undefined, { signal });
+    if (call <= WEBHOOK_OUTAGE_CALLS)
+      throw new Error(`webhook endpoint answered 503 (call ${call})`);
+    webhookCalls.delete(id);
+    return { event, delivered: true };
+  },
+  { retry: { attempts: 3, backoff: { type: 'exponential', delayMs: 50, jitter: false } } },
+);
+
 /** The mistake the blocked-loop warning exists for: CPU work written as an AsyncTask. */
 export const parseConfigSync = new AsyncTask('parse-config-sync', () => {
   const until = performance.now() + MAIN_LOOP_BLOCK_MS;

@@ -1,6 +1,7 @@
 /**
- * What the demo submits, and when: a burst at the start, a steady trickle of requests and
- * pings, one task that blocks the main loop on purpose, and urgent alerts mid-run.
+ * What the demo submits, and when: a burst at the start (a webhook delivery that needs three
+ * attempts among it), a steady trickle of requests and pings, a health check repeating every
+ * half second, one task that blocks the main loop on purpose, and urgent alerts mid-run.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { filter } from 'rxjs';
@@ -9,6 +10,7 @@ import {
   callLegacyApi,
   chargeCard,
   cpuReport,
+  deliverWebhook,
   exportCsv,
   fetchProfile,
   healthCheck,
@@ -76,6 +78,7 @@ export async function submitWorkload(lanes: DemoLanes, signal: AbortSignal): Pro
       (_, i) => () => main.submitTask(renderReport, 200_000 + i * 10_000),
     ),
     ...Array.from({ length: 2 }, () => () => main.submitTask(runawayParser)),
+    () => main.submitTask(deliverWebhook, 'order.paid'),
   ];
   for (const submit of shuffled(burst)) track(main, submit());
   for (let i = 0; i < NORMAL_REPORTS; i++)

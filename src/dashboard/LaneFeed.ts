@@ -2,11 +2,13 @@ import { Subscription } from 'rxjs';
 import type { SchedulerError } from '../errors.js';
 import type { LaneMetrics, SchedulerWarning } from '../metrics/types.js';
 import { TaskState } from '../taskState.js';
-import type { TaskInfo, TaskTransition } from '../tasks/types.js';
+import type { TaskTransition } from '../tasks/types.js';
 import { RecentTasks } from './RecentTasks.js';
-import type { DashboardLane, LaneView, TaskRow, WarningView } from './types.js';
+import { RetryingTasks } from './RetryingTasks.js';
+import { toTaskRow } from './taskRow.js';
+import type { DashboardLane, LaneView, WarningView } from './types.js';
 
-/** Rows in each "slowest" table. */
+/** Rows in each "slowest" table, and in the "waiting to retry" one. */
 export const SLOWEST_ROWS = 8;
 /** Warnings (and errors) a lane keeps for the page. */
 export const KEPT_WARNINGS = 50;
@@ -22,6 +24,7 @@ export class LaneFeed {
   readonly lane: DashboardLane;
   readonly #counts: Record<TaskState, number>;
   readonly #recent: RecentTasks;
+  readonly #retrying = new RetryingTasks();
   readonly #warnings: WarningView[] = [];
   #newWarnings: WarningView[] = [];
   #metrics: LaneMetrics | undefined;
@@ -39,6 +42,7 @@ export class LaneFeed {
     const retained = lane.dumpTask();
     for (const info of retained) this.#counts[info.state]++;
     this.#recent.seed(retained);
+    this.#retrying.seed(retained);
     this.#subscription.add(
       lane.transitions$.subscribe({
         next: (transition) => {
@@ -120,13 +124,16 @@ export class LaneFeed {
       lane: this.lane.name,
       counts: { ...this.#counts },
       timeline,
-      slowestRunning: this.lane.slowest(SLOWEST_ROWS, { running: true }).map(toRow),
-      slowestFinished: this.lane.slowest(SLOWEST_ROWS, { running: false }).map(toRow),
+      slowestRunning: this.lane.slowest(SLOWEST_ROWS, { running: true }).map(toTaskRow),
+      slowestFinished: this.lane.slowest(SLOWEST_ROWS, { running: false }).map(toTaskRow),
+      retrying: this.#retrying.rows(this.lane, SLOWEST_ROWS),
       warnings,
       stopped: this.#stopped,
     };
+    const delayed = this.lane.delayedCount;
+    const counted = delayed === undefined ? view : { ...view, delayed };
     const metrics = this.#metrics;
-    return metrics === undefined ? view : { ...view, kind: metrics.kind, metrics };
+    return metrics === undefined ? counted : { ...counted, kind: metrics.kind, metrics };
   }
 
   #onTransition(transition: TaskTransition): void {
@@ -134,6 +141,7 @@ export class LaneFeed {
     this.#counts[transition.from] = Math.max(0, this.#counts[transition.from] - 1);
     this.#counts[transition.to]++;
     this.#recent.record(transition);
+    this.#retrying.record(transition);
     this.#dirty = true;
   }
 
@@ -164,20 +172,4 @@ function zeroCounts(): Record<TaskState, number> {
   const counts = {} as Record<TaskState, number>;
   for (const state of Object.values(TaskState)) counts[state] = 0;
   return counts;
-}
-
-/** The part of a TaskInfo a table shows: never args or results (they may not be JSON). */
-function toRow(info: TaskInfo): TaskRow {
-  const row: { -readonly [K in keyof TaskRow]: TaskRow[K] } = {
-    id: info.id,
-    name: info.name,
-    state: info.state,
-    type: info.type,
-  };
-  if (info.ts.start !== undefined) row.start = info.ts.start;
-  if (info.waitMs !== undefined) row.waitMs = info.waitMs;
-  if (info.runMs !== undefined) row.runMs = info.runMs;
-  const detail = info.error?.message ?? info.reason;
-  if (detail !== undefined) row.detail = detail;
-  return row;
 }

@@ -11,6 +11,7 @@ interface MutableEntry {
   submit?: number;
   start?: number;
   end?: number;
+  attempt?: number;
 }
 
 /**
@@ -38,6 +39,7 @@ export class RecentTasks {
       if (info.ts.start !== undefined) entry.start = info.ts.start;
       const end = endOf(info);
       if (end !== undefined) entry.end = end;
+      if (info.attempt > 1) entry.attempt = info.attempt;
       this.#add(entry);
     }
   }
@@ -50,13 +52,20 @@ export class RecentTasks {
       if (transition.to === 'SUBMITTED') entry.submit = transition.at;
       else {
         // Seen first later on (evicted from the ring while it waited): its info has the times.
-        const { submit, start } = transition.info.ts;
-        if (submit !== undefined) entry.submit = submit;
-        if (start !== undefined) entry.start = start;
+        const { ts, attempt, attempts } = transition.info;
+        if (ts.submit !== undefined) entry.submit = ts.submit;
+        if (ts.start !== undefined) entry.start = ts.start;
+        // After a retry edge the attempt to come is one past the attempts retried.
+        const latest = Math.max(attempt, attempts.length + 1);
+        if (latest > 1) entry.attempt = latest;
       }
       this.#add(entry);
+    } else if (transition.reason === 'retry') {
+      entry.attempt = (entry.attempt ?? 1) + 1;
     }
     entry.state = transition.to;
+    // Back to waiting: the bar waits again until the next attempt starts.
+    if (transition.reason === 'retry') delete entry.start;
     if (transition.to === 'STARTED') entry.start = transition.at;
     if (isFinished(transition.to)) entry.end = transition.at;
     this.#changed.add(entry.id);

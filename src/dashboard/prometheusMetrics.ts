@@ -56,6 +56,15 @@ const METRICS: readonly MetricSpec[] = [
     read: (feed) => [[{}, feed.lane.runningCount]],
   },
   {
+    name: 'tasks_delayed',
+    help: 'Tasks waiting out a delay (delayMs, runAt) or a retry backoff now; also counted as queued.',
+    type: 'gauge',
+    read: (feed) => {
+      const delayed = feed.lane.delayedCount;
+      return delayed === undefined ? [] : [[{}, delayed]];
+    },
+  },
+  {
     name: 'tasks_submitted_total',
     help: 'Tasks submitted since the scheduler was created.',
     type: 'counter',
@@ -71,6 +80,12 @@ const METRICS: readonly MetricSpec[] = [
       if (metrics === undefined) return [];
       return FINAL_STATES.map((state): Sample => [{ state }, metrics.finished[state]]);
     },
+  },
+  {
+    name: 'tasks_retried_total',
+    help: 'Retries since the scheduler was created: attempts that failed or timed out and were tried again.',
+    type: 'counter',
+    read: fromSample((m) => m.retried),
   },
   {
     name: 'tasks_throughput_per_second',
@@ -152,7 +167,7 @@ const METRICS: readonly MetricSpec[] = [
  * A Prometheus registry of its own (never prom-client's global one, so two dashboards, or the
  * application's own metrics, do not clash) whose metrics read the lanes' feeds on each scrape.
  *
- * @remarks Live counts (`queued`, `running`) are read from the schedulers at scrape time; the
+ * @remarks Live counts (`queued`, `running`, `delayed`) are read from the schedulers at scrape time; the
  * rest come from the latest `metrics$` sample of each lane and are absent until one arrived.
  */
 export function createMetricsRegistry(feeds: readonly LaneFeed[]): Registry {

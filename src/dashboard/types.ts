@@ -23,6 +23,11 @@ export interface DashboardLane {
   readonly queuedCount: number;
   /** Tasks STARTED now. */
   readonly runningCount: number;
+  /**
+   * Tasks waiting out a delay or a retry's backoff now (the `Delayed` figure and
+   * `async_scheduler_tasks_delayed`); a lane without it shows neither.
+   */
+  readonly delayedCount?: number;
   /** Every retained task (read once, when the dashboard starts, to seed its counts). */
   dumpTask(): TaskInfo[];
   /** The slowest tasks (the two "slowest" tables). */
@@ -82,6 +87,21 @@ export interface TimelineEntry {
   readonly start?: number;
   /** When it reached its final state. */
   readonly end?: number;
+  /** The attempt it is on (or ended on), when past the first; `start` is that attempt's. */
+  readonly attempt?: number;
+}
+
+/** One earlier attempt of a retried task, as the page lists it. */
+export interface AttemptView {
+  /** 1-based. */
+  readonly attempt: number;
+  readonly state: 'FAILED' | 'TIMED_OUT';
+  /** Epoch ms. */
+  readonly start: number;
+  /** Epoch ms. */
+  readonly end: number;
+  /** Its error's `Name: message`, if it had one. */
+  readonly error?: string;
 }
 
 /** One row of a "slowest" table. */
@@ -96,6 +116,12 @@ export interface TaskRow {
   readonly runMs?: number;
   /** The error message or the cancel/timeout reason. */
   readonly detail?: string;
+  /** The attempt it is on (or ended on), when past the first. */
+  readonly attempt?: number;
+  /** Its earlier attempts, oldest first, when it was retried. */
+  readonly attempts?: readonly AttemptView[];
+  /** Epoch ms before which it will not start, while it waits out a backoff or a delay. */
+  readonly runAfter?: number;
 }
 
 /** One entry of the warnings panel: a scheduler warning or an `errors$` failure. */
@@ -115,6 +141,10 @@ export interface LaneView {
   readonly timeline: readonly TimelineEntry[];
   readonly slowestRunning: readonly TaskRow[];
   readonly slowestFinished: readonly TaskRow[];
+  /** Tasks waiting out a retry's backoff now, the soonest to run first. */
+  readonly retrying: readonly TaskRow[];
+  /** Tasks waiting out a delay or a backoff now, when the lane counts them (`delayedCount`). */
+  readonly delayed?: number;
   /** A snapshot: the kept warnings, oldest first; an update: the new ones. */
   readonly warnings: readonly WarningView[];
   /** The latest `metrics$` sample, when one has come. */

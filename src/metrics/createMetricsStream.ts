@@ -37,6 +37,10 @@ export interface LaneMetricsSource {
     readonly running: number;
     readonly submitted: number;
     readonly finished: Readonly<Record<FinalTaskState, number>>;
+    /** Retries since creation (`LaneCounters.retried`). */
+    readonly retried: number;
+    /** Tasks waiting out a delay or a backoff now (the lane's `delayedCount`). */
+    readonly delayed: number;
   };
   threads(): LaneThreadsSample;
   readonly loop: LoopMonitor;
@@ -100,6 +104,8 @@ class MetricsWindow {
       running: counts.running,
       submitted: counts.submitted,
       finished: Object.freeze({ ...counts.finished }),
+      retried: counts.retried,
+      delayed: counts.delayed,
       throughputPerSec: windowMs > 0 ? (this.finished * MS_PER_SECOND) / windowMs : 0,
       waitMs: this.waits.take(),
       runMs: this.runs.take(),

@@ -19,7 +19,7 @@ export type LaneKind = 'loop' | 'thread';
 /**
  * One lane's figures, emitted by `metrics$` every `metricsIntervalMs`.
  *
- * @remarks Counts (`submitted`, `finished`, restarts) are totals since the scheduler was
+ * @remarks Counts (`submitted`, `finished`, `retried`, restarts) are totals since the scheduler was
  * created; rates, percentiles and `blocked` cover the window since the previous emission
  * (`windowMs`). Wait and run times are in milliseconds.
  */
@@ -38,6 +38,16 @@ export interface LaneMetrics {
   readonly submitted: number;
   /** Tasks that reached each final state since the scheduler was created. */
   readonly finished: Readonly<Record<FinalTaskState, number>>;
+  /**
+   * Retries since the scheduler was created: attempts that failed or timed out and were tried
+   * again (transitions STARTED → SCHEDULED with reason `'retry'`).
+   */
+  readonly retried: number;
+  /**
+   * Tasks waiting out a delay (`delayMs`, `runAt`) or a retry's backoff now (the scheduler's
+   * `delayedCount`): counted in `queued` too.
+   */
+  readonly delayed: number;
   /** Tasks that reached a final state in the window, per second. */
   readonly throughputPerSec: number;
   /** Submit → start of the tasks that started in the window. */

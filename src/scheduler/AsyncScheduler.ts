@@ -153,6 +153,8 @@ export class AsyncScheduler {
           running: ledger.runningCount,
           submitted: ledger.counters.submitted,
           finished: ledger.counters.finished(),
+          retried: ledger.counters.retried,
+          delayed: engine.delayedCount,
         }),
         threads: () => {
           const health = engine.executorHealth();

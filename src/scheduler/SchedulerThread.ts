@@ -198,6 +198,8 @@ export class SchedulerThread {
           running: ledger.runningCount,
           submitted: ledger.counters.submitted,
           finished: ledger.counters.finished(),
+          retried: ledger.counters.retried,
+          delayed: ledger.delayedCount(resolved.clock.now()),
         }),
         threads: () => observation.threads(),
         loop: observation.loop,

@@ -11,6 +11,7 @@ function transition(
   to: TaskState,
   at: number,
   info?: TaskInfo,
+  reason?: 'retry',
 ): TaskTransition {
   return {
     id,
@@ -19,6 +20,7 @@ function transition(
     from,
     to,
     at,
+    ...(reason === undefined ? {} : { reason }),
     get info(): TaskInfo {
       if (info === undefined) throw new Error(`info of ${id} read`);
       return info;
@@ -81,5 +83,52 @@ describe('RecentTasks', () => {
       { id: 'b', name: 'b', state: 'DONE', submit: 1, start: 2, end: 3 },
       { id: 'c', name: 'c', state: 'DONE', submit: 2, start: 3, end: 4 },
     ]);
+  });
+
+  describe('retries', () => {
+    it('counts the attempts of a retried task and waits its bar again, without reading its info', () => {
+      const recent = new RecentTasks(5);
+      recent.record(transition('r', 'NEW', 'SUBMITTED', 0));
+      recent.record(transition('r', 'SUBMITTED', 'SCHEDULED', 0));
+      recent.record(transition('r', 'SCHEDULED', 'STARTED', 1));
+      recent.record(transition('r', 'STARTED', 'SCHEDULED', 2, undefined, 'retry'));
+      expect(recent.all()).toEqual([
+        { id: 'r', name: 'task-r', state: 'SCHEDULED', submit: 0, attempt: 2 },
+      ]);
+      recent.record(transition('r', 'SCHEDULED', 'STARTED', 5));
+      recent.record(transition('r', 'STARTED', 'SCHEDULED', 6, undefined, 'retry'));
+      recent.record(transition('r', 'SCHEDULED', 'STARTED', 9));
+      recent.record(transition('r', 'STARTED', 'DONE', 10));
+      expect(recent.all()).toEqual([
+        { id: 'r', name: 'task-r', state: 'DONE', submit: 0, start: 9, end: 10, attempt: 3 },
+      ]);
+    });
+
+    it('takes the attempt from the info of a retried task first seen at its retry', () => {
+      const recent = new RecentTasks(5);
+      const info: TaskInfo = {
+        ...doneInfo('x'),
+        state: 'SCHEDULED',
+        ts: { submit: 1, start: 4 },
+        attempt: 3,
+        attempts: [
+          { attempt: 1, start: 2, end: 3, state: 'FAILED' },
+          { attempt: 2, start: 4, end: 5, state: 'TIMED_OUT' },
+        ],
+      };
+      recent.record(transition('x', 'STARTED', 'SCHEDULED', 5, info, 'retry'));
+      expect(recent.all()).toEqual([
+        { id: 'x', name: 'task-x', state: 'SCHEDULED', submit: 1, attempt: 3 },
+      ]);
+    });
+
+    it('seeds the attempt of a retained task retried before', () => {
+      const recent = new RecentTasks(5);
+      recent.seed([
+        { ...doneInfo('s'), ts: { submit: 0, start: 3, done: 4 }, attempt: 2 },
+        doneInfo('t'),
+      ]);
+      expect(recent.all().map((entry) => entry.attempt)).toEqual([2, undefined]);
+    });
   });
 });

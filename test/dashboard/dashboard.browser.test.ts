@@ -7,7 +7,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AsyncScheduler } from '../../src/index.js';
 import { createDemoLanes, startDemoWorkload } from '../../examples/dashboard.js';
 import { echoTask, hangingTask } from '../support/harness.js';
-import { parsePrometheus, sampleValue, useDashboards } from './dashboardTestKit.js';
+import type { TaskInfo } from '../../src/tasks/types.js';
+import { doneInfo } from '../support/taskInfoFixture.js';
+import {
+  fakeLane,
+  laneSample,
+  parsePrometheus,
+  sampleValue,
+  useDashboards,
+} from './dashboardTestKit.js';
 
 /** Debian's Chromium; the test never downloads a browser. */
 const CHROMIUM = '/usr/bin/chromium';
@@ -108,6 +116,83 @@ describe('serveDashboard', () => {
       expect(problems).toEqual([]);
     });
 
+    it('shows retries: the totals, a task waiting out its backoff, and a retried task with its attempts', async () => {
+      const now = Date.now();
+      const failedAttempt = (attempt: number, message: string) =>
+        ({
+          attempt,
+          start: now - 1_000 + attempt * 100,
+          end: now - 1_000 + attempt * 100 + 40,
+          state: 'FAILED',
+          error: { name: 'Error', message },
+        }) as const;
+      const waiting: TaskInfo = {
+        ...doneInfo('0190-waiting-000001'),
+        name: 'flaky-fetch',
+        state: 'SCHEDULED',
+        ts: { submit: now - 1_000, schedule: now - 1_000, start: now - 900 },
+        attempt: 2,
+        attempts: [failedAttempt(1, 'connection reset')],
+        runAfter: now + 60_000,
+      };
+      const finished: TaskInfo = {
+        ...doneInfo('0190-finished-00002'),
+        name: 'flaky-report',
+        ts: { submit: now - 1_000, start: now - 500, done: now - 400 },
+        waitMs: 500,
+        runMs: 100,
+        attempt: 3,
+        attempts: [failedAttempt(1, 'first failure'), failedAttempt(2, 'second failure')],
+      };
+      const lane = {
+        ...fakeLane('jobs'),
+        delayedCount: 2,
+        taskInfo: (id: string): TaskInfo => (id === waiting.id ? waiting : finished),
+        slowest: (_n: number, options: { running: boolean }): TaskInfo[] =>
+          options.running ? [] : [finished],
+      };
+      const dashboard = await serve(lane);
+      const { page, problems } = await openPage(dashboard.url);
+      lane.metrics.next(laneSample('jobs', { retried: 4 }));
+      lane.transitions.next({
+        id: waiting.id,
+        name: waiting.name,
+        lane: 'jobs',
+        from: 'STARTED',
+        to: 'SCHEDULED',
+        at: now - 850,
+        info: waiting,
+        reason: 'retry',
+      });
+      const section = page.getByTestId('lane-jobs');
+      await section
+        .getByTestId('figure-retried')
+        .filter({ hasText: /^Retried\s*4$/ })
+        .waitFor();
+      await expect.poll(() => section.getByTestId('figure-delayed').textContent()).toBe('Delayed2');
+
+      const retryRow = section.getByTestId('retrying').getByTestId('task-row');
+      await retryRow.first().waitFor();
+      expect(await retryRow.count()).toBe(1);
+      expect(await retryRow.getByTestId('attempt').textContent()).toBe('attempt 2');
+      expect(await retryRow.getByTestId('run-after').textContent()).toBe(
+        new Date(waiting.runAfter!).toISOString().slice(11, 23),
+      );
+
+      const finishedRow = section.getByTestId('slowest-finished').getByTestId('task-row');
+      await finishedRow.first().waitFor();
+      expect(await finishedRow.getByTestId('attempt').textContent()).toBe('attempt 3');
+      const attempts = finishedRow.getByTestId('attempts');
+      await attempts.locator('summary').click();
+      const items = attempts.locator('li');
+      expect(await items.count()).toBe(2);
+      expect(await items.nth(0).textContent()).toMatch(/^#1 FAILED .* → .*first failure$/);
+      expect(await items.nth(1).textContent()).toMatch(/second failure$/);
+      const bar = section.locator(`[data-testid="timeline-bar"][data-task-id="${waiting.id}"]`);
+      expect(await bar.locator('title').textContent()).toContain('attempt 2');
+      expect(problems).toEqual([]);
+    });
+
     it('serves /metrics that parses, fetched from the page', async () => {
       const s = started();
       await s.waitTask(s.submitTask(echoTask(), 1));
@@ -116,6 +201,15 @@ describe('serveDashboard', () => {
       const text = await page.evaluate(async () => (await fetch('/metrics')).text());
       const samples = parsePrometheus(text);
       expect(sampleValue(samples, 'async_scheduler_tasks_running', { lane: 'main' })).toBe(0);
+      await expect
+        .poll(async () =>
+          sampleValue(
+            parsePrometheus(await page.evaluate(async () => (await fetch('/metrics')).text())),
+            'async_scheduler_tasks_retried_total',
+            { lane: 'main' },
+          ),
+        )
+        .toBe(0);
       expect(samples.length).toBeGreaterThan(0);
     });
 

@@ -56,6 +56,30 @@ export function fakeLane(name: string): FakeLane {
   };
 }
 
+/** A `metrics$` sample of `lane` with nothing happening, but for `overrides`. */
+export function laneSample(lane: string, overrides: Partial<LaneMetrics> = {}): LaneMetrics {
+  const none = { count: 0, p50: 0, p90: 0, p99: 0, max: 0 };
+  return {
+    lane,
+    kind: 'loop',
+    at: Date.now(),
+    windowMs: 1_000,
+    queued: 0,
+    running: 0,
+    submitted: 0,
+    finished: { DONE: 0, FAILED: 0, TIMED_OUT: 0, CANCELED: 0 },
+    retried: 0,
+    delayed: 0,
+    throughputPerSec: 0,
+    waitMs: none,
+    runMs: none,
+    eventLoop: { delayMs: none, utilization: 0 },
+    threads: { executorRestarts: 0, laneRestarts: 0, degraded: false, executorUtilization: 0 },
+    blocked: { count: 0, maxMs: 0 },
+    ...overrides,
+  };
+}
+
 /**
  * Returns a `serveDashboard` that closes every dashboard it served after each test. Call it
  * inside a `describe`.

@@ -2,7 +2,13 @@ import { firstValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AsyncScheduler } from '../../src/index.js';
 import { echoTask, hangingTask } from '../support/harness.js';
-import { fakeLane, parsePrometheus, sampleValue, useDashboards } from './dashboardTestKit.js';
+import {
+  fakeLane,
+  laneSample,
+  parsePrometheus,
+  sampleValue,
+  useDashboards,
+} from './dashboardTestKit.js';
 
 /** Short enough that a sample comes soon, long enough not to flood. */
 const METRICS_INTERVAL_MS = 25;
@@ -55,8 +61,10 @@ describe('serveDashboard', () => {
         new Set([
           'async_scheduler_tasks_queued',
           'async_scheduler_tasks_running',
+          'async_scheduler_tasks_delayed',
           'async_scheduler_tasks_submitted_total',
           'async_scheduler_tasks_finished_total',
+          'async_scheduler_tasks_retried_total',
           'async_scheduler_tasks_throughput_per_second',
           'async_scheduler_task_wait_seconds',
           'async_scheduler_task_run_seconds',
@@ -111,6 +119,46 @@ describe('serveDashboard', () => {
       lane.warnings.next(warning);
       lane.warnings.next(warning);
       expect(await scrape()).toBe(2);
+    });
+
+    it('exports the retries total of each lane as a counter, from its metrics$ sample', async () => {
+      const retrying = fakeLane('retrying');
+      const dashboard = await serve([retrying, fakeLane('calm')]);
+      retrying.metrics.next(laneSample('retrying', { retried: 7 }));
+      const samples = parsePrometheus(await (await fetch(`${dashboard.url}metrics`)).text());
+      expect(
+        sampleValue(samples, 'async_scheduler_tasks_retried_total', { lane: 'retrying' }),
+      ).toBe(7);
+      // No sample from 'calm' yet: absent rather than a made-up 0.
+      expect(
+        sampleValue(samples, 'async_scheduler_tasks_retried_total', { lane: 'calm' }),
+      ).toBeUndefined();
+      const text = await (await fetch(`${dashboard.url}metrics`)).text();
+      expect(text).toMatch(/^# TYPE async_scheduler_tasks_retried_total counter$/m);
+    });
+
+    it('exports the delayed tasks of a lane that counts them, live, as a gauge', async () => {
+      const state = { delayed: 3 };
+      const delaying = {
+        ...fakeLane('delaying'),
+        get delayedCount() {
+          return state.delayed;
+        },
+      };
+      const dashboard = await serve([delaying, fakeLane('plain')]);
+      const scrape = async (): Promise<ReturnType<typeof parsePrometheus>> =>
+        parsePrometheus(await (await fetch(`${dashboard.url}metrics`)).text());
+      expect(
+        sampleValue(await scrape(), 'async_scheduler_tasks_delayed', { lane: 'delaying' }),
+      ).toBe(3);
+      state.delayed = 0;
+      const text = await (await fetch(`${dashboard.url}metrics`)).text();
+      expect(text).toMatch(/^# TYPE async_scheduler_tasks_delayed gauge$/m);
+      const samples = parsePrometheus(text);
+      expect(sampleValue(samples, 'async_scheduler_tasks_delayed', { lane: 'delaying' })).toBe(0);
+      expect(
+        sampleValue(samples, 'async_scheduler_tasks_delayed', { lane: 'plain' }),
+      ).toBeUndefined();
     });
 
     it('gives each dashboard its own registry: two at once do not clash', async () => {

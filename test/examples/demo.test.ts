@@ -64,6 +64,17 @@ describe('the npm start demo', () => {
       // The task that blocks the main loop on purpose is named by its warning.
       expect(stdout).toMatch(/main: parse-config-sync: loop blocked 1×/);
       expect(stdout).toContain('One task up close: call-legacy-api');
+      // The retried task: failed twice, DONE on its third attempt, and the lane's retries total.
+      expect(stdout).toMatch(
+        /^Retries: deliver-webhook .* 'main' counted [1-9]\d* retries in all\.$/m,
+      );
+      expect(stdout).toMatch(/deliver-webhook +DONE .*attempt 3 \(2 failed\)$/m);
+      expect(stdout).toMatch(/^ {2}attempt 1 FAILED at .* answered 503 \(call 1\)$/m);
+      expect(stdout).toMatch(/^ {2}attempt 2 FAILED at .* answered 503 \(call 2\)$/m);
+      expect(stdout).toMatch(/^\[\d+\.\ds\] main .* retried [1-9]\d* \|/m);
+      // The latest health checks, listed with the repeat schedule they belong to.
+      expect(stdout).toMatch(/^id +name +state +prio +repeat +submit/m);
+      expect(stdout.match(/^\S+ +health-check +DONE +0 +\S+ +\d/gm)).toHaveLength(3);
     },
     DEMO_LIMIT_MS,
   );

@@ -5,6 +5,7 @@ describe('LaneCounters', () => {
   it('starts at zero for submits and every final state', () => {
     const counters = new LaneCounters();
     expect(counters.submitted).toBe(0);
+    expect(counters.retried).toBe(0);
     expect(counters.finished()).toEqual({ DONE: 0, FAILED: 0, TIMED_OUT: 0, CANCELED: 0 });
   });
 
@@ -27,5 +28,16 @@ describe('LaneCounters', () => {
     copy.DONE = 99;
     expect(counters.finished().DONE).toBe(1);
     expect(counters.finished()).not.toBe(counters.finished());
+  });
+
+  it('counts retries apart from submits and final states', () => {
+    const counters = new LaneCounters();
+    counters.taskSubmitted();
+    counters.taskRetried();
+    counters.taskRetried();
+    counters.taskFinished('FAILED');
+    expect(counters.retried).toBe(2);
+    expect(counters.submitted).toBe(1);
+    expect(counters.finished()).toEqual({ DONE: 0, FAILED: 1, TIMED_OUT: 0, CANCELED: 0 });
   });
 });

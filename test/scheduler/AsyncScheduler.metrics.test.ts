@@ -9,6 +9,7 @@ import {
 } from '../../src/index.js';
 import { EMPTY_PERCENTILES } from '../../src/metrics/percentiles.js';
 import { createHarness, echoTask, Gate, hangingTask, T0 } from '../support/harness.js';
+import { flushMicrotasks } from '../support/ManualClock.js';
 import { refedTimeouts, trackIntervals } from '../support/liveIntervals.js';
 import {
   createdLoopDelayMonitors,
@@ -227,9 +228,36 @@ describe('AsyncScheduler', () => {
         expect(closeWindow()).toMatchObject({
           submitted: 5,
           finished: { DONE: 2, FAILED: 1, TIMED_OUT: 1, CANCELED: 1 },
+          // Without a retry policy a failure or a timeout ends the task: no retry counted.
+          retried: 0,
           queued: 0,
           running: 0,
         });
+      });
+
+      it('counts each retry in retried, and the tasks waiting out a delay or a backoff in delayed', async () => {
+        const { scheduler, clock, closeWindow } = harness();
+        let calls = 0;
+        const flaky = new AsyncTask('flaky', () => {
+          calls++;
+          if (calls <= 2) throw new Error(`failure ${calls}`);
+          return calls;
+        });
+        const retried = scheduler.submit(flaky, {
+          retry: { attempts: 3, backoff: { delayMs: 100, jitter: false } },
+        });
+        const later = scheduler.submit(echoTask(), { args: ['later'], delayMs: 1_000 });
+        await flushMicrotasks();
+        // The first attempt failed: one retry, and both tasks wait for their runAfter.
+        expect(closeWindow()).toMatchObject({ retried: 1, delayed: 2, queued: 2 });
+        await clock.advance(100);
+        expect(closeWindow()).toMatchObject({ retried: 2, delayed: 2 });
+        await clock.advance(100);
+        expect(await retried.result()).toBe(3);
+        expect(closeWindow()).toMatchObject({ retried: 2, delayed: 1, finished: { DONE: 1 } });
+        await clock.advance(800);
+        expect(await later.result()).toBe('later');
+        expect(closeWindow()).toMatchObject({ retried: 2, delayed: 0, queued: 0 });
       });
 
       it('reports how many tasks wait and run now, counting those held before start()', async () => {

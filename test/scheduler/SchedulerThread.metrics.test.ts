@@ -64,6 +64,8 @@ describe('SchedulerThread', () => {
         queued: 0,
         running: 0,
         finished: { DONE: 3, FAILED: 1, TIMED_OUT: 0, CANCELED: 0 },
+        // A failure without a retry policy ends the task: no retry counted.
+        retried: 0,
         threads: { executorRestarts: 0, laneRestarts: 0, degraded: false, executorUtilization: 0 },
       });
       expect(Object.isFrozen(sample)).toBe(true);
@@ -71,6 +73,27 @@ describe('SchedulerThread', () => {
       // Every run of the window was timed on the main side's records.
       const runs = seen.reduce((sum, m) => sum + m.runMs.count, 0);
       expect(runs).toBe(4);
+    });
+
+    it('counts retries made in the lane thread, on the main side, and the tasks delayed there', async () => {
+      const { scheduler } = harness('retrying', { metricsIntervalMs: 20 });
+      const failTimes = laneTask<[number], number>('failTimes');
+      const delayed = first(scheduler.metrics$, (m) => m.delayed === 1);
+      const later = scheduler.submit(laneTask('default'), { args: [1, 1], delayMs: 60_000 });
+      await delayed;
+      const settled = first(scheduler.metrics$, (m) => m.finished.DONE === 2);
+      const retried = scheduler.submit(failTimes, {
+        args: [2],
+        retry: { attempts: 3, backoff: { delayMs: 1 } },
+      });
+      const again = scheduler.submit(failTimes, { args: [1], retry: { attempts: 2 } });
+      expect([await retried.result(), await again.result()]).toEqual([3, 2]);
+      expect(await settled).toMatchObject({ retried: 3, delayed: 1, queued: 1 });
+      expect(await later.cancel()).toBe(true);
+      expect(await first(scheduler.metrics$, (m) => m.finished.CANCELED === 1)).toMatchObject({
+        retried: 3,
+        delayed: 0,
+      });
     });
 
     it("shows the lane thread's loop busy while a body blocks it, and the delay it caused", async () => {

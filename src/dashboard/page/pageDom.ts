@@ -41,13 +41,40 @@ function formatMs(ms) {
   const minutes = Math.floor(ms / 60000);
   return minutes + 'm ' + String(Math.floor((ms % 60000) / 1000)).padStart(2, '0') + 's';
 }
+/** HH:MM:SS.mmm in UTC, as formatTasks prints stamps. */
+function clockTime(at) {
+  return typeof at === 'number' ? new Date(at).toISOString().slice(11, 23) : '–';
+}
+/** One earlier attempt: its state, start → end (how long), and its error. */
+function describeAttempt(a) {
+  const span = clockTime(a.start) + ' → ' + clockTime(a.end) + ' (' + formatMs(a.end - a.start) + ')';
+  return '#' + a.attempt + ' ' + a.state + ' ' + span + (a.error ? ' · ' + a.error : '');
+}
+/** Name and short id; for a retried task its attempt, and its earlier attempts to unfold. */
 function taskCell(row) {
-  return el(
+  const cell = el(
     'td',
     { title: row.name + ' ' + row.id },
     row.name,
     el('span', { class: 'id', text: shortId(row.id) }),
   );
+  if (row.attempt > 1) {
+    const text = 'attempt ' + row.attempt;
+    cell.append(el('span', { class: 'attempt', 'data-testid': 'attempt', text }));
+  }
+  if (row.attempts && row.attempts.length > 0) {
+    const count = row.attempts.length;
+    const items = row.attempts.map((a) => el('li', { text: describeAttempt(a) }));
+    cell.append(
+      el(
+        'details',
+        { class: 'attempts', 'data-testid': 'attempts' },
+        el('summary', { text: count + ' earlier attempt' + (count > 1 ? 's' : '') }),
+        el('ol', {}, ...items),
+      ),
+    );
+  }
+  return cell;
 }
 
 function card(title, ...content) {
@@ -77,6 +104,7 @@ function createLaneSection(name) {
   const outcomes = el('div', { class: 'outcomes', 'data-testid': 'outcomes' });
   const running = el('tbody');
   const finished = el('tbody');
+  const retrying = el('tbody');
   const cancelResult = el('div', {
     class: 'cancel-result',
     'data-testid': 'cancel-result',
@@ -110,6 +138,7 @@ function createLaneSection(name) {
           cancelResult,
         ),
         card('Slowest finished', table('slowest-finished', finished, 'State', 'Wait', 'Run')),
+        card('Waiting to retry', table('retrying', retrying, 'Runs after', 'In')),
         card('Warnings', warnings),
       ),
     ),
@@ -123,6 +152,7 @@ function createLaneSection(name) {
     axisFrom,
     running,
     finished,
+    retrying,
     cancelResult,
     warnings,
     kind,

@@ -66,6 +66,18 @@ function renderLane(lane, now) {
       tr.cells[3].textContent = formatMs(row.runMs);
     },
   );
+  syncRows(
+    ui.retrying,
+    lane.retrying,
+    (row) => [
+      taskCell(row),
+      el('td', { class: 'num', 'data-testid': 'run-after', text: clockTime(row.runAfter) }),
+      el('td', { class: 'num' }),
+    ],
+    (tr, row) => {
+      tr.cells[2].textContent = formatMs(Math.max(0, row.runAfter - now));
+    },
+  );
   renderWarnings(lane);
 }
 
@@ -75,7 +87,9 @@ function renderFigures(lane) {
   const figures = [
     ['Queued', ((c.SUBMITTED || 0) + (c.SCHEDULED || 0)).toLocaleString()],
     ['Running', (c.STARTED || 0).toLocaleString()],
+    ...(lane.delayed === undefined ? [] : [['Delayed', lane.delayed.toLocaleString()]]),
     ['Submitted', m ? m.submitted.toLocaleString() : '–'],
+    ['Retried', m ? m.retried.toLocaleString() : '–'],
     ['Finished/s', m ? m.throughputPerSec.toFixed(1) : '–'],
     ['Wait p99', m ? formatMs(m.waitMs.p99) : '–'],
     ['Run p99', m ? formatMs(m.runMs.p99) : '–'],
@@ -84,7 +98,12 @@ function renderFigures(lane) {
   ];
   lane.ui.figures.replaceChildren(
     ...figures.map(([label, value]) =>
-      el('div', {}, el('dt', { text: label }), el('dd', { text: value })),
+      el(
+        'div',
+        { 'data-testid': 'figure-' + label.toLowerCase().replace(/[^a-z0-9]+/g, '-') },
+        el('dt', { text: label }),
+        el('dd', { text: value }),
+      ),
     ),
   );
 }
@@ -147,6 +166,7 @@ function renderTimeline(lane, now) {
           entry.name +
           ' · ' +
           entry.state +
+          (entry.attempt ? ' · attempt ' + entry.attempt : '') +
           ' · waited ' +
           formatMs(started - begin) +
           (entry.start === undefined ? '' : ' · ran ' + formatMs(end - entry.start)),

@@ -30,6 +30,8 @@ function laneModel(name) {
       timeline: new Map(),
       slowestRunning: [],
       slowestFinished: [],
+      retrying: [],
+      delayed: undefined,
       warnings: [],
       metrics: null,
       stopped: false,
@@ -61,6 +63,8 @@ function apply(message) {
     lane.counts = view.counts;
     lane.slowestRunning = view.slowestRunning;
     lane.slowestFinished = view.slowestFinished;
+    lane.retrying = view.retrying;
+    lane.delayed = view.delayed;
     lane.metrics = view.metrics || lane.metrics;
     lane.kind = view.kind || lane.kind;
     lane.stopped = view.stopped;

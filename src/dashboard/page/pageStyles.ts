@@ -46,7 +46,7 @@ main { padding: 16px 24px 32px; display: flex; flex-direction: column; gap: 20px
 .figures dd { margin: 0; font-variant-numeric: tabular-nums; font-weight: 600; }
 .grid { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1.25fr); gap: 12px; padding: 12px; }
 .grid .wide { grid-column: 1 / -1; }
-.tables { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 12px; }
+.tables { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 12px; }
 @media (max-width: 1100px) { .grid, .tables { grid-template-columns: minmax(0, 1fr); } }
 .card { background: var(--panel-2); border: 1px solid var(--border); border-radius: 10px; padding: 10px 12px; min-width: 0; }
 .card h3 { margin: 0 0 8px; font-size: 12px; text-transform: uppercase; letter-spacing: .06em; color: var(--muted); font-weight: 600; }
@@ -81,6 +81,9 @@ th { text-align: left; font-weight: 500; color: var(--muted); font-size: 11px; t
 td { padding: 4px 6px; border-top: 1px solid var(--border); font-variant-numeric: tabular-nums; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; max-width: 220px; }
 td.num, th.num { text-align: right; }
 td .id { color: var(--muted); font-size: 11px; margin-left: 4px; }
+td .attempt { font-size: 11px; margin-left: 6px; padding: 0 5px; border-radius: 999px; color: var(--scheduled); border: 1px solid currentColor; }
+td details.attempts { font-size: 11px; color: var(--muted); white-space: normal; }
+td details.attempts ol { margin: 2px 0 0; padding-left: 18px; }
 .pill { display: inline-block; font-size: 11px; padding: 0 6px; border-radius: 999px; color: var(--c); border: 1px solid var(--c); }
 .empty { color: var(--muted); font-size: 13px; padding: 6px 0; }
 button.cancel { font: inherit; font-size: 12px; padding: 2px 10px; border-radius: 6px; cursor: pointer; border: 1px solid var(--failed); color: var(--failed); background: transparent; }
