@@ -559,6 +559,9 @@ export class LaneEngine implements Lane<LiveTask> {
   /** The alarm rang: delayed tasks now due join the ready queues, and the lane wakes. */
   #releaseDue(): void {
     this.#delayed.releaseDue(this.#config.clock.now(), (record) => {
+      // It arrives now: among equal priorities, ready tasks start in the order they became
+      // ready, so a task due early is not kept behind every task submitted before it.
+      record.seq = this.#seq++;
       this.#queues[record.type].push(record);
     });
     const next = this.#delayed.nextDueAt;

@@ -72,6 +72,22 @@ describe('delays (delayMs, runAt)', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
+  it('starts ready tasks of equal priority in the order they became ready: a delayed one queues when it falls due', async () => {
+    const { scheduler, clock } = createHarness({ concurrency: 1 });
+    const gate = new Gate('gate');
+    const blocker = scheduler.submitTask(gate.task);
+    const order: string[] = [];
+    const record = new AsyncTask('rec', ({ args: [name] }: { args: [string] }) => {
+      order.push(name);
+    });
+    scheduler.submit(record, { args: ['delayed, submitted first'], delayMs: 100 });
+    scheduler.submit(record, { args: ['ready since submit'] });
+    await clock.advance(100);
+    await gate.resolve(blocker, 'done');
+    await flushMicrotasks();
+    expect(order).toEqual(['ready since submit', 'delayed, submitted first']);
+  });
+
   it("applies a task's own delayMs to every run, and a submit's replaces it", async () => {
     const { scheduler, clock } = createHarness();
     const task = new AsyncTask('later', () => 'ok', { delayMs: 50 });

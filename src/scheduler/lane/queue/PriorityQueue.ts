@@ -4,8 +4,11 @@ import { IndexedHeap, type HeapEntry } from './IndexedHeap.js';
 export interface QueueEntry extends HeapEntry {
   /** Higher runs first; changed only through {@link PriorityQueue.setPriority} while queued. */
   priority: number;
-  /** Arrival order: lower runs first among equal priorities. */
-  readonly seq: number;
+  /**
+   * Arrival order: lower runs first among equal priorities. Not read while queued: a lane gives
+   * a task that arrives again (a delayed one falling due) a new one before pushing it.
+   */
+  seq: number;
 }
 
 /** `a` runs before `b`: higher priority, then earlier arrival. */
