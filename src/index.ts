@@ -46,6 +46,7 @@ export type {
   TaskAttempt,
 } from './tasks/types.js';
 export type { RetryBackoff, RetryPolicy } from './tasks/retryPolicy.js';
+export type { RateLimit } from './scheduler/lane/policy/StartRateLimit.js';
 export { TaskState } from './taskState.js';
 export { isFinished, isRunning, RUNNING_TAG, FINISHED_TAG } from './machines/taskLifecycle.js';
 export type { FinalTaskState } from './machines/taskLifecycle.js';
