@@ -32,7 +32,7 @@ import { AttemptSink } from './policy/AttemptSink.js';
 import { DelayedTasks } from './policy/DelayedTasks.js';
 import { LaneAlarm } from './policy/LaneAlarm.js';
 import { StartRateLimit } from './policy/StartRateLimit.js';
-import type { RetryPolicy } from '../../tasks/retryPolicy.js';
+import { effectiveRetry, runAfterOf } from './policy/runPolicy.js';
 
 /** The args of every task submitted with no args: one frozen array, not one per task. */
 const NO_ARGS: readonly unknown[] = Object.freeze([]);
@@ -44,11 +44,6 @@ function execute(
   sink: TaskSettler | AttemptSink,
 ): Execution {
   return executor.execute(job, sink);
-}
-
-/** The policy a run retries with: undefined when it has a single attempt. */
-function retryPolicyOf(policy: RetryPolicy | undefined): RetryPolicy | undefined {
-  return policy === undefined || policy.attempts <= 1 ? undefined : policy;
 }
 
 /** Default reason of `cancelTask()` without one. */
@@ -103,6 +98,8 @@ export class LaneEngine implements Lane<LiveTask> {
    */
   readonly #unwatchedTasks: { readonly id: string; readonly parent: AnyActorRef } | undefined;
   readonly #createTaskId = createIdFactory();
+  /** The lane clock's now, as a function to hand on (made once, not per call). */
+  readonly #now = (): number => this.#config.clock.now();
   /** STARTED AsyncTasks (bounded by concurrency); SyncTasks are bounded by free threads. */
   #running = 0;
   readonly #channel: TaskActorChannel;
@@ -305,12 +302,8 @@ export class LaneEngine implements Lane<LiveTask> {
     run?: RunOptions,
   ): LiveTask {
     const { options } = task;
-    const retry = retryPolicyOf(run?.retry ?? options.retry ?? this.#config.retry);
-    let runAfter = run?.runAt;
-    if (runAfter === undefined) {
-      const delayMs = run?.delayMs ?? options.delayMs;
-      if (delayMs !== undefined && delayMs > 0) runAfter = this.#config.clock.now() + delayMs;
-    }
+    const retry = effectiveRetry(run?.retry ?? options.retry ?? this.#config.retry);
+    const runAfter = runAfterOf(run, options.delayMs, this.#now);
     return {
       id,
       name: task.name,

@@ -51,7 +51,10 @@ export interface LedgerRecord extends TaskIdentity, LiveRecord {
   attempt?: number | undefined;
   /** The attempts retried so far, a new frozen array at each retry (absent: none). */
   attempts?: readonly TaskAttempt[] | undefined;
-  /** Epoch ms before which it does not start (a delay or a retry's backoff). */
+  /**
+   * Epoch ms before which it does not start (a delay or a retry's backoff). Read only while
+   * the task waits: a started task keeps the one it waited for.
+   */
   runAfter?: number | undefined;
   /** The first attempt's start, once a retry dropped it from `ts` (for `waitMs`). */
   firstStart?: number | undefined;
@@ -176,10 +179,8 @@ export class TaskLedger<TRecord extends LedgerRecord = LedgerRecord> {
     if (entry.reason !== undefined) record.reason = entry.reason;
     if (from === TaskState.STARTED) this.started.delete(record);
     else if (isQueued(from)) this.#queued--;
-    if (to === TaskState.STARTED) {
-      this.started.add(record);
-      record.runAfter = undefined;
-    } else if (isQueued(to)) this.#queued++;
+    if (to === TaskState.STARTED) this.started.add(record);
+    else if (isQueued(to)) this.#queued++;
     // Resolving only queues the awaiting code: it runs once this transition is reported.
     if (this.watchers.size > 0) this.watchers.changed();
     if (isFinished(to)) {

@@ -12,20 +12,19 @@ export interface RateLimit {
  * starts (not a fixed window, which lets `2 * max` through around its edge).
  *
  * @remarks It keeps the last `max` start times in a ring: the start `max` starts ago is the
- * one that must have left the window. O(1) per start, O(max) memory.
+ * one that must have left the window. O(1) per start; the ring grows with the starts up to
+ * `max`, so a large `max` costs memory only once that many tasks have started.
  */
 export class StartRateLimit {
   readonly #perMs: number;
-  /** The last `max` start times, oldest at `#next` once the ring is full. */
-  readonly #starts: number[];
+  /** The last `max` start times (fewer until `max` have started), oldest at `#next` once full. */
+  readonly #starts: number[] = [];
   readonly #max: number;
   #next = 0;
-  #count = 0;
 
   constructor({ max, perMs }: RateLimit) {
     this.#max = max;
     this.#perMs = perMs;
-    this.#starts = new Array<number>(max).fill(0);
   }
 
   /**
@@ -33,15 +32,19 @@ export class StartRateLimit {
    * start of the window leaves it (epoch ms).
    */
   nextStartAt(now: number): number {
-    if (this.#count < this.#max) return now;
+    if (this.#starts.length < this.#max) return now;
     const free = (this.#starts[this.#next] as number) + this.#perMs;
     return free <= now ? now : free;
   }
 
   /** Counts a start at `now`. */
   started(now: number): void {
-    this.#starts[this.#next] = now;
+    const starts = this.#starts;
+    if (starts.length < this.#max) {
+      starts.push(now);
+      return;
+    }
+    starts[this.#next] = now;
     this.#next = (this.#next + 1) % this.#max;
-    if (this.#count < this.#max) this.#count++;
   }
 }

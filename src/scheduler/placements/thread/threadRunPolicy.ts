@@ -1,5 +1,6 @@
 import type { RetryPolicy } from '../../../tasks/retryPolicy.js';
 import type { RunOptions, TaskDefinition } from '../../lane/laneConfig.js';
+import { effectiveRetry, runAfterOf } from '../../lane/policy/runPolicy.js';
 import type { ThreadRunPolicy } from './ThreadTask.js';
 
 /**
@@ -33,11 +34,8 @@ export function threadRunPolicy(
 ): ThreadRunPolicy {
   const policy = run?.retry ?? task.options.retry ?? schedulerRetry;
   assertCrossableRetry(policy, `Task "${task.name}"`);
-  const retry = policy === undefined || policy.attempts <= 1 ? undefined : policy;
-  let runAfter = run?.runAt;
-  if (runAfter === undefined) {
-    const delayMs = run?.delayMs ?? task.options.delayMs;
-    if (delayMs !== undefined && delayMs > 0) runAfter = submittedAt + delayMs;
-  }
-  return { runAfter, retry };
+  return {
+    runAfter: runAfterOf(run, task.options.delayMs, () => submittedAt),
+    retry: effectiveRetry(policy),
+  };
 }
