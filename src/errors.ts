@@ -76,6 +76,17 @@ export const SchedulerErrorCode = {
   REPEAT_SUBMIT_FAILED: 'ERR_REPEAT_SUBMIT_FAILED',
   /** A user callback (`onDone`, …) threw. */
   CALLBACK_FAILED: 'ERR_CALLBACK_FAILED',
+  /**
+   * A BullMQScheduler lost its connection to Redis (reported once per outage, on `errors$`): it
+   * reconnects by itself, submits wait meanwhile, and on its return every task is read again.
+   */
+  REDIS_UNAVAILABLE: 'ERR_REDIS_UNAVAILABLE',
+  /**
+   * A BullMQ task's job is gone from Redis (a Redis that restarted without persistence, or a job
+   * removed by hand) after it started: it ends FAILED with this code. One that had not started
+   * is added again.
+   */
+  JOB_LOST: 'ERR_JOB_LOST',
   /** A subscriber of `transitions$` threw. */
   SUBSCRIBER_FAILED: 'ERR_SUBSCRIBER_FAILED',
 } as const;

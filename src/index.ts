@@ -37,6 +37,7 @@ export type {
   TaskContext,
   TaskErrorData,
   TaskFn,
+  TaskHandlerRef,
   TaskInfo,
   TaskModuleRef,
   TaskOptions,

@@ -17,6 +17,8 @@ function roundMs(ms: number): number {
 
 /** Where CPU-bound work should go instead, from a lane of this kind. */
 const REMEDY: Record<LaneKind, string> = {
+  bullmq:
+    "make it a SyncTask (it then runs on the worker's executor threads): this loop follows every task of the queue",
   loop: 'make it a SyncTask (it then runs on an executor thread) or submit it to a SchedulerThread',
   thread:
     "make it a SyncTask (it then runs on this lane's executor threads) or give it a SchedulerThread of its own: every task of this lane waits behind it",

@@ -13,8 +13,11 @@ export interface Percentiles {
   readonly max: number;
 }
 
-/** Where a lane's tasks run: the caller's event loop (AsyncScheduler) or its own worker thread (SchedulerThread). */
-export type LaneKind = 'loop' | 'thread';
+/**
+ * Where a lane's tasks run: the caller's event loop (AsyncScheduler), its own worker thread
+ * (SchedulerThread), or worker processes taking BullMQ jobs from Redis (BullMQScheduler).
+ */
+export type LaneKind = 'loop' | 'thread' | 'bullmq';
 
 /**
  * One lane's figures, emitted by `metrics$` every `metricsIntervalMs`.

@@ -32,6 +32,7 @@ import {
 } from './schedulerOptions.js';
 import {
   cloneArgs,
+  assertInProcessTask,
   assertTask,
   dumpTasks,
   resolveStopOptions,
@@ -53,6 +54,7 @@ function assertLoopRepeatable(
   args: readonly unknown[],
 ): asserts task is AsyncTask | SyncTask {
   assertTask(task);
+  assertInProcessTask(task, 'AsyncScheduler');
   if (task instanceof SyncTask) cloneArgs(task, args, 'a thread');
 }
 
@@ -452,6 +454,7 @@ export class AsyncScheduler {
     run: RunOptions | undefined,
     canceledWith?: string,
   ): string {
+    assertInProcessTask(task, 'AsyncScheduler');
     // After a stop, the lane's SchedulerStoppedError says more than a full queue.
     if (!this.#stopCalled) this.#flow.assertRoom();
     // A SyncTask's args are cloned now: the thread runs it with them as they were at submit.

@@ -12,6 +12,7 @@ import { DEFAULT_CANCEL_REASON } from './lane/LaneEngine.js';
 import { resolveSchedulerOptions, type AsyncSchedulerOptions } from './schedulerOptions.js';
 import {
   cloneArgs,
+  assertInProcessTask,
   assertTask,
   dumpTasks,
   resolveStopOptions,
@@ -21,6 +22,7 @@ import {
   waitForTask,
   type SlowestOptions,
   type StopOptions,
+  type InProcessTask,
   type WaitTaskOptions,
 } from './taskQueries.js';
 import { LaneThreadHost } from './placements/thread/LaneThreadHost.js';
@@ -46,8 +48,9 @@ import { threadOptionsOf, type SchedulerThreadOptions } from './schedulerThreadO
 const DEFAULT_EXPORT = 'default';
 
 /** A task for a lane thread: its body must be a module reference, its args must clone. */
-function assertThreadTask(task: unknown): asserts task is AsyncTask | SyncTask {
+function assertThreadTask(task: unknown): asserts task is InProcessTask {
   assertTask(task);
+  assertInProcessTask(task, 'SchedulerThread');
   if (typeof task.run === 'function') {
     throw new TypeError(
       `Expected AsyncTask "${task.name}" to have a module reference body { module, export? } for a SchedulerThread, got a function: its body runs in the lane's own thread, and functions cannot cross threads`,
@@ -59,7 +62,7 @@ function assertThreadTask(task: unknown): asserts task is AsyncTask | SyncTask {
 function assertThreadRepeatable(
   task: unknown,
   args: readonly unknown[],
-): asserts task is AsyncTask | SyncTask {
+): asserts task is InProcessTask {
   assertThreadTask(task);
   cloneArgs(task, args, 'the lane thread');
 }

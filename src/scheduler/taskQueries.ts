@@ -5,7 +5,7 @@
 import { UnknownTaskError } from '../errors.js';
 import { AsyncTask } from '../tasks/AsyncTask.js';
 import { SyncTask } from '../tasks/SyncTask.js';
-import type { TaskInfo } from '../tasks/types.js';
+import type { TaskFn, TaskInfo, TaskModuleRef } from '../tasks/types.js';
 import {
   assertNonNegativeNumber,
   assertOptionsObject,
@@ -60,6 +60,30 @@ export function assertTask(task: unknown): asserts task is AsyncTask | SyncTask 
   if (!isTask) {
     throw new TypeError(
       `Expected \`task\` to be an AsyncTask or a SyncTask, got ${describeValue(task)}`,
+    );
+  }
+}
+
+/** A task whose body this process can run: a function or a module reference. */
+export type InProcessTask = (AsyncTask | SyncTask) & {
+  readonly run: TaskFn<never> | TaskModuleRef;
+};
+
+/**
+ * Refuses a task whose body is a worker handler (`{ handler }`): only a BullMQScheduler's
+ * workers have handlers.
+ *
+ * @param scheduler - the kind of scheduler refusing it, for the message.
+ * @throws TypeError naming the task and its handler.
+ */
+export function assertInProcessTask(
+  task: AsyncTask | SyncTask,
+  scheduler: string,
+): asserts task is InProcessTask {
+  const run: unknown = task.run;
+  if (typeof run === 'object' && run !== null && 'handler' in run) {
+    throw new TypeError(
+      `Task "${task.name}" names the worker handler "${String(run.handler)}": only a BullMQScheduler runs a handler body (its workers register it); an ${scheduler} needs a function or a module reference { module, export? }`,
     );
   }
 }

@@ -8,7 +8,7 @@ import type {
   TaskFnResult,
   TaskModuleRefTo,
 } from './moduleTaskTypes.js';
-import type { TaskFn, TaskModuleRef, TaskOptions } from './types.js';
+import type { TaskFn, TaskHandlerRef, TaskModuleRef, TaskOptions } from './types.js';
 import { validateTaskOptions } from './validateTaskOptions.js';
 
 /**
@@ -44,14 +44,19 @@ export class AsyncTask<TArgs extends readonly unknown[] = unknown[], TResult = u
   /** The name shown in records, tables and the inspector. */
   readonly name: string;
   /** The body. */
-  readonly run: TaskFn<TArgs, TResult> | TaskModuleRef;
+  readonly run: TaskFn<TArgs, TResult> | TaskModuleRef | TaskHandlerRef;
   /** The validated, frozen options. */
   readonly options: Readonly<TaskOptions>;
 
-  constructor(name: string, run: TaskFn<TArgs, TResult> | TaskModuleRef, options?: TaskOptions) {
+  constructor(
+    name: string,
+    run: TaskFn<TArgs, TResult> | TaskModuleRef | TaskHandlerRef,
+    options?: TaskOptions,
+  ) {
     assertNonEmptyString(name, 'name');
     this.name = name;
-    this.run = readTaskBody(run, { allowFunction: true }) as TaskFn<TArgs, TResult> | TaskModuleRef;
+    this.run = readTaskBody(run, { allowFunction: true }) as
+      TaskFn<TArgs, TResult> | TaskModuleRef | TaskHandlerRef;
     this.options = readingCallerValue('options', () => validateTaskOptions(options));
     lockDefinition(this);
   }

@@ -8,7 +8,7 @@ import type {
   TaskFnResult,
   TaskModuleRefTo,
 } from './moduleTaskTypes.js';
-import type { TaskModuleRef, TaskOptions } from './types.js';
+import type { TaskHandlerRef, TaskModuleRef, TaskOptions } from './types.js';
 import { validateTaskOptions } from './validateTaskOptions.js';
 
 /**
@@ -50,16 +50,16 @@ export class SyncTask<TArgs extends readonly unknown[] = unknown[], TResult = un
   /** The name shown in records, tables and the inspector. */
   readonly name: string;
   /** The body: a module reference. */
-  readonly run: TaskModuleRef;
+  readonly run: TaskModuleRef | TaskHandlerRef;
   /** The validated, frozen options. */
   readonly options: Readonly<TaskOptions>;
   /** Carries the body's types for `submitTask` and `result`; never set. */
   declare readonly [taskTypes]?: (args: TArgs) => TResult;
 
-  constructor(name: string, run: TaskModuleRef, options?: TaskOptions) {
+  constructor(name: string, run: TaskModuleRef | TaskHandlerRef, options?: TaskOptions) {
     assertNonEmptyString(name, 'name');
     this.name = name;
-    this.run = readTaskBody(run, { allowFunction: false }) as TaskModuleRef;
+    this.run = readTaskBody(run, { allowFunction: false }) as TaskModuleRef | TaskHandlerRef;
     this.options = readingCallerValue('options', () => validateTaskOptions(options));
     lockDefinition(this);
   }

@@ -1,5 +1,5 @@
 import { describeValue, readingCallerValue } from '../validate.js';
-import type { TaskFn, TaskModuleRef } from './types.js';
+import type { TaskFn, TaskHandlerRef, TaskModuleRef } from './types.js';
 
 /** True for a {@link TaskModuleRef}-shaped value. */
 export function isTaskModuleRef(value: unknown): value is TaskModuleRef {
@@ -7,6 +7,13 @@ export function isTaskModuleRef(value: unknown): value is TaskModuleRef {
   const { module, export: exportName } = value as { module?: unknown; export?: unknown };
   const moduleOk = (typeof module === 'string' && module !== '') || module instanceof URL;
   return moduleOk && (exportName === undefined || typeof exportName === 'string');
+}
+
+/** True for a {@link TaskHandlerRef}-shaped value: `{ handler }`, a non-empty string. */
+export function isTaskHandlerRef(value: unknown): value is TaskHandlerRef {
+  if (typeof value !== 'object' || value === null) return false;
+  const { handler } = value as { handler?: unknown };
+  return typeof handler === 'string' && handler !== '' && !('module' in value);
 }
 
 /**
@@ -20,7 +27,7 @@ export function isTaskModuleRef(value: unknown): value is TaskModuleRef {
 export function readTaskBody(
   run: unknown,
   options: { allowFunction: boolean },
-): TaskFn | TaskModuleRef {
+): TaskFn | TaskModuleRef | TaskHandlerRef {
   return readingCallerValue('run', () => {
     const body =
       typeof run !== 'object' || run === null || Array.isArray(run)
@@ -39,16 +46,16 @@ export function readTaskBody(
 export function assertTaskBody(
   run: unknown,
   { allowFunction }: { allowFunction: boolean },
-): asserts run is TaskFn | TaskModuleRef {
+): asserts run is TaskFn | TaskModuleRef | TaskHandlerRef {
   if (typeof run === 'function') {
     if (allowFunction) return;
     throw new TypeError(
       'Expected `run` to be a module reference { module, export? }, got a function: this body runs on another thread, and functions cannot cross threads',
     );
   }
-  if (isTaskModuleRef(run)) return;
+  if (isTaskModuleRef(run) || isTaskHandlerRef(run)) return;
   const wanted = allowFunction
-    ? 'a function or a module reference { module: string | URL, export?: string }'
-    : 'a module reference { module: string | URL, export?: string }';
+    ? 'a function, a module reference { module: string | URL, export?: string } or a worker handler { handler: string }'
+    : 'a module reference { module: string | URL, export?: string } or a worker handler { handler: string }';
   throw new TypeError(`Expected \`run\` to be ${wanted}, got ${describeValue(run)}`);
 }

@@ -53,6 +53,24 @@ export interface TaskModuleRef {
   readonly export?: string;
 }
 
+/**
+ * A task body named by a worker handler: a BullMQScheduler's task whose body is the function its
+ * workers registered under `handler` (`runWorker({ handlers: { [handler]: fn } })`).
+ *
+ * @remarks Only a BullMQScheduler runs such a task: an AsyncScheduler or SchedulerThread refuses
+ * it at submit with a TypeError, since no handler is registered in this process.
+ * @example
+ * ```ts
+ * import { AsyncTask } from 'async-scheduler';
+ *
+ * const send = new AsyncTask<[to: string, body: string], string>('send', { handler: 'send' });
+ * ```
+ */
+export interface TaskHandlerRef {
+  /** The name the workers registered the body under. */
+  readonly handler: string;
+}
+
 /** The two kinds of task. */
 export type TaskType = 'async' | 'sync';
 

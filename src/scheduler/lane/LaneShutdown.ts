@@ -13,8 +13,8 @@ export interface LaneShutdownOptions {
   readonly clock: Clock;
   /** Where closing the executor threads fails, and whose streams complete last. */
   readonly reporter: TransitionReporter;
-  /** Its `warnings$` completes with the lane. */
-  readonly loopWatch: LaneLoopWatch;
+  /** Its `warnings$` completes with the lane (a lane that watches no loop gives a no-op). */
+  readonly loopWatch: Pick<LaneLoopWatch, 'close'>;
 }
 
 /**

@@ -1,0 +1,434 @@
+import { Job, Queue, QueueEvents, QueueEventsProducer } from 'bullmq';
+import type { EventEmitter } from 'node:events';
+import { createActor, fromTransition, type AnyActorRef } from 'xstate';
+import type { Clock } from '../../../clock.js';
+import { toErrorData } from '../../../errorData.js';
+import {
+  SchedulerError,
+  SchedulerErrorCode,
+  SchedulerStoppedError,
+  TaskCanceledError,
+} from '../../../errors.js';
+import { createLaneMachine, TASK_ACTOR_ID } from '../../../machines/laneMachine.js';
+import { cancelEvent, submitEvent } from '../../../machines/taskEvents.js';
+import { taskMachine } from '../../../machines/taskMachine.js';
+import { TaskState } from '../../../taskState.js';
+import { isFinished } from '../../../machines/taskLifecycle.js';
+import { guardInspection } from '../../guardInspection.js';
+import type { InspectionObserver } from '../../schedulerOptions.js';
+import type { Lane, LaneStopRequest } from '../../lane/Lane.js';
+import { LaneShutdown } from '../../lane/LaneShutdown.js';
+import type { RateLimit } from '../../lane/policy/StartRateLimit.js';
+import type { TaskLedger } from '../../ledger/TaskLedger.js';
+import { moveTask, type BullMQTask } from './BullMQTask.js';
+import type { RedisConnectionOptions } from './connection.js';
+import { JobEventFeed } from './JobEventFeed.js';
+import {
+  assertBullMQPriority,
+  bullmqPriority,
+  taskJobOptions,
+  type KeptJobs,
+} from './jobOptions.js';
+import { CANCEL_EVENT } from './jobPayload.js';
+import { RedisHealth } from './RedisHealth.js';
+
+/** How far Redis's clock may run behind this machine's, ms, for reading the event stream. */
+const CLOCK_SKEW_MS = 5_000;
+
+/** What a {@link BullMQLane} is built from, validated by its facade. */
+export interface BullMQLaneOptions {
+  readonly lane: string;
+  /** The BullMQ queue's name. */
+  readonly queue: string;
+  /** BullMQ's key prefix. */
+  readonly prefix: string;
+  readonly redis: RedisConnectionOptions;
+  readonly ledger: TaskLedger<BullMQTask>;
+  readonly clock: Clock;
+  readonly inspect: InspectionObserver | undefined;
+  /** The queue's global concurrency, when the user gave one. */
+  readonly concurrency: number | undefined;
+  readonly rateLimit: RateLimit | undefined;
+  readonly keep: KeptJobs;
+  /** The longest the queue's event stream grows, events. */
+  readonly eventsMaxLen: number;
+  /** How long past a STARTED task's limit (or a cancel) this side waits for a worker's word, ms. */
+  readonly lostWorkerMs: number;
+}
+
+/**
+ * The BullMQ placement of the lane port: jobs in Redis, run by `runWorker` processes anywhere,
+ * followed here through the queue's event stream.
+ *
+ * @remarks Queueing policy is BullMQ's own: priority, delay, attempts with the task's backoff
+ * (computed by the worker), the queue's global concurrency and rate limit, and pause. This side
+ * keeps a supervisor actor and one task actor per task, fed by the queue's events, so that the
+ * ledger (records, stamps, streams) and the inspector see the remote lane as any other.
+ */
+export class BullMQLane implements Lane<BullMQTask> {
+  readonly #options: BullMQLaneOptions;
+  readonly #queue: Queue;
+  /** The queue's event stream, read from the moment the lane was made (made once Redis says when). */
+  #events: QueueEvents | undefined;
+  readonly #producer: QueueEventsProducer;
+  readonly #health: RedisHealth;
+  readonly #feed: JobEventFeed;
+  readonly #supervisor;
+  readonly #taskParent: AnyActorRef;
+  readonly #unwatchedParent: AnyActorRef | undefined;
+  /** Submitted tasks whose job is not sent yet (before `start()`, or until the next flush). */
+  readonly #held: BullMQTask[] = [];
+  #flushQueued = false;
+  /** Resolves once the event stream is read from the moment the lane was made. */
+  readonly #listening: Promise<void>;
+  #concurrency: number;
+  #paused = false;
+  #shutdown: LaneShutdown | undefined;
+
+  constructor(options: BullMQLaneOptions) {
+    this.#options = options;
+    const { queue, prefix, redis, ledger } = options;
+    this.#concurrency = options.concurrency ?? Infinity;
+    const reportError = (error: SchedulerError): void => {
+      ledger.reporter.reportError(error);
+    };
+    this.#queue = new Queue(queue, {
+      connection: { ...redis },
+      prefix,
+      streams: { events: { maxLen: options.eventsMaxLen } },
+    });
+    this.#producer = new QueueEventsProducer(queue, { connection: { ...redis }, prefix });
+    this.#feed = new JobEventFeed({
+      ledger,
+      clock: options.clock,
+      lostWorkerMs: options.lostWorkerMs,
+      removeJob: (id) => this.#removeJob(id),
+      cancelActive: (id, reason) => {
+        this.#publishCancel(id, reason);
+      },
+      settled: () => {
+        this.#checkDrained();
+      },
+    });
+    this.#health = new RedisHealth({
+      lane: options.lane,
+      report: reportError,
+      reconnected: () => {
+        void this.#feed.reconcile(this.#queue, (record) => {
+          this.#held.push(record);
+          this.#queueFlush();
+        });
+      },
+    });
+    for (const emitter of [this.#queue, this.#producer] as EventEmitter[]) {
+      emitter.on('error', (error: Error) => {
+        this.#health.failed(error);
+      });
+    }
+    this.#listening = this.#startListening();
+    const inspect = guardInspection(options.inspect, (error) => {
+      ledger.reporter.reportError(error);
+    });
+    this.#supervisor = createActor(
+      createLaneMachine({
+        scheduleHeldTasks: () => {
+          this.#queueFlush();
+        },
+        cancelAll: (reason) => {
+          this.#cancelAll(reason);
+        },
+        isDrained: () => ledger.registry.liveCount === 0,
+        stopped: () => {
+          this.#shutdown?.finish(this.#close());
+        },
+      }),
+      {
+        id: `lane:${options.lane}`,
+        input: { lane: options.lane, concurrency: this.#concurrency },
+        ...(inspect === undefined ? {} : { inspect }),
+      },
+    ).start();
+    this.#unwatchedParent =
+      inspect === undefined
+        ? createActor(
+            fromTransition((state: undefined) => state, undefined),
+            {
+              id: `tasks:${options.lane}`,
+            },
+          ).start()
+        : undefined;
+    this.#taskParent = this.#unwatchedParent ?? this.#supervisor;
+  }
+
+  /**
+   * Reads the event stream from a little before now, so that no event of a job this lane adds
+   * is missed (the stream's ids are Redis's clock, which may run behind this machine's); the
+   * events of other jobs read on the way are ignored.
+   */
+  async #startListening(): Promise<void> {
+    const { queue, prefix, redis } = this.#options;
+    try {
+      this.#health.watch(await this.#queue.getBackend().client);
+    } catch (error) {
+      this.#health.failed(error as Error);
+    }
+    const lastEventId = `${Math.floor(Date.now() - CLOCK_SKEW_MS)}-0`;
+    const events = new QueueEvents(queue, { connection: { ...redis }, prefix, lastEventId });
+    (events as unknown as EventEmitter).on('error', (error: Error) => {
+      this.#health.failed(error);
+    });
+    this.#events = events;
+    this.#feed.listen(events);
+    await events.waitUntilReady().catch(() => undefined);
+  }
+
+  /** The BullMQ queue this lane adds to (for the facade's figures). */
+  get queue(): Queue {
+    return this.#queue;
+  }
+
+  /** Makes a task's actor, started, NEW (a child of the supervisor when the lane is inspected). */
+  createActor(record: { id: string; name: string }): BullMQTask['actor'] {
+    return createActor(taskMachine, {
+      id: TASK_ACTOR_ID,
+      systemId: record.id,
+      parent: this.#taskParent,
+      input: { name: record.name },
+    }).start();
+  }
+
+  start(): void {
+    this.#supervisor.send({ type: 'lane.start' });
+    const { rateLimit } = this.#options;
+    if (this.#options.concurrency !== undefined) this.setConcurrency(this.#options.concurrency);
+    if (rateLimit !== undefined) {
+      this.#run(this.#queue.setGlobalRateLimit(rateLimit.max, rateLimit.perMs));
+    }
+  }
+
+  submit(record: BullMQTask): void {
+    const status = this.#supervisor.getSnapshot().value;
+    if (status === 'stopping' || status === 'stopped') {
+      throw new SchedulerStoppedError(this.#options.lane);
+    }
+    assertBullMQPriority(record.priority, 'priority');
+    this.#options.ledger.add(record);
+    moveTask(this.#options.ledger, record, submitEvent(record.submittedAt));
+    this.#held.push(record);
+    if (status === 'running') this.#queueFlush();
+  }
+
+  /** Files a task canceled as it was submitted: it ends here, its job never sent. */
+  submitCanceled(record: BullMQTask, reason: string): void {
+    this.#options.ledger.add(record);
+    moveTask(this.#options.ledger, record, submitEvent(record.submittedAt));
+    this.#endCanceled(record, reason);
+  }
+
+  #queueFlush(): void {
+    if (this.#flushQueued) return;
+    this.#flushQueued = true;
+    // One addBulk for every submit of this turn.
+    setImmediate(() => {
+      this.#flushQueued = false;
+      void this.#flush();
+    });
+  }
+
+  async #flush(): Promise<void> {
+    const status = this.#supervisor.getSnapshot().value;
+    if (status === 'idle') return;
+    const batch = this.#held
+      .splice(0)
+      .filter((record) => record.job === 'held' && !isFinished(record.state));
+    if (batch.length === 0) return;
+    for (const record of batch) record.job = 'adding';
+    await this.#listening;
+    const now = this.#options.clock.now();
+    const { keep } = this.#options;
+    const jobs = batch.map((record) => ({
+      name: record.name,
+      data: { ...record.payload, priority: record.priority },
+      opts: taskJobOptions(record.id, record.payload, record.runAfter, now, keep),
+    }));
+    try {
+      await this.#queue.addBulk(jobs);
+    } catch (error) {
+      const failure = new SchedulerError(
+        SchedulerErrorCode.REDIS_UNAVAILABLE,
+        `BullMQ lane "${this.#options.lane}" could not add ${batch.length} job(s) to queue "${this.#options.queue}": ${(error as Error).message}`,
+        { cause: error },
+      );
+      this.#options.ledger.reporter.reportError(failure);
+      for (const record of batch) this.#options.ledger.end(record, TaskState.FAILED, failure);
+      this.#checkDrained();
+      return;
+    }
+    const at = this.#options.clock.now();
+    for (const record of batch) {
+      record.job = 'added';
+      this.#feed.queued(record, at);
+      if (record.cancelReason !== undefined) void this.#cancelQueued(record);
+    }
+  }
+
+  cancel(id: string, reason: string): Promise<boolean> {
+    const { ledger } = this.#options;
+    const record = ledger.registry.live(id);
+    if (record === undefined) return Promise.resolve(false);
+    if (record.cancelReason !== undefined) {
+      // Another cancel is under way: this one did not move it.
+      return ledger.registry.wait(id, {}).then(() => false);
+    }
+    record.cancelReason = reason;
+    if (record.job === 'held') {
+      const index = this.#held.indexOf(record);
+      if (index >= 0) this.#held.splice(index, 1);
+      this.#endCanceled(record, reason);
+      this.#checkDrained();
+      return Promise.resolve(true);
+    }
+    if (record.job === 'added') {
+      if (record.state === TaskState.STARTED) this.#cancelStarted(record);
+      else void this.#cancelQueued(record);
+    }
+    // 'adding': the flush goes on once Redis has the job.
+    return ledger.registry.wait(id, {}).then(
+      (info) => info.state === TaskState.CANCELED && info.reason === reason,
+      () => false,
+    );
+  }
+
+  /** Removes a waiting job; one a worker took already is canceled where it runs. */
+  async #cancelQueued(record: BullMQTask): Promise<void> {
+    const removed = await this.#removeJob(record.id);
+    if (record.state === TaskState.STARTED || !removed) {
+      if (!removed && record.state !== TaskState.STARTED) {
+        // Taken by a worker between our read and the remove: its STARTED is on its way.
+        this.#publishCancel(record.id, record.cancelReason ?? 'canceled');
+      }
+      if (record.state === TaskState.STARTED) this.#cancelStarted(record);
+      return;
+    }
+    this.#endCanceled(record, record.cancelReason ?? 'canceled');
+    this.#checkDrained();
+  }
+
+  /** Asks the job's worker to abort it (not retried); ends it here if no worker answers in time. */
+  #cancelStarted(record: BullMQTask): void {
+    const reason = record.cancelReason ?? 'canceled';
+    this.#publishCancel(record.id, reason);
+    this.#feed.expectCancel(record);
+  }
+
+  #endCanceled(record: BullMQTask, reason: string): void {
+    const error = toErrorData(new TaskCanceledError(record.id, reason));
+    record.failure = new TaskCanceledError(record.id, reason);
+    const { ledger, clock } = this.#options;
+    if (record.state === TaskState.NEW) moveTask(ledger, record, submitEvent(record.submittedAt));
+    moveTask(ledger, record, cancelEvent(clock.now(), reason, error));
+  }
+
+  #publishCancel(id: string, reason: string): void {
+    this.#run(
+      this.#producer.publishEvent(
+        { eventName: CANCEL_EVENT, jobId: id, reason },
+        this.#options.eventsMaxLen,
+      ),
+    );
+  }
+
+  /** Removes a job that no worker holds: true iff it was removed. */
+  async #removeJob(id: string): Promise<boolean> {
+    try {
+      return (await this.#queue.remove(id)) === 1;
+    } catch {
+      return false;
+    }
+  }
+
+  #cancelAll(reason: string): void {
+    for (const record of [...this.#options.ledger.registry.liveRecords()]) {
+      void this.cancel(record.id, reason);
+    }
+  }
+
+  get concurrency(): number {
+    return this.#concurrency;
+  }
+
+  setConcurrency(concurrency: number): void {
+    this.#concurrency = concurrency;
+    this.#supervisor.send({ type: 'lane.concurrency', concurrency });
+    this.#run(
+      concurrency === Infinity
+        ? this.#queue.removeGlobalConcurrency()
+        : this.#queue.setGlobalConcurrency(concurrency),
+    );
+  }
+
+  get isPaused(): boolean {
+    return this.#paused;
+  }
+
+  pause(): void {
+    if (this.#paused) return;
+    this.#paused = true;
+    this.#run(this.#queue.pause());
+  }
+
+  resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    this.#run(this.#queue.resume());
+  }
+
+  setPriority(id: string, priority: number): boolean {
+    const record = this.#options.ledger.waiting(id);
+    if (record === undefined) return false;
+    assertBullMQPriority(priority, 'priority');
+    record.priority = priority;
+    if (record.job === 'added') {
+      this.#run(
+        Job.fromId(this.#queue, id).then((job) =>
+          job?.changePriority({ priority: bullmqPriority(priority) }),
+        ),
+      );
+    }
+    return true;
+  }
+
+  stop(request: LaneStopRequest): Promise<void> {
+    if (this.#paused) this.resume();
+    this.#shutdown ??= new LaneShutdown({
+      tell: (cancel, reason) => {
+        this.#supervisor.send({ type: 'lane.stop', cancel, reason });
+      },
+      clock: this.#options.clock,
+      reporter: this.#options.ledger.reporter,
+      loopWatch: { close: () => undefined },
+    });
+    return this.#shutdown.request(request.cancel, request.timeoutMs);
+  }
+
+  #checkDrained(): void {
+    if (this.#options.ledger.registry.liveCount === 0)
+      this.#supervisor.send({ type: 'lane.drained' });
+  }
+
+  /** Closes the lane's Redis connections (every task is final). */
+  async #close(): Promise<void> {
+    this.#feed.close();
+    this.#health.close();
+    this.#unwatchedParent?.stop();
+    await this.#listening;
+    await Promise.allSettled([this.#events?.close(), this.#producer.close(), this.#queue.close()]);
+  }
+
+  /** Runs a Redis call whose failure is reported, not thrown. */
+  #run(call: Promise<unknown>): void {
+    call.catch((error: unknown) => {
+      this.#health.failed(error as Error);
+    });
+  }
+}

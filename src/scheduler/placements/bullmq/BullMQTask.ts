@@ -1,0 +1,54 @@
+import type { TimerHandle } from '../../../clock.js';
+import type { TaskEvent } from '../../../machines/taskEvents.js';
+import { isFinished } from '../../../machines/taskLifecycle.js';
+import type { TaskState } from '../../../taskState.js';
+import type { TaskActor } from '../../lane/LiveTask.js';
+import type { LedgerRecord, TaskLedger } from '../../ledger/TaskLedger.js';
+import type { AttemptReport, JobPayload } from './jobPayload.js';
+
+/**
+ * The scheduler side's record of a task whose job lives in Redis: the ledger's record, its
+ * actor, and what the lane needs while the job moves between Redis and the workers.
+ */
+export interface BullMQTask extends LedgerRecord {
+  /** What the job carries (built at submit; its priority is re-read when it is sent). */
+  readonly payload: JobPayload;
+  /** The task's actor on this side, fed by the queue's events. */
+  readonly actor: TaskActor;
+  /** When `submitTask` was called, on this side's clock (its `ts.submit`). */
+  readonly submittedAt: number;
+  /** Where its job is: not sent yet, being added, or in Redis. */
+  job: 'held' | 'adding' | 'added';
+  /** How the latest attempt ended, as its worker reported it, until the event that follows. */
+  report: AttemptReport | undefined;
+  /** Why a cancel was asked for, while it is under way (set by the first cancel only). */
+  cancelReason: string | undefined;
+  /** Ends a STARTED task here when no worker reports in time (a worker that is gone). */
+  watch: TimerHandle | undefined;
+}
+
+/** A new task's mutable lane fields, before its job is sent. */
+export function newBullMQFields(): Pick<BullMQTask, 'job' | 'report' | 'cancelReason' | 'watch'> {
+  return { job: 'held', report: undefined, cancelReason: undefined, watch: undefined };
+}
+
+/**
+ * Sends `event` to the task's actor, then records in the ledger the state it moved the actor
+ * to (a retry through `ledger.retry`); an event the machine ignores in the task's state
+ * changes nothing.
+ *
+ * @returns true iff the task moved.
+ */
+export function moveTask(
+  ledger: TaskLedger<BullMQTask>,
+  record: BullMQTask,
+  event: TaskEvent,
+): boolean {
+  const from: TaskState = record.state;
+  if (isFinished(from)) return false;
+  record.actor.send(event);
+  const to = record.actor.getSnapshot().value;
+  if (to === from) return false;
+  if (event.type === 'task.retry') return ledger.retry(record, event);
+  return ledger.enter(record, to, event);
+}
