@@ -5,6 +5,7 @@
  */
 import { Queue, Worker, type JobsOptions, type Processor } from 'bullmq';
 import { Redis } from 'ioredis';
+import { ScenarioSkipped } from './measure.js';
 
 /** Where Redis is: `REDIS_URL`, or the local default. */
 export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -42,6 +43,58 @@ export async function assertRedisUp(): Promise<void> {
 }
 
 /**
+ * Resolves once Redis answers PING; the scenario is skipped otherwise.
+ *
+ * @throws ScenarioSkipped with {@link assertRedisUp}'s message when Redis does not answer.
+ */
+export async function requireRedis(): Promise<void> {
+  try {
+    await assertRedisUp();
+  } catch (error) {
+    throw new ScenarioSkipped((error as Error).message, { cause: error });
+  }
+}
+
+/** BullMQ's key prefix, the default of BullMQ and of the BullMQ lane. */
+export const BULLMQ_PREFIX = 'bull';
+
+/** Distinguishes the queues one process makes. */
+let queuesMade = 0;
+
+/**
+ * A queue name no other run uses (the Redis is shared: by other runs, by tests), so that a run
+ * sees only its own jobs and events and can delete its own keys afterwards.
+ */
+export function freshQueueName(purpose: string): string {
+  queuesMade++;
+  return `async-scheduler-bench-${purpose}-${String(process.pid)}-${String(Date.now())}-${String(queuesMade)}`;
+}
+
+/** Keys deleted per DEL. */
+const DELETE_BATCH = 500;
+
+/**
+ * Deletes every key of `queue` (`<prefix>:<queue>:*`) with SCAN and DEL: the queue's jobs,
+ * lists, event stream and meta, and nothing of any other queue. Returns how many it deleted.
+ */
+export async function deleteQueueKeys(
+  redis: Redis,
+  queue: string,
+  prefix = BULLMQ_PREFIX,
+): Promise<number> {
+  // SCAN's MATCH is a glob: escape what a name could hold that a glob reads.
+  const pattern = `${`${prefix}:${queue}:`.replace(/[*?[\]\\]/g, (c) => `\\${c}`)}*`;
+  let deleted = 0;
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', DELETE_BATCH);
+    cursor = next;
+    if (keys.length > 0) deleted += await redis.del(...keys);
+  } while (cursor !== '0');
+  return deleted;
+}
+
+/**
  * Adds `count` jobs at once, each with `options` (`delay`, `attempts`, …), and waits until the
  * Worker has completed all. Jobs per second.
  */
@@ -50,6 +103,24 @@ export async function runJobs(
   worker: Worker,
   count: number,
   options: JobsOptions = {},
+): Promise<number> {
+  return runBulk(queue, worker, count, () =>
+    Array.from({ length: count }, (_, i) => ({ name: 'noop', data: { i }, opts: options })),
+  );
+}
+
+/** What `queue.addBulk` takes. */
+export type BulkJobs = Parameters<Queue['addBulk']>[0];
+
+/**
+ * Adds the `count` jobs `makeJobs` makes (on the clock: making them is part of submitting) at
+ * once, and waits until the Worker has completed all. Jobs per second.
+ */
+export async function runBulk(
+  queue: Queue,
+  worker: Worker,
+  count: number,
+  makeJobs: () => BulkJobs,
 ): Promise<number> {
   let completed = 0;
   const allCompleted = new Promise<void>((resolve) => {
@@ -61,11 +132,17 @@ export async function runJobs(
     worker.on('completed', onCompleted);
   });
   const startedAt = performance.now();
-  await queue.addBulk(
-    Array.from({ length: count }, (_, i) => ({ name: 'noop', data: { i }, opts: options })),
-  );
+  await queue.addBulk(makeJobs());
   await allCompleted;
   return (count / (performance.now() - startedAt)) * 1000;
+}
+
+/** Redis's own CPU time so far (user + system, for every client's commands), ms. */
+export async function redisCpuMs(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const field = (name: string): number =>
+    Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? NaN);
+  return (field('used_cpu_user') + field('used_cpu_sys')) * 1000;
 }
 
 /** A fresh BullMQ queue, its Worker, and the queue's own Redis connection (for probes). */
@@ -79,14 +156,14 @@ export interface BullMQBench {
  * Runs `measure` with a fresh queue and one Worker of the given concurrency in this process,
  * running `processor`; then closes both and removes the queue from Redis.
  *
- * @throws Error when Redis does not answer (see {@link assertRedisUp}).
+ * @throws ScenarioSkipped when Redis does not answer (see {@link requireRedis}).
  */
 export async function withBullMQ<TResult>(
   processor: Processor,
   concurrency: number,
   measure: (bench: BullMQBench) => Promise<TResult>,
 ): Promise<TResult> {
-  await assertRedisUp();
+  await requireRedis();
   // One connection for the queue; the Worker makes its own blocking one from it.
   const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const name = `async-scheduler-bench-${process.pid}`;

@@ -9,8 +9,32 @@ export const CONCURRENCY = 64;
 /** Tasks run once, unmeasured, before a throughput is measured. */
 export const WARMUP_TASKS = 5_000;
 
-/** A scenario's figure; `detail` is shown beside it (a spread, a count). */
-export type Scenario = () => Promise<{ value: number; unit: string; detail?: string }>;
+/**
+ * Thrown by a scenario that cannot run here (a service it needs does not answer): the scenario
+ * prints why instead of a figure, and `npm run bench` lists it as skipped, not failed.
+ */
+export class ScenarioSkipped extends Error {
+  override readonly name = 'ScenarioSkipped';
+}
+
+/** A figure; `detail` is shown beside it (a spread, a count). */
+export interface Figure {
+  value: number;
+  unit: string;
+  detail?: string;
+}
+
+/**
+ * A scenario's figure, and any further figures it measured in the same process (the peer's
+ * side of a measurement taken in turns), each under its own name.
+ */
+export type Scenario = () => Promise<Figure & { more?: Record<string, Figure> }>;
+
+/** The CPU time this process has used, user + system, ms. */
+export function processCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
 
 /**
  * The ratio `a / b` with both measured in this process, back to back, `rounds` times (which goes

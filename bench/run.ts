@@ -13,14 +13,25 @@ interface Measurement {
   unit: string;
   /** Shown beside the figure (a spread, a count). */
   detail?: string;
+  /** Further figures the scenario measured in the same process, by name. */
+  more?: Record<string, Omit<Measurement, 'scenario' | 'more'>>;
+}
+
+/** What a scenario that cannot run here prints instead of a figure. */
+interface Skip {
+  scenario: string;
+  skipped: string;
 }
 
 const scenarioFile = fileURLToPath(new URL('./scenarios.ts', import.meta.url));
 
 /** Scenarios that failed (their process exited non-zero): reported, and the run exits 1. */
 const failed: string[] = [];
+/** Scenarios that could not run here, with why: reported; their targets are not checked. */
+const skipped = new Map<string, string>();
 
-function measure(scenario: string): Measurement | undefined {
+/** The scenario's figures: its own, then those it measured beside it. */
+function measure(scenario: string): Measurement[] {
   let output: string;
   try {
     output = execFileSync(
@@ -32,12 +43,24 @@ function measure(scenario: string): Measurement | undefined {
     // Its error went to stderr above (a peer's service down, say); the others still run.
     console.error(`  ${scenario}: FAILED (see its error above)`);
     failed.push(scenario);
-    return undefined;
+    return [];
   }
   const line = output.trim().split('\n').at(-1) ?? '';
-  const measurement = JSON.parse(line) as Measurement;
-  console.error(`  ${scenario}: ${measurement.value.toFixed(1)} ${measurement.unit}`);
-  return measurement;
+  const measurement = JSON.parse(line) as Measurement | Skip;
+  if ('skipped' in measurement) {
+    console.error(`  ${scenario}: SKIPPED (${measurement.skipped})`);
+    skipped.set(scenario, measurement.skipped);
+    return [];
+  }
+  const { more = {}, ...own } = measurement;
+  const figures = [
+    own,
+    ...Object.entries(more).map(([name, figure]) => ({ scenario: name, ...figure })),
+  ];
+  for (const figure of figures) {
+    console.error(`  ${figure.scenario}: ${figure.value.toFixed(1)} ${figure.unit}`);
+  }
+  return figures;
 }
 
 const names = [
@@ -101,8 +124,7 @@ console.error(`Running ${only.length > 0 ? only.join(', ') : 'all scenarios'} â€
 const results = new Map<string, Measurement>();
 for (const name of names) {
   if (only.length > 0 && !only.includes(name)) continue;
-  const measurement = measure(name);
-  if (measurement !== undefined) results.set(name, measurement);
+  for (const figure of measure(name)) results.set(figure.scenario, figure);
 }
 const value = (name: string): number => results.get(name)?.value ?? NaN;
 
@@ -319,4 +341,14 @@ for (const t of targets) {
   console.log(`| ${t.what} | ${fmt(t.figure)} | ${t.goal} | ${t.met ? 'yes' : '**no**'} |`);
 }
 if (failed.length > 0) console.log(`\nFailed scenarios (no figure): ${failed.join(', ')}`);
+if (skipped.size > 0) {
+  // One reason for many scenarios (no Redis) is said once.
+  const byReason = new Map<string, string[]>();
+  for (const [scenario, reason] of skipped) {
+    byReason.set(reason, [...(byReason.get(reason) ?? []), scenario]);
+  }
+  for (const [reason, scenarios] of byReason) {
+    console.log(`\nSkipped, their targets unchecked: ${scenarios.join(', ')}: ${reason}`);
+  }
+}
 process.exitCode = targets.every((t) => t.met) && failed.length === 0 ? 0 : 1;

@@ -1,6 +1,7 @@
 /**
  * One benchmark scenario per call, run in a fresh process by bench/run.ts so that no scenario
- * inherits another's heap or JIT state. Prints one JSON line: { scenario, value, unit }.
+ * inherits another's heap or JIT state. Prints one JSON line: { scenario, value, unit }, or
+ * { scenario, skipped } with the reason when it cannot run here (no Redis, say).
  */
 import { AsyncScheduler, AsyncTask, SchedulerThread, SyncTask } from '../dist/index.js';
 import { piscinaAbortLatency, syncTaskAbortLatency } from './abortLatency.js';
@@ -9,7 +10,14 @@ import { createPiscinaCpuRunner, createSyncTaskCpuRunner } from './cpuTasks.js';
 import { executorPoolThroughput } from './executorPool.js';
 import { gc } from './gc.js';
 import { jobFeatureScenarios } from './jobFeatureScenarios.js';
-import { alternatedRatio, best, CONCURRENCY, WARMUP_TASKS, type Scenario } from './measure.js';
+import {
+  alternatedRatio,
+  best,
+  CONCURRENCY,
+  ScenarioSkipped,
+  WARMUP_TASKS,
+  type Scenario,
+} from './measure.js';
 import { singleLoopIsolation, threadIsolation } from './isolation.js';
 import { stopCancelRatio, stopCancelStarted } from './stopCancel.js';
 import {
@@ -381,4 +389,9 @@ if (scenario === undefined) {
   console.error(`Unknown scenario "${name}"; known: ${Object.keys(scenarios).join(', ')}`);
   process.exit(2);
 }
-console.log(JSON.stringify({ scenario: name, ...(await scenario()) }));
+try {
+  console.log(JSON.stringify({ scenario: name, ...(await scenario()) }));
+} catch (error) {
+  if (!(error instanceof ScenarioSkipped)) throw error;
+  console.log(JSON.stringify({ scenario: name, skipped: error.message }));
+}
