@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: runs every scenario in its own process, side by side with the peers in one
- * run, and checks the targets of issues #2–#4, #12, #13, #14 and #16 as ratios against baselines
+ * run, and checks the targets of issues #2–#4, #12–#16 as ratios against baselines
  * measured in this run (one, issue 14's, against a figure recorded before that issue).
  * Prints a Markdown table (paste it into docs/benchmarks.md) and exits 1 if a target is missed.
  */
@@ -118,6 +118,12 @@ const names = [
   'retried-10k',
   'retried-over-succeeding-alternated',
   'bullmq-retried-10k',
+  'bullmq-lane-10k',
+  'bullmq-lane-over-raw-alternated',
+  'bullmq-lane-shaped-over-plain-alternated',
+  'bullmq-lane-cpu-1ms-2-over-1-workers',
+  'bullmq-cpu-1ms-2-over-1-workers',
+  'bullmq-lane-submit-start-p99',
 ];
 const only = process.argv.slice(2);
 console.error(`Running ${only.length > 0 ? only.join(', ') : 'all scenarios'} …`);
@@ -327,6 +333,44 @@ ratio(
   0,
 );
 ratio('BullMQ: retried 10k / plain 10k (peer, context)', 'bullmq-retried-10k', 'bullmq-10k', 0);
+atLeast(
+  'BullMQ lane, 10k no-op tasks, in-process worker / raw BullMQ, alternated, median of 3 rounds (issue 15)',
+  'bullmq-lane-over-raw-alternated',
+  0.9,
+);
+ratio(
+  'BullMQ lane 10k / raw BullMQ 10k, separate processes (context)',
+  'bullmq-lane-10k',
+  'bullmq-10k',
+  0,
+);
+atLeast(
+  "raw BullMQ: the lane's job shape / plain jobs, alternated (context: the Redis side's share)",
+  'bullmq-lane-shaped-over-plain-alternated',
+  0,
+);
+atLeast(
+  'BullMQ lane: 2 worker processes / 1, 1 ms CPU tasks, alternated, median of 3 rounds (issue 15)',
+  'bullmq-lane-cpu-1ms-2-over-1-workers',
+  1.6,
+);
+atLeast(
+  'raw BullMQ: 2 worker processes / 1, the same tasks (context)',
+  'bullmq-cpu-1ms-2-over-1-workers',
+  0,
+);
+ratio(
+  'submit→start p50 on an idle queue, lane / raw BullMQ, in turns (issue 15, context)',
+  'bullmq-lane-submit-start-p50',
+  'bullmq-submit-start-p50',
+  0,
+);
+ratio(
+  'submit→start p99 on an idle queue, lane / raw BullMQ, in turns (issue 15, context)',
+  'bullmq-lane-submit-start-p99',
+  'bullmq-submit-start-p99',
+  0,
+);
 
 const fmt = (n: number): string =>
   n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2);

@@ -5,6 +5,7 @@
  */
 import { AsyncScheduler, AsyncTask, SchedulerThread, SyncTask } from '../dist/index.js';
 import { piscinaAbortLatency, syncTaskAbortLatency } from './abortLatency.js';
+import { bullmqLaneScenarios } from './bullmqLaneScenarios.js';
 import { coldImportSamples, quantile } from './coldImport.js';
 import { createPiscinaCpuRunner, createSyncTaskCpuRunner } from './cpuTasks.js';
 import { executorPoolThroughput } from './executorPool.js';
@@ -381,6 +382,7 @@ const scenarios: Record<string, Scenario> = {
     return { value: process.memoryUsage().heapUsed / MIB, unit: 'MiB' };
   },
   ...jobFeatureScenarios,
+  ...bullmqLaneScenarios,
 };
 
 const name = process.argv[2] ?? '';
