@@ -31,6 +31,9 @@ const EXTRA_WORKER_FLAGS = (process.env['BENCH_WORKER_NODE_FLAGS'] ?? '')
   .split(' ')
   .filter(Boolean);
 
+/** The longest a round's batch may take before the round fails (a lost event, say), ms. */
+const BATCH_TIMEOUT_MS = 120_000;
+
 /** How long a worker process may take to close and exit before it is killed, ms. */
 const EXIT_GRACE_MS = 10_000;
 
@@ -133,7 +136,9 @@ async function rawProducer(queue: string): Promise<Producer> {
     connection,
     defaultJobOptions: { removeOnComplete: true, removeOnFail: true },
   });
-  const events = new QueueEvents(queue, { connection: eventsConnection });
+  // From the stream's start, not '$': the queue is fresh, and '$' would miss the events of the
+  // jobs added before the first XREAD reached Redis (waitUntilReady does not wait for it).
+  const events = new QueueEvents(queue, { connection: eventsConnection, lastEventId: '0' });
   await events.waitUntilReady();
   let completed = 0;
   events.on('completed', () => {
@@ -160,6 +165,21 @@ async function rawProducer(queue: string): Promise<Producer> {
       eventsConnection.disconnect();
     },
   };
+}
+
+/** `done`, or a rejection naming `what` once {@link BATCH_TIMEOUT_MS} have passed. */
+async function withDeadline(done: Promise<void>, what: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new Error(`scale-out round: ${what} not done after ${String(BATCH_TIMEOUT_MS)} ms`));
+    }, BATCH_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([done, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** CPU ms per task, by process, over a measured batch. */
@@ -209,8 +229,11 @@ export async function scaleOutRound(plan: ScaleOutPlan): Promise<ScaleOutRound> 
         ),
       )),
     );
-    producer = plan.kind === 'lane' ? laneProducer(queue) : await rawProducer(queue);
-    await producer.run(plan.warmupTasks, plan.taskMs);
+    const started = plan.kind === 'lane' ? laneProducer(queue) : await rawProducer(queue);
+    producer = started;
+    const runBatch = (count: number): Promise<void> =>
+      withDeadline(started.run(count, plan.taskMs), `${plan.kind}: ${String(count)} tasks`);
+    await runBatch(plan.warmupTasks);
     const cpuNow = async (): Promise<[number, number, number]> => {
       const [workersMs, redisMs] = await Promise.all([
         Promise.all(workers.map((worker) => worker.cpuMs())).then((all) =>
@@ -222,7 +245,7 @@ export async function scaleOutRound(plan: ScaleOutPlan): Promise<ScaleOutRound> 
     };
     const before = await cpuNow();
     const startedAt = performance.now();
-    await producer.run(plan.tasks, plan.taskMs);
+    await runBatch(plan.tasks);
     const elapsedMs = performance.now() - startedAt;
     const after = await cpuNow();
     const perTask = (i: 0 | 1 | 2): number => (after[i] - before[i]) / plan.tasks;
