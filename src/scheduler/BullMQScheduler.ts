@@ -192,6 +192,7 @@ export class BullMQScheduler {
       keep: bullmq.keep,
       eventsMaxLen: bullmq.eventsMaxLen,
       lostWorkerMs: bullmq.lostWorkerMs,
+      workersRefreshMs: resolved.metricsIntervalMs,
     });
     this.#flow = new FlowControl({
       lane: this.#lane,
@@ -225,6 +226,7 @@ export class BullMQScheduler {
           executorActiveMs: 0,
           executorIdleMs: 0,
         }),
+        workers: () => this.#lane.workers(),
         loop: createLoopMonitor(),
       },
       resolved.metricsIntervalMs,

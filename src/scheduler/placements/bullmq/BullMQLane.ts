@@ -31,6 +31,7 @@ import {
 } from './jobOptions.js';
 import { CANCEL_EVENT } from './jobPayload.js';
 import { RedisHealth } from './RedisHealth.js';
+import { WorkerRoster, type WorkersSample } from './WorkerRoster.js';
 
 /** How far Redis's clock may run behind this machine's, ms, for reading the event stream. */
 const CLOCK_SKEW_MS = 5_000;
@@ -54,6 +55,8 @@ export interface BullMQLaneOptions {
   readonly eventsMaxLen: number;
   /** How long past a STARTED task's limit (or a cancel) this side waits for a worker's word, ms. */
   readonly lostWorkerMs: number;
+  /** How often the list of workers is read again, at most, ms. */
+  readonly workersRefreshMs: number;
 }
 
 /**
@@ -72,6 +75,7 @@ export class BullMQLane implements Lane<BullMQTask> {
   #events: QueueEvents | undefined;
   readonly #producer: QueueEventsProducer;
   readonly #health: RedisHealth;
+  readonly #roster: WorkerRoster;
   readonly #feed: JobEventFeed;
   readonly #supervisor;
   readonly #taskParent: AnyActorRef;
@@ -98,6 +102,7 @@ export class BullMQLane implements Lane<BullMQTask> {
       streams: { events: { maxLen: options.eventsMaxLen } },
     });
     this.#producer = new QueueEventsProducer(queue, { connection: { ...redis }, prefix });
+    this.#roster = new WorkerRoster(this.#queue, options.workersRefreshMs);
     this.#feed = new JobEventFeed({
       ledger,
       clock: options.clock,
@@ -182,9 +187,9 @@ export class BullMQLane implements Lane<BullMQTask> {
     await events.waitUntilReady().catch(() => undefined);
   }
 
-  /** The BullMQ queue this lane adds to (for the facade's figures). */
-  get queue(): Queue {
-    return this.#queue;
+  /** The worker processes taking this queue's jobs, as last listed (refreshed in the background). */
+  workers(): WorkersSample | undefined {
+    return this.#roster.current();
   }
 
   /** Makes a task's actor, started, NEW (a child of the supervisor when the lane is inspected). */
