@@ -10,10 +10,12 @@ import {
   TaskCanceledError,
 } from '../../../errors.js';
 import { createLaneMachine, TASK_ACTOR_ID } from '../../../machines/laneMachine.js';
-import { cancelEvent, submitEvent } from '../../../machines/taskEvents.js';
-import { taskMachine } from '../../../machines/taskMachine.js';
+import { cancelEvent, submitEvent, type TaskEvent } from '../../../machines/taskEvents.js';
+import { taskMachine, unobservedTaskMachine } from '../../../machines/taskMachine.js';
+import { persistedWaitingSnapshot } from '../../../machines/taskPassivation.js';
+import type { TaskActor } from '../../lane/LiveTask.js';
 import { TaskState } from '../../../taskState.js';
-import { isFinished } from '../../../machines/taskLifecycle.js';
+import { isFinished, type WaitingTaskState } from '../../../machines/taskLifecycle.js';
 import { guardInspection } from '../../guardInspection.js';
 import type { InspectionObserver } from '../../schedulerOptions.js';
 import type { Lane, LaneStopRequest } from '../../lane/Lane.js';
@@ -78,7 +80,6 @@ export class BullMQLane implements Lane<BullMQTask> {
   readonly #roster: WorkerRoster;
   readonly #feed: JobEventFeed;
   readonly #supervisor;
-  readonly #taskParent: AnyActorRef;
   readonly #unwatchedParent: AnyActorRef | undefined;
   /** Submitted tasks whose job is not sent yet (before `start()`, or until the next flush). */
   readonly #held: BullMQTask[] = [];
@@ -105,6 +106,7 @@ export class BullMQLane implements Lane<BullMQTask> {
     this.#roster = new WorkerRoster(this.#queue, options.workersRefreshMs);
     this.#feed = new JobEventFeed({
       ledger,
+      move: (record, event) => this.#move(record, event),
       clock: options.clock,
       lostWorkerMs: options.lostWorkerMs,
       removeJob: (id) => this.#removeJob(id),
@@ -162,7 +164,6 @@ export class BullMQLane implements Lane<BullMQTask> {
             },
           ).start()
         : undefined;
-    this.#taskParent = this.#unwatchedParent ?? this.#supervisor;
   }
 
   /**
@@ -192,15 +193,31 @@ export class BullMQLane implements Lane<BullMQTask> {
     return this.#roster.current();
   }
 
-  /** Makes a task's actor, started, NEW (a child of the supervisor when the lane is inspected). */
+  /**
+   * A new task's actor, started, NEW, a child of the supervisor; undefined when nobody inspects
+   * the lane (the task is passivated until it starts, see {@link moveTask}).
+   */
   createActor(record: { id: string; name: string }): BullMQTask['actor'] {
+    if (this.#unwatchedParent !== undefined) return undefined;
     return createActor(taskMachine, {
       id: TASK_ACTOR_ID,
       systemId: record.id,
-      parent: this.#taskParent,
+      parent: this.#supervisor,
       input: { name: record.name },
     }).start();
   }
+
+  /** Restores, started, the passivated actor of a task waiting in `state` (an unwatched lane). */
+  readonly #activate = (state: WaitingTaskState): TaskActor =>
+    createActor(unobservedTaskMachine, {
+      id: TASK_ACTOR_ID,
+      ...(this.#unwatchedParent === undefined ? {} : { parent: this.#unwatchedParent }),
+      snapshot: persistedWaitingSnapshot(state),
+    }).start();
+
+  /** Moves a task by `event` (see {@link moveTask}). */
+  readonly #move = (record: BullMQTask, event: TaskEvent): boolean =>
+    moveTask(this.#options.ledger, record, event, this.#activate);
 
   start(): void {
     this.#supervisor.send({ type: 'lane.start' });
@@ -218,7 +235,7 @@ export class BullMQLane implements Lane<BullMQTask> {
     }
     assertBullMQPriority(record.priority, 'priority');
     this.#options.ledger.add(record);
-    moveTask(this.#options.ledger, record, submitEvent(record.submittedAt));
+    this.#move(record, submitEvent(record.submittedAt));
     this.#held.push(record);
     if (status === 'running') this.#queueFlush();
   }
@@ -226,7 +243,7 @@ export class BullMQLane implements Lane<BullMQTask> {
   /** Files a task canceled as it was submitted: it ends here, its job never sent. */
   submitCanceled(record: BullMQTask, reason: string): void {
     this.#options.ledger.add(record);
-    moveTask(this.#options.ledger, record, submitEvent(record.submittedAt));
+    this.#move(record, submitEvent(record.submittedAt));
     this.#endCanceled(record, reason);
   }
 
@@ -329,9 +346,9 @@ export class BullMQLane implements Lane<BullMQTask> {
   #endCanceled(record: BullMQTask, reason: string): void {
     const error = toErrorData(new TaskCanceledError(record.id, reason));
     record.failure = new TaskCanceledError(record.id, reason);
-    const { ledger, clock } = this.#options;
-    if (record.state === TaskState.NEW) moveTask(ledger, record, submitEvent(record.submittedAt));
-    moveTask(ledger, record, cancelEvent(clock.now(), reason, error));
+    const { clock } = this.#options;
+    if (record.state === TaskState.NEW) this.#move(record, submitEvent(record.submittedAt));
+    this.#move(record, cancelEvent(clock.now(), reason, error));
   }
 
   #publishCancel(id: string, reason: string): void {

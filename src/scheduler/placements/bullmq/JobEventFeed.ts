@@ -25,12 +25,14 @@ import { TaskState } from '../../../taskState.js';
 import type { TaskErrorData } from '../../../tasks/types.js';
 import { latestStamp, type TaskLedger } from '../../ledger/TaskLedger.js';
 import { failureOf } from '../thread/wireErrors.js';
-import { moveTask, type BullMQTask } from './BullMQTask.js';
+import type { BullMQTask } from './BullMQTask.js';
 import { ATTEMPT_EVENT, readAttemptEvent, type AttemptReport } from './jobPayload.js';
 
 /** What a {@link JobEventFeed} works with. */
 export interface JobEventFeedOptions {
   readonly ledger: TaskLedger<BullMQTask>;
+  /** Moves a task's actor by an event and records the state it reached (see `moveTask`). */
+  readonly move: (record: BullMQTask, event: TaskEvent) => boolean;
   readonly clock: Clock;
   /** How long past a limit (or a cancel) this side waits for a worker's word, ms. */
   readonly lostWorkerMs: number;
@@ -350,7 +352,7 @@ export class JobEventFeed {
 
   #move(record: BullMQTask, event: TaskEvent): void {
     const from = record.state;
-    if (!moveTask(this.#options.ledger, record, event)) return;
+    if (!this.#options.move(record, event)) return;
     if (from === TaskState.STARTED) this.#unwatch(record);
     if (isFinished(record.state)) this.#options.settled();
   }
