@@ -22,7 +22,7 @@ import type { Lane, LaneStopRequest } from '../../lane/Lane.js';
 import { LaneShutdown } from '../../lane/LaneShutdown.js';
 import type { RateLimit } from '../../lane/policy/StartRateLimit.js';
 import type { TaskLedger } from '../../ledger/TaskLedger.js';
-import { moveTask, type BullMQTask } from './BullMQTask.js';
+import { createBullMQTask, moveTask, type BullMQTask } from './BullMQTask.js';
 import type { RedisConnectionOptions } from './connection.js';
 import { JobEventFeed } from './JobEventFeed.js';
 import {
@@ -31,7 +31,7 @@ import {
   taskJobOptions,
   type KeptJobs,
 } from './jobOptions.js';
-import { CANCEL_EVENT } from './jobPayload.js';
+import { CANCEL_EVENT, isJobPayload } from './jobPayload.js';
 import { RedisHealth } from './RedisHealth.js';
 import { WorkerRoster, type WorkersSample } from './WorkerRoster.js';
 
@@ -59,6 +59,8 @@ export interface BullMQLaneOptions {
   readonly lostWorkerMs: number;
   /** How often the list of workers is read again, at most, ms. */
   readonly workersRefreshMs: number;
+  /** Whose tasks this side follows: its own, or every task of the queue. */
+  readonly follow: 'own' | 'all';
 }
 
 /**
@@ -89,6 +91,8 @@ export class BullMQLane implements Lane<BullMQTask> {
   #concurrency: number;
   #paused = false;
   #shutdown: LaneShutdown | undefined;
+  /** Tasks of other schedulers followed here and not final. */
+  #foreignLive = 0;
 
   constructor(options: BullMQLaneOptions) {
     this.#options = options;
@@ -113,9 +117,11 @@ export class BullMQLane implements Lane<BullMQTask> {
       cancelActive: (id, reason) => {
         this.#publishCancel(id, reason);
       },
-      settled: () => {
+      settled: (record) => {
+        if (!record.own) this.#foreignLive--;
         this.#checkDrained();
       },
+      adopt: options.follow === 'all' ? (jobId) => this.#adopt(jobId) : undefined,
     });
     this.#health = new RedisHealth({
       lane: options.lane,
@@ -144,7 +150,7 @@ export class BullMQLane implements Lane<BullMQTask> {
         cancelAll: (reason) => {
           this.#cancelAll(reason);
         },
-        isDrained: () => ledger.registry.liveCount === 0,
+        isDrained: () => this.#ownLiveCount === 0,
         stopped: () => {
           this.#shutdown?.finish(this.#close());
         },
@@ -371,7 +377,7 @@ export class BullMQLane implements Lane<BullMQTask> {
 
   #cancelAll(reason: string): void {
     for (const record of [...this.#options.ledger.registry.liveRecords()]) {
-      void this.cancel(record.id, reason);
+      if (record.own) void this.cancel(record.id, reason);
     }
   }
 
@@ -433,9 +439,33 @@ export class BullMQLane implements Lane<BullMQTask> {
     return this.#shutdown.request(request.cancel, request.timeoutMs);
   }
 
+  /** This scheduler's own tasks not yet final (a stop waits for these only). */
+  get #ownLiveCount(): number {
+    return this.#options.ledger.registry.liveCount - this.#foreignLive;
+  }
+
   #checkDrained(): void {
-    if (this.#options.ledger.registry.liveCount === 0)
-      this.#supervisor.send({ type: 'lane.drained' });
+    if (this.#ownLiveCount === 0) this.#supervisor.send({ type: 'lane.drained' });
+  }
+
+  /** Files a task of another scheduler from its job, to follow it here (`follow: 'all'`). */
+  async #adopt(jobId: string): Promise<BullMQTask | undefined> {
+    const job = await Job.fromId(this.#queue, jobId);
+    const { ledger } = this.#options;
+    if (job?.id === undefined || !isJobPayload(job.data)) return undefined;
+    const known = ledger.registry.live(jobId);
+    if (known !== undefined || ledger.registry.finished(jobId) !== undefined) return known;
+    const record = createBullMQTask(jobId, job.name, job.data, {
+      callbacks: {},
+      actor: this.createActor({ id: jobId, name: job.name }),
+      runAfter: undefined,
+      own: false,
+    });
+    record.job = 'added';
+    ledger.add(record);
+    this.#foreignLive++;
+    this.#move(record, submitEvent(record.submittedAt));
+    return record;
   }
 
   /** Closes the lane's Redis connections (every task is final). */

@@ -4,7 +4,7 @@ import { isFinished, isWaiting, type WaitingTaskState } from '../../../machines/
 import { waitingTransition } from '../../../machines/taskPassivation.js';
 import type { TaskState } from '../../../taskState.js';
 import type { TaskActor } from '../../lane/LiveTask.js';
-import type { LedgerRecord, TaskLedger } from '../../ledger/TaskLedger.js';
+import { newLedgerFields, type LedgerRecord, type TaskLedger } from '../../ledger/TaskLedger.js';
 import type { AttemptReport, JobPayload } from './jobPayload.js';
 
 /**
@@ -29,11 +29,44 @@ export interface BullMQTask extends LedgerRecord {
   cancelReason: string | undefined;
   /** Ends a STARTED task here when no worker reports in time (a worker that is gone). */
   watch: TimerHandle | undefined;
+  /**
+   * False for a task another scheduler submitted, followed here (`follow: 'all'`): this side's
+   * `stop()` neither waits for it nor cancels it.
+   */
+  readonly own: boolean;
 }
 
-/** A new task's mutable lane fields, before its job is sent. */
-export function newBullMQFields(): Pick<BullMQTask, 'job' | 'report' | 'cancelReason' | 'watch'> {
-  return { job: 'held', report: undefined, cancelReason: undefined, watch: undefined };
+/**
+ * A task's record, NEW, from its job's payload: what this scheduler submits, or a job of
+ * another scheduler it follows.
+ */
+export function createBullMQTask(
+  id: string,
+  name: string,
+  payload: JobPayload,
+  fields: Pick<BullMQTask, 'callbacks' | 'actor' | 'runAfter' | 'own'>,
+): BullMQTask {
+  return {
+    id,
+    name,
+    type: payload.type,
+    lane: payload.lane,
+    args: Object.freeze(payload.args),
+    priority: payload.priority,
+    timeoutMs: payload.timeoutMs,
+    key: payload.key,
+    repeatId: payload.repeatId,
+    ...newLedgerFields(),
+    attempt: 1,
+    mayRetry: payload.attempts > 1,
+    payload,
+    submittedAt: payload.submittedAt,
+    job: 'held',
+    report: undefined,
+    cancelReason: undefined,
+    watch: undefined,
+    ...fields,
+  };
 }
 
 /** Restores the started actor of a passivated task waiting in `state`. */
