@@ -17,10 +17,10 @@ import { GuardedStream, subscriberErrorsTo } from './GuardedStream.js';
 import { DEFAULT_CANCEL_REASON } from './lane/LaneEngine.js';
 import type { RunOptions } from './lane/laneConfig.js';
 import { effectiveRetry, runAfterOf } from './lane/policy/runPolicy.js';
-import { newLedgerFields, TaskLedger } from './ledger/TaskLedger.js';
+import { TaskLedger } from './ledger/TaskLedger.js';
 import { NotStartedWatch } from './NotStartedWatch.js';
 import { BullMQLane } from './placements/bullmq/BullMQLane.js';
-import { newBullMQFields, type BullMQTask } from './placements/bullmq/BullMQTask.js';
+import { createBullMQTask, type BullMQTask } from './placements/bullmq/BullMQTask.js';
 import {
   resolveBullMQOptions,
   type BullMQSchedulerOptions,
@@ -192,6 +192,8 @@ export class BullMQScheduler {
       keep: bullmq.keep,
       eventsMaxLen: bullmq.eventsMaxLen,
       lostWorkerMs: bullmq.lostWorkerMs,
+      workersRefreshMs: resolved.metricsIntervalMs,
+      follow: bullmq.follow,
     });
     this.#flow = new FlowControl({
       lane: this.#lane,
@@ -225,6 +227,7 @@ export class BullMQScheduler {
           executorActiveMs: 0,
           executorIdleMs: 0,
         }),
+        workers: () => this.#lane.workers(),
         loop: createLoopMonitor(),
       },
       resolved.metricsIntervalMs,
@@ -431,26 +434,12 @@ export class BullMQScheduler {
       ...(run?.repeatId === undefined ? {} : { repeatId: run.repeatId }),
       ...(run?.key === undefined ? {} : { key: run.key }),
     };
-    const record: BullMQTask = {
-      id,
-      name: task.name,
-      type: task.type,
-      lane: this.#name,
-      args: Object.freeze(jobArgs),
-      priority,
-      timeoutMs,
-      key: run?.key,
-      repeatId: run?.repeatId,
+    const record = createBullMQTask(id, task.name, payload, {
       callbacks: task.options,
-      ...newLedgerFields(),
-      attempt: 1,
-      mayRetry: retry !== undefined,
-      runAfter: runAfterOf(run, task.options.delayMs, () => submittedAt),
-      payload,
       actor: this.#lane.createActor({ id, name: task.name }),
-      submittedAt,
-      ...newBullMQFields(),
-    };
+      runAfter: runAfterOf(run, task.options.delayMs, () => submittedAt),
+      own: true,
+    });
     if (canceledWith !== undefined) {
       this.#lane.submitCanceled(record, canceledWith);
       return id;

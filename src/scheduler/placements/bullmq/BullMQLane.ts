@@ -10,17 +10,19 @@ import {
   TaskCanceledError,
 } from '../../../errors.js';
 import { createLaneMachine, TASK_ACTOR_ID } from '../../../machines/laneMachine.js';
-import { cancelEvent, submitEvent } from '../../../machines/taskEvents.js';
-import { taskMachine } from '../../../machines/taskMachine.js';
+import { cancelEvent, submitEvent, type TaskEvent } from '../../../machines/taskEvents.js';
+import { taskMachine, unobservedTaskMachine } from '../../../machines/taskMachine.js';
+import { persistedWaitingSnapshot } from '../../../machines/taskPassivation.js';
+import type { TaskActor } from '../../lane/LiveTask.js';
 import { TaskState } from '../../../taskState.js';
-import { isFinished } from '../../../machines/taskLifecycle.js';
+import { isFinished, type WaitingTaskState } from '../../../machines/taskLifecycle.js';
 import { guardInspection } from '../../guardInspection.js';
 import type { InspectionObserver } from '../../schedulerOptions.js';
 import type { Lane, LaneStopRequest } from '../../lane/Lane.js';
 import { LaneShutdown } from '../../lane/LaneShutdown.js';
 import type { RateLimit } from '../../lane/policy/StartRateLimit.js';
 import type { TaskLedger } from '../../ledger/TaskLedger.js';
-import { moveTask, type BullMQTask } from './BullMQTask.js';
+import { createBullMQTask, moveTask, type BullMQTask } from './BullMQTask.js';
 import type { RedisConnectionOptions } from './connection.js';
 import { JobEventFeed } from './JobEventFeed.js';
 import {
@@ -29,8 +31,9 @@ import {
   taskJobOptions,
   type KeptJobs,
 } from './jobOptions.js';
-import { CANCEL_EVENT } from './jobPayload.js';
+import { CANCEL_EVENT, isJobPayload } from './jobPayload.js';
 import { RedisHealth } from './RedisHealth.js';
+import { WorkerRoster, type WorkersSample } from './WorkerRoster.js';
 
 /** How far Redis's clock may run behind this machine's, ms, for reading the event stream. */
 const CLOCK_SKEW_MS = 5_000;
@@ -54,6 +57,10 @@ export interface BullMQLaneOptions {
   readonly eventsMaxLen: number;
   /** How long past a STARTED task's limit (or a cancel) this side waits for a worker's word, ms. */
   readonly lostWorkerMs: number;
+  /** How often the list of workers is read again, at most, ms. */
+  readonly workersRefreshMs: number;
+  /** Whose tasks this side follows: its own, or every task of the queue. */
+  readonly follow: 'own' | 'all';
 }
 
 /**
@@ -72,9 +79,9 @@ export class BullMQLane implements Lane<BullMQTask> {
   #events: QueueEvents | undefined;
   readonly #producer: QueueEventsProducer;
   readonly #health: RedisHealth;
+  readonly #roster: WorkerRoster;
   readonly #feed: JobEventFeed;
   readonly #supervisor;
-  readonly #taskParent: AnyActorRef;
   readonly #unwatchedParent: AnyActorRef | undefined;
   /** Submitted tasks whose job is not sent yet (before `start()`, or until the next flush). */
   readonly #held: BullMQTask[] = [];
@@ -84,6 +91,8 @@ export class BullMQLane implements Lane<BullMQTask> {
   #concurrency: number;
   #paused = false;
   #shutdown: LaneShutdown | undefined;
+  /** Tasks of other schedulers followed here and not final. */
+  #foreignLive = 0;
 
   constructor(options: BullMQLaneOptions) {
     this.#options = options;
@@ -98,17 +107,21 @@ export class BullMQLane implements Lane<BullMQTask> {
       streams: { events: { maxLen: options.eventsMaxLen } },
     });
     this.#producer = new QueueEventsProducer(queue, { connection: { ...redis }, prefix });
+    this.#roster = new WorkerRoster(this.#queue, options.workersRefreshMs);
     this.#feed = new JobEventFeed({
       ledger,
+      move: (record, event) => this.#move(record, event),
       clock: options.clock,
       lostWorkerMs: options.lostWorkerMs,
       removeJob: (id) => this.#removeJob(id),
       cancelActive: (id, reason) => {
         this.#publishCancel(id, reason);
       },
-      settled: () => {
+      settled: (record) => {
+        if (!record.own) this.#foreignLive--;
         this.#checkDrained();
       },
+      adopt: options.follow === 'all' ? (jobId) => this.#adopt(jobId) : undefined,
     });
     this.#health = new RedisHealth({
       lane: options.lane,
@@ -137,7 +150,7 @@ export class BullMQLane implements Lane<BullMQTask> {
         cancelAll: (reason) => {
           this.#cancelAll(reason);
         },
-        isDrained: () => ledger.registry.liveCount === 0,
+        isDrained: () => this.#ownLiveCount === 0,
         stopped: () => {
           this.#shutdown?.finish(this.#close());
         },
@@ -157,7 +170,6 @@ export class BullMQLane implements Lane<BullMQTask> {
             },
           ).start()
         : undefined;
-    this.#taskParent = this.#unwatchedParent ?? this.#supervisor;
   }
 
   /**
@@ -182,20 +194,36 @@ export class BullMQLane implements Lane<BullMQTask> {
     await events.waitUntilReady().catch(() => undefined);
   }
 
-  /** The BullMQ queue this lane adds to (for the facade's figures). */
-  get queue(): Queue {
-    return this.#queue;
+  /** The worker processes taking this queue's jobs, as last listed (refreshed in the background). */
+  workers(): WorkersSample | undefined {
+    return this.#roster.current();
   }
 
-  /** Makes a task's actor, started, NEW (a child of the supervisor when the lane is inspected). */
+  /**
+   * A new task's actor, started, NEW, a child of the supervisor; undefined when nobody inspects
+   * the lane (the task is passivated until it starts, see {@link moveTask}).
+   */
   createActor(record: { id: string; name: string }): BullMQTask['actor'] {
+    if (this.#unwatchedParent !== undefined) return undefined;
     return createActor(taskMachine, {
       id: TASK_ACTOR_ID,
       systemId: record.id,
-      parent: this.#taskParent,
+      parent: this.#supervisor,
       input: { name: record.name },
     }).start();
   }
+
+  /** Restores, started, the passivated actor of a task waiting in `state` (an unwatched lane). */
+  readonly #activate = (state: WaitingTaskState): TaskActor =>
+    createActor(unobservedTaskMachine, {
+      id: TASK_ACTOR_ID,
+      ...(this.#unwatchedParent === undefined ? {} : { parent: this.#unwatchedParent }),
+      snapshot: persistedWaitingSnapshot(state),
+    }).start();
+
+  /** Moves a task by `event` (see {@link moveTask}). */
+  readonly #move = (record: BullMQTask, event: TaskEvent): boolean =>
+    moveTask(this.#options.ledger, record, event, this.#activate);
 
   start(): void {
     this.#supervisor.send({ type: 'lane.start' });
@@ -213,7 +241,7 @@ export class BullMQLane implements Lane<BullMQTask> {
     }
     assertBullMQPriority(record.priority, 'priority');
     this.#options.ledger.add(record);
-    moveTask(this.#options.ledger, record, submitEvent(record.submittedAt));
+    this.#move(record, submitEvent(record.submittedAt));
     this.#held.push(record);
     if (status === 'running') this.#queueFlush();
   }
@@ -221,7 +249,7 @@ export class BullMQLane implements Lane<BullMQTask> {
   /** Files a task canceled as it was submitted: it ends here, its job never sent. */
   submitCanceled(record: BullMQTask, reason: string): void {
     this.#options.ledger.add(record);
-    moveTask(this.#options.ledger, record, submitEvent(record.submittedAt));
+    this.#move(record, submitEvent(record.submittedAt));
     this.#endCanceled(record, reason);
   }
 
@@ -324,9 +352,9 @@ export class BullMQLane implements Lane<BullMQTask> {
   #endCanceled(record: BullMQTask, reason: string): void {
     const error = toErrorData(new TaskCanceledError(record.id, reason));
     record.failure = new TaskCanceledError(record.id, reason);
-    const { ledger, clock } = this.#options;
-    if (record.state === TaskState.NEW) moveTask(ledger, record, submitEvent(record.submittedAt));
-    moveTask(ledger, record, cancelEvent(clock.now(), reason, error));
+    const { clock } = this.#options;
+    if (record.state === TaskState.NEW) this.#move(record, submitEvent(record.submittedAt));
+    this.#move(record, cancelEvent(clock.now(), reason, error));
   }
 
   #publishCancel(id: string, reason: string): void {
@@ -349,7 +377,7 @@ export class BullMQLane implements Lane<BullMQTask> {
 
   #cancelAll(reason: string): void {
     for (const record of [...this.#options.ledger.registry.liveRecords()]) {
-      void this.cancel(record.id, reason);
+      if (record.own) void this.cancel(record.id, reason);
     }
   }
 
@@ -411,9 +439,33 @@ export class BullMQLane implements Lane<BullMQTask> {
     return this.#shutdown.request(request.cancel, request.timeoutMs);
   }
 
+  /** This scheduler's own tasks not yet final (a stop waits for these only). */
+  get #ownLiveCount(): number {
+    return this.#options.ledger.registry.liveCount - this.#foreignLive;
+  }
+
   #checkDrained(): void {
-    if (this.#options.ledger.registry.liveCount === 0)
-      this.#supervisor.send({ type: 'lane.drained' });
+    if (this.#ownLiveCount === 0) this.#supervisor.send({ type: 'lane.drained' });
+  }
+
+  /** Files a task of another scheduler from its job, to follow it here (`follow: 'all'`). */
+  async #adopt(jobId: string): Promise<BullMQTask | undefined> {
+    const job = await Job.fromId(this.#queue, jobId);
+    const { ledger } = this.#options;
+    if (job?.id === undefined || !isJobPayload(job.data)) return undefined;
+    const known = ledger.registry.live(jobId);
+    if (known !== undefined || ledger.registry.finished(jobId) !== undefined) return known;
+    const record = createBullMQTask(jobId, job.name, job.data, {
+      callbacks: {},
+      actor: this.createActor({ id: jobId, name: job.name }),
+      runAfter: undefined,
+      own: false,
+    });
+    record.job = 'added';
+    ledger.add(record);
+    this.#foreignLive++;
+    this.#move(record, submitEvent(record.submittedAt));
+    return record;
   }
 
   /** Closes the lane's Redis connections (every task is final). */

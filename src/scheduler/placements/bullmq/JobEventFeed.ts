@@ -25,12 +25,14 @@ import { TaskState } from '../../../taskState.js';
 import type { TaskErrorData } from '../../../tasks/types.js';
 import { latestStamp, type TaskLedger } from '../../ledger/TaskLedger.js';
 import { failureOf } from '../thread/wireErrors.js';
-import { moveTask, type BullMQTask } from './BullMQTask.js';
+import type { BullMQTask } from './BullMQTask.js';
 import { ATTEMPT_EVENT, readAttemptEvent, type AttemptReport } from './jobPayload.js';
 
 /** What a {@link JobEventFeed} works with. */
 export interface JobEventFeedOptions {
   readonly ledger: TaskLedger<BullMQTask>;
+  /** Moves a task's actor by an event and records the state it reached (see `moveTask`). */
+  readonly move: (record: BullMQTask, event: TaskEvent) => boolean;
   readonly clock: Clock;
   /** How long past a limit (or a cancel) this side waits for a worker's word, ms. */
   readonly lostWorkerMs: number;
@@ -39,8 +41,16 @@ export interface JobEventFeedOptions {
   /** Asks the worker running a job to abort it. */
   readonly cancelActive: (id: string, reason: string) => void;
   /** A task reached a final state. */
-  readonly settled: () => void;
+  readonly settled: (record: BullMQTask) => void;
+  /**
+   * Files, from its job, a task of another scheduler that an event names (`follow: 'all'`);
+   * absent: only this scheduler's own tasks are followed.
+   */
+  readonly adopt?: ((jobId: string) => Promise<BullMQTask | undefined>) | undefined;
 }
+
+/** The events that show a job not yet finished: a task first seen by one of them is adopted. */
+const LIVE_JOB_EVENTS = new Set(['added', 'waiting', 'delayed', 'active']);
 
 /** BullMQ's reason for a job that stalled more often than its worker allows. */
 const STALLED_LIMIT = /stalled more than allowable limit/;
@@ -66,6 +76,8 @@ export class JobEventFeed {
   readonly #options: JobEventFeedOptions;
   #closed = false;
   #detach: (() => void) | undefined;
+  /** Events of tasks being adopted, held until their job is read. */
+  readonly #adopting = new Map<string, (() => void)[]>();
 
   constructor(options: JobEventFeedOptions) {
     this.#options = options;
@@ -75,37 +87,48 @@ export class JobEventFeed {
   listen(events: QueueEvents): void {
     const emitter = events as unknown as EventEmitter;
     const handlers: Record<string, (fields: Record<string, string>, id: string) => void> = {
+      added: ({ jobId }) => {
+        this.#route('added', jobId, () => undefined);
+      },
       active: ({ jobId }, id) => {
-        this.#active(jobId, streamTime(id));
+        this.#route('active', jobId, () => {
+          this.#active(jobId, streamTime(id));
+        });
       },
       completed: (fields, id) => {
-        this.#completed(
-          fields['jobId'],
-          (fields as { returnvalue?: unknown }).returnvalue,
-          streamTime(id),
-        );
+        this.#route('completed', fields['jobId'], () => {
+          const { returnvalue } = fields as { returnvalue?: unknown };
+          this.#completed(fields['jobId'], returnvalue, streamTime(id));
+        });
       },
       failed: ({ jobId, failedReason }, id) => {
-        this.#failed(jobId, failedReason ?? '', streamTime(id));
+        this.#route('failed', jobId, () => {
+          this.#failed(jobId, failedReason ?? '', streamTime(id));
+        });
       },
       waiting: ({ jobId }, id) => {
-        this.#waiting(jobId, streamTime(id), undefined);
+        this.#route('waiting', jobId, () => {
+          this.#waiting(jobId, streamTime(id), undefined);
+        });
       },
       delayed: (fields, id) => {
-        this.#waiting(
-          fields['jobId'],
-          streamTime(id),
-          Number((fields as { delay?: unknown }).delay),
-        );
+        this.#route('delayed', fields['jobId'], () => {
+          const { delay } = fields as { delay?: unknown };
+          this.#waiting(fields['jobId'], streamTime(id), Number(delay));
+        });
       },
       removed: ({ jobId }, id) => {
-        this.#removed(jobId, streamTime(id));
+        this.#route('removed', jobId, () => {
+          this.#removed(jobId, streamTime(id));
+        });
       },
       [ATTEMPT_EVENT]: (fields) => {
         const report = readAttemptEvent(fields);
         if (report === undefined) return;
-        const record = this.#live(report.jobId);
-        if (record !== undefined) record.report = report;
+        this.#route(ATTEMPT_EVENT, report.jobId, () => {
+          const record = this.#live(report.jobId);
+          if (record !== undefined) record.report = report;
+        });
       },
     };
     for (const [name, handler] of Object.entries(handlers)) emitter.on(name, handler);
@@ -172,6 +195,36 @@ export class JobEventFeed {
     this.#closed = true;
     this.#detach?.();
     for (const record of this.#options.ledger.registry.liveRecords()) this.#unwatch(record);
+  }
+
+  /**
+   * Handles an event of a task followed here now; one of a task not yet followed is held until
+   * its job is read and the task adopted (`follow: 'all'`), then handled in order.
+   */
+  #route(event: string, jobId: string | undefined, handle: () => void): void {
+    if (jobId === undefined || this.#closed) return;
+    const { ledger, adopt } = this.#options;
+    const pending = this.#adopting.get(jobId);
+    if (pending !== undefined) {
+      pending.push(handle);
+      return;
+    }
+    if (ledger.registry.live(jobId) !== undefined) {
+      handle();
+      return;
+    }
+    if (adopt === undefined || !LIVE_JOB_EVENTS.has(event)) return;
+    if (ledger.registry.finished(jobId) !== undefined) return;
+    const held = [handle];
+    this.#adopting.set(jobId, held);
+    const release = (record: BullMQTask | undefined): void => {
+      this.#adopting.delete(jobId);
+      if (record === undefined || this.#closed) return;
+      for (const next of held) next();
+    };
+    adopt(jobId).then(release, () => {
+      release(undefined);
+    });
   }
 
   #live(id: string | undefined): BullMQTask | undefined {
@@ -350,9 +403,9 @@ export class JobEventFeed {
 
   #move(record: BullMQTask, event: TaskEvent): void {
     const from = record.state;
-    if (!moveTask(this.#options.ledger, record, event)) return;
+    if (!this.#options.move(record, event)) return;
     if (from === TaskState.STARTED) this.#unwatch(record);
-    if (isFinished(record.state)) this.#options.settled();
+    if (isFinished(record.state)) this.#options.settled(record);
   }
 
   #watch(record: BullMQTask, delayMs: number, fire: () => void): void {
