@@ -52,7 +52,8 @@ const TEST_WORKER_THREADS = 1;
  * are closed, then every key of the queue is deleted.
  *
  * @param prefix - a readable start of the queue's name.
- * @param url - the Redis to use. @default the run's shared Redis
+ * @param url - the Redis to use (a private one: start it before calling this, so that it is
+ * stopped after this queue's cleanup). @default the run's shared Redis
  */
 export function queueUnderTest(prefix: string, url: string = redisUrl()): QueueUnderTest {
   const queue = uniqueQueueName(prefix);
@@ -64,7 +65,8 @@ export function queueUnderTest(prefix: string, url: string = redisUrl()): QueueU
   onTestFinished(async () => {
     await Promise.allSettled(schedulers.map((s) => s.stop({ cancel: true })));
     await Promise.allSettled(workers.map((w) => w.close({ force: true })));
-    await deleteQueueKeys(queue, { url });
+    // A test's private Redis goes with its data; the shared one is cleaned.
+    if (url === redisUrl()) await deleteQueueKeys(queue, { url });
   });
   return {
     url,
