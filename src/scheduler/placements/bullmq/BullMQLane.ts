@@ -10,7 +10,7 @@ import {
   SchedulerStoppedError,
   TaskCanceledError,
 } from '../../../errors.js';
-import { createLaneMachine, TASK_ACTOR_ID } from '../../../machines/laneMachine.js';
+import { createLaneMachine, TASK_ACTOR_ID, type LaneEvent } from '../../../machines/laneMachine.js';
 import { cancelEvent, submitEvent, type TaskEvent } from '../../../machines/taskEvents.js';
 import { taskMachine, unobservedTaskMachine } from '../../../machines/taskMachine.js';
 import { persistedWaitingSnapshot } from '../../../machines/taskPassivation.js';
@@ -97,6 +97,8 @@ export class BullMQLane implements Lane<BullMQTask> {
   #concurrency: number;
   #paused = false;
   #shutdown: LaneShutdown | undefined;
+  /** The queue-wide calls asked for so far, in order (see {@link BullMQLane.#run}). */
+  #control: Promise<void> = Promise.resolve();
   /** Tasks of other schedulers followed here and not final. */
   #foreignLive = 0;
 
@@ -233,11 +235,11 @@ export class BullMQLane implements Lane<BullMQTask> {
     moveTask(this.#options.ledger, record, event, this.#activate);
 
   start(): void {
-    this.#supervisor.send({ type: 'lane.start' });
+    this.#tell({ type: 'lane.start' });
     const { rateLimit } = this.#options;
     if (this.#options.concurrency !== undefined) this.setConcurrency(this.#options.concurrency);
     if (rateLimit !== undefined) {
-      this.#run(this.#queue.setGlobalRateLimit(rateLimit.max, rateLimit.perMs));
+      this.#run(() => this.#queue.setGlobalRateLimit(rateLimit.max, rateLimit.perMs));
     }
   }
 
@@ -365,12 +367,11 @@ export class BullMQLane implements Lane<BullMQTask> {
   }
 
   #publishCancel(id: string, reason: string): void {
-    this.#run(
-      this.#producer.publishEvent(
-        { eventName: CANCEL_EVENT, jobId: id, reason },
-        this.#options.eventsMaxLen,
-      ),
-    );
+    this.#producer
+      .publishEvent({ eventName: CANCEL_EVENT, jobId: id, reason }, this.#options.eventsMaxLen)
+      .catch((error: unknown) => {
+        this.#health.failed(error as Error);
+      });
   }
 
   /** Removes a job that no worker holds: true iff it was removed. */
@@ -394,8 +395,8 @@ export class BullMQLane implements Lane<BullMQTask> {
 
   setConcurrency(concurrency: number): void {
     this.#concurrency = concurrency;
-    this.#supervisor.send({ type: 'lane.concurrency', concurrency });
-    this.#run(
+    this.#tell({ type: 'lane.concurrency', concurrency });
+    this.#run(() =>
       concurrency === Infinity
         ? this.#queue.removeGlobalConcurrency()
         : this.#queue.setGlobalConcurrency(concurrency),
@@ -409,13 +410,13 @@ export class BullMQLane implements Lane<BullMQTask> {
   pause(): void {
     if (this.#paused) return;
     this.#paused = true;
-    this.#run(this.#queue.pause());
+    this.#run(() => this.#queue.pause());
   }
 
   resume(): void {
     if (!this.#paused) return;
     this.#paused = false;
-    this.#run(this.#queue.resume());
+    this.#run(() => this.#queue.resume());
   }
 
   setPriority(id: string, priority: number): boolean {
@@ -424,11 +425,10 @@ export class BullMQLane implements Lane<BullMQTask> {
     assertBullMQPriority(priority, 'priority');
     record.priority = priority;
     if (record.job === 'added') {
-      this.#run(
-        Job.fromId(this.#queue, id).then((job) =>
-          job?.changePriority({ priority: bullmqPriority(priority) }),
-        ),
-      );
+      this.#run(async () => {
+        const job = await Job.fromId(this.#queue, id);
+        await job?.changePriority({ priority: bullmqPriority(priority) });
+      });
     }
     return true;
   }
@@ -437,7 +437,7 @@ export class BullMQLane implements Lane<BullMQTask> {
     if (this.#paused) this.resume();
     this.#shutdown ??= new LaneShutdown({
       tell: (cancel, reason) => {
-        this.#supervisor.send({ type: 'lane.stop', cancel, reason });
+        this.#tell({ type: 'lane.stop', cancel, reason });
       },
       clock: this.#options.clock,
       reporter: this.#options.ledger.reporter,
@@ -452,7 +452,7 @@ export class BullMQLane implements Lane<BullMQTask> {
   }
 
   #checkDrained(): void {
-    if (this.#ownLiveCount === 0) this.#supervisor.send({ type: 'lane.drained' });
+    if (this.#ownLiveCount === 0) this.#tell({ type: 'lane.drained' });
   }
 
   /** Files a task of another scheduler from its job, to follow it here (`follow: 'all'`). */
@@ -481,6 +481,8 @@ export class BullMQLane implements Lane<BullMQTask> {
     this.#health.close();
     this.#unwatchedParent?.stop();
     this.#events.close();
+    // The queue-wide calls asked for (a stop's resume) land first, if Redis answers.
+    await settledWithin(this.#control, CLOSE_GRACE_MS);
     // A Redis that does not answer would hold a polite close forever: then the connection is cut.
     await settledWithin(
       Promise.allSettled([this.#producer.close(), this.#queue.close()]),
@@ -489,11 +491,23 @@ export class BullMQLane implements Lane<BullMQTask> {
     this.#client.disconnect();
   }
 
-  /** Runs a Redis call whose failure is reported, not thrown. */
-  #run(call: Promise<unknown>): void {
-    call.catch((error: unknown) => {
-      this.#health.failed(error as Error);
-    });
+  /** Sends the supervisor an event, unless it has stopped (XState warns of a send to a stopped actor). */
+  #tell(event: LaneEvent): void {
+    if (this.#supervisor.getSnapshot().status === 'active') this.#supervisor.send(event);
+  }
+
+  /**
+   * Runs a queue-wide Redis call (pause, resume, concurrency, rate limit, priority) after the
+   * ones asked for before it, so they land in the order they were asked; a failure is
+   * reported, not thrown.
+   */
+  #run(call: () => Promise<unknown>): void {
+    this.#control = this.#control.then(call).then(
+      () => undefined,
+      (error: unknown) => {
+        this.#health.failed(error as Error);
+      },
+    );
   }
 }
 
