@@ -7,7 +7,7 @@ import { createLoopMonitor } from '../metrics/LoopMonitor.js';
 import type { LaneMetrics, SchedulerWarning } from '../metrics/types.js';
 import type { TaskState } from '../taskState.js';
 import { AsyncTask } from '../tasks/AsyncTask.js';
-import type { RetryPolicy } from '../tasks/retryPolicy.js';
+import type { RetryBackoff, RetryPolicy } from '../tasks/retryPolicy.js';
 import { SyncTask } from '../tasks/SyncTask.js';
 import type { TaskInfo, TaskModuleRef, TaskTransition } from '../tasks/types.js';
 import { assertNonEmptyString } from '../validate.js';
@@ -81,6 +81,12 @@ function jobArgsOf(task: AsyncTask | SyncTask, args: readonly unknown[]): unknow
     }
   });
   return JSON.parse(JSON.stringify(args)) as unknown[];
+}
+
+/** A backoff as JSON carries it: an unbounded `maxDelayMs` (Infinity, which JSON makes null) is left out. */
+function jsonBackoff(backoff: RetryBackoff): RetryBackoff {
+  const { maxDelayMs, ...rest } = backoff;
+  return maxDelayMs === undefined || !Number.isFinite(maxDelayMs) ? rest : { ...rest, maxDelayMs };
 }
 
 /** Refuses `retryOn`: attempts end in a worker process, where the function cannot go. */
@@ -428,7 +434,7 @@ export class BullMQScheduler {
       args: jobArgs,
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
       attempts: retry?.attempts ?? 1,
-      ...(retry?.backoff === undefined ? {} : { backoff: retry.backoff }),
+      ...(retry?.backoff === undefined ? {} : { backoff: jsonBackoff(retry.backoff) }),
       priority,
       submittedAt,
       ...(run?.repeatId === undefined ? {} : { repeatId: run.repeatId }),

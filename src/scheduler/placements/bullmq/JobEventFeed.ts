@@ -1,5 +1,4 @@
-import { EventEmitter } from 'node:events';
-import { Job, type Queue, type QueueEvents } from 'bullmq';
+import { Job, type Queue } from 'bullmq';
 import type { Clock } from '../../../clock.js';
 import { toErrorData } from '../../../errorData.js';
 import {
@@ -27,6 +26,7 @@ import { latestStamp, type TaskLedger } from '../../ledger/TaskLedger.js';
 import { failureOf } from '../thread/wireErrors.js';
 import type { BullMQTask } from './BullMQTask.js';
 import { ATTEMPT_EVENT, readAttemptEvent, type AttemptReport } from './jobPayload.js';
+import type { JobStreamEvent } from './JobEventStream.js';
 
 /** What a {@link JobEventFeed} works with. */
 export interface JobEventFeedOptions {
@@ -55,6 +55,16 @@ const LIVE_JOB_EVENTS = new Set(['added', 'waiting', 'delayed', 'active']);
 /** BullMQ's reason for a job that stalled more often than its worker allows. */
 const STALLED_LIMIT = /stalled more than allowable limit/;
 
+/** A completed job's value, as the worker's JSON gave it (null when it cannot be read). */
+function parseReturnValue(json: string | undefined): unknown {
+  if (json === undefined || json === '') return null;
+  try {
+    return JSON.parse(json) as unknown;
+  } catch {
+    return null;
+  }
+}
+
 /** The epoch ms of a Redis stream entry id (`<ms>-<seq>`): Redis's own clock. */
 function streamTime(id: string): number {
   const dash = id.indexOf('-');
@@ -75,7 +85,6 @@ function streamTime(id: string): number {
 export class JobEventFeed {
   readonly #options: JobEventFeedOptions;
   #closed = false;
-  #detach: (() => void) | undefined;
   /** Events of tasks being adopted, held until their job is read. */
   readonly #adopting = new Map<string, (() => void)[]>();
 
@@ -83,59 +92,58 @@ export class JobEventFeed {
     this.#options = options;
   }
 
-  /** Follows the queue's events. */
-  listen(events: QueueEvents): void {
-    const emitter = events as unknown as EventEmitter;
-    const handlers: Record<string, (fields: Record<string, string>, id: string) => void> = {
-      added: ({ jobId }) => {
-        this.#route('added', jobId, () => undefined);
-      },
-      active: ({ jobId }, id) => {
-        this.#route('active', jobId, () => {
-          this.#active(jobId, streamTime(id));
-        });
-      },
-      completed: (fields, id) => {
-        this.#route('completed', fields['jobId'], () => {
-          const { returnvalue } = fields as { returnvalue?: unknown };
-          this.#completed(fields['jobId'], returnvalue, streamTime(id));
-        });
-      },
-      failed: ({ jobId, failedReason }, id) => {
-        this.#route('failed', jobId, () => {
-          this.#failed(jobId, failedReason ?? '', streamTime(id));
-        });
-      },
-      waiting: ({ jobId }, id) => {
-        this.#route('waiting', jobId, () => {
-          this.#waiting(jobId, streamTime(id), undefined);
-        });
-      },
-      delayed: (fields, id) => {
-        this.#route('delayed', fields['jobId'], () => {
-          const { delay } = fields as { delay?: unknown };
-          this.#waiting(fields['jobId'], streamTime(id), Number(delay));
-        });
-      },
-      removed: ({ jobId }, id) => {
-        this.#route('removed', jobId, () => {
-          this.#removed(jobId, streamTime(id));
-        });
-      },
-      [ATTEMPT_EVENT]: (fields) => {
-        const report = readAttemptEvent(fields);
-        if (report === undefined) return;
-        this.#route(ATTEMPT_EVENT, report.jobId, () => {
-          const record = this.#live(report.jobId);
-          if (record !== undefined) record.report = report;
-        });
-      },
-    };
-    for (const [name, handler] of Object.entries(handlers)) emitter.on(name, handler);
-    this.#detach = () => {
-      for (const [name, handler] of Object.entries(handlers)) emitter.off(name, handler);
-    };
-  }
+  /** Each entry of the queue's event stream, by its `event` field. */
+  readonly #handlers: Readonly<Record<string, JobStreamEvent>> = {
+    added: ({ jobId }) => {
+      this.#route('added', jobId, () => undefined);
+    },
+    active: ({ jobId }, id) => {
+      this.#route('active', jobId, () => {
+        this.#active(jobId, streamTime(id));
+      });
+    },
+    completed: (fields, id) => {
+      this.#route('completed', fields['jobId'], () => {
+        this.#completed(fields['jobId'], parseReturnValue(fields['returnvalue']), streamTime(id));
+      });
+    },
+    failed: ({ jobId, failedReason }, id) => {
+      this.#route('failed', jobId, () => {
+        this.#failed(jobId, failedReason ?? '', streamTime(id));
+      });
+    },
+    waiting: ({ jobId }, id) => {
+      this.#route('waiting', jobId, () => {
+        this.#waiting(jobId, streamTime(id), undefined);
+      });
+    },
+    delayed: (fields, id) => {
+      this.#route('delayed', fields['jobId'], () => {
+        this.#waiting(fields['jobId'], streamTime(id), Number(fields['delay']));
+      });
+    },
+    removed: ({ jobId }, id) => {
+      this.#route('removed', jobId, () => {
+        this.#removed(jobId, streamTime(id));
+      });
+    },
+    [ATTEMPT_EVENT]: (fields) => {
+      const report = readAttemptEvent(fields);
+      if (report === undefined) return;
+      this.#route(ATTEMPT_EVENT, report.jobId, () => {
+        const record = this.#live(report.jobId);
+        if (record !== undefined) record.report = report;
+      });
+    },
+  };
+
+  /** One entry of the queue's event stream, in order: an event of a job this side follows moves its task. */
+  readonly event: JobStreamEvent = (fields, id) => {
+    if (this.#closed) return;
+    const event = fields['event'];
+    if (event === undefined || !Object.hasOwn(this.#handlers, event)) return;
+    this.#handlers[event]?.(fields, id);
+  };
 
   /** Redis has the task's job (waiting or delayed): SCHEDULED. */
   queued(record: BullMQTask, at: number): void {
@@ -193,7 +201,6 @@ export class JobEventFeed {
   /** Stops following (the lane is closing). */
   close(): void {
     this.#closed = true;
-    this.#detach?.();
     for (const record of this.#options.ledger.registry.liveRecords()) this.#unwatch(record);
   }
 
