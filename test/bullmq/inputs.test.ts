@@ -9,10 +9,12 @@ import {
 } from '../../src/bullmq/index.js';
 import { AsyncScheduler, AsyncTask, SchedulerThread, SyncTask } from '../../src/index.js';
 import { stopAfterTest } from '../support/stopAfterTest.js';
-import { describeWithRedis, queueUnderTest, redisUrl } from './support/bullmqTestKit.js';
+import { describeWithRedis, queueUnderTest } from './support/bullmqTestKit.js';
 
 const send = new AsyncTask('send', { handler: 'send' });
 const retryOn = (): boolean => true;
+/** A connection the refused calls never dial: they throw before connecting. */
+const url = 'redis://127.0.0.1:6379';
 
 /** Builds a scheduler from options the types would refuse, as a JavaScript caller may give. */
 function schedulerWith(options: Record<string, unknown>): BullMQScheduler {
@@ -107,8 +109,6 @@ describeWithRedis('BullMQScheduler inputs', () => {
   });
 
   describe('new BullMQScheduler()', () => {
-    const url = redisUrl();
-
     it('refuses retry.retryOn among its options', () => {
       expect(() =>
         schedulerWith({ name: 'q', connection: url, retry: { attempts: 2, retryOn } }),
@@ -145,7 +145,6 @@ describeWithRedis('BullMQScheduler inputs', () => {
   });
 
   describe('runWorker()', () => {
-    const url = redisUrl();
     const handlers = { a: (): number => 1 };
     const workerWith = (options: Record<string, unknown>): Promise<unknown> =>
       runWorker(options as unknown as RunWorkerOptions);

@@ -12,7 +12,7 @@ import {
   logTransitions,
   queueUnderTest,
   stampProblems,
-  startPrivateRedis,
+  privateRedisForTest,
   untilState,
 } from './support/bullmqTestKit.js';
 
@@ -28,7 +28,7 @@ const QUICK_LOST_WORKER = { lostWorkerMs: 500 } as const;
 describeWithRedisServer('BullMQScheduler', () => {
   describe('a Redis restart mid-run', () => {
     it('is reported once on errors$, and every task still ends DONE once Redis is back', async () => {
-      const redis = await startPrivateRedis({ persist: true });
+      const redis = await privateRedisForTest({ persist: true });
       const lane = queueUnderTest('redis-restart', redis.url);
       const gates = new Map<string, Deferred<string>>();
       const gate = (label: string): Deferred<string> => {
@@ -69,7 +69,7 @@ describeWithRedisServer('BullMQScheduler', () => {
     });
 
     it('adds again the job of a waiting task that a Redis without persistence lost', async () => {
-      const redis = await startPrivateRedis({ persist: false });
+      const redis = await privateRedisForTest({ persist: false });
       const lane = queueUnderTest('redis-lost-waiting', redis.url);
       const s = lane.scheduler(QUICK_LOST_WORKER);
       const id = s.submitTask(held, 'waiting');
@@ -85,7 +85,7 @@ describeWithRedisServer('BullMQScheduler', () => {
     });
 
     it('fails a started task whose job a Redis without persistence lost with ERR_JOB_LOST', async () => {
-      const redis = await startPrivateRedis({ persist: false });
+      const redis = await privateRedisForTest({ persist: false });
       const lane = queueUnderTest('redis-lost-started', redis.url);
       const started = deferred();
       await lane.worker({

@@ -13,15 +13,20 @@ import {
   type TaskTransition,
 } from '../../../src/index.js';
 import { startScript, type RunningScript } from '../../support/runningScript.js';
-import { deleteQueueKeys, redisUrl, uniqueQueueName } from './redisStandIn.js';
+import {
+  deleteQueueKeys,
+  requireRedisUrl,
+  startPrivateRedis,
+  uniqueQueueName,
+  type PrivateRedis,
+} from '../../support/redis.js';
 
 export {
   describeWithRedis,
   describeWithRedisServer,
-  redisUrl,
-  startPrivateRedis,
+  requireRedisUrl,
   uniqueQueueName,
-} from './redisStandIn.js';
+} from '../../support/redis.js';
 
 /** Scheduler options a test may give: everything but where the queue is. */
 export type TestSchedulerOptions = Partial<Omit<BullMQSchedulerOptions, 'connection' | 'queue'>>;
@@ -55,7 +60,7 @@ const TEST_WORKER_THREADS = 1;
  * @param url - the Redis to use (a private one: start it before calling this, so that it is
  * stopped after this queue's cleanup). @default the run's shared Redis
  */
-export function queueUnderTest(prefix: string, url: string = redisUrl()): QueueUnderTest {
+export function queueUnderTest(prefix: string, url: string = requireRedisUrl()): QueueUnderTest {
   const queue = uniqueQueueName(prefix);
   const schedulers: BullMQScheduler[] = [];
   const workers: QueueWorker[] = [];
@@ -66,7 +71,7 @@ export function queueUnderTest(prefix: string, url: string = redisUrl()): QueueU
     await Promise.allSettled(schedulers.map((s) => s.stop({ cancel: true })));
     await Promise.allSettled(workers.map((w) => w.close({ force: true })));
     // A test's private Redis goes with its data; the shared one is cleaned.
-    if (url === redisUrl()) await deleteQueueKeys(queue, { url });
+    if (url === requireRedisUrl()) await deleteQueueKeys(queue, { url });
   });
   return {
     url,
@@ -204,4 +209,19 @@ export function untilState(
     });
     if (check(scheduler.taskInfo(id))) subscription.unsubscribe();
   });
+}
+
+/**
+ * A redis-server of the running test's own (stopped when the test finishes), for tests that
+ * restart Redis: call it first in the test, before {@link queueUnderTest}, so the queue's
+ * cleanup runs while it is still up. Use inside `describeWithRedisServer`.
+ *
+ * @throws Error when redis-server is not on PATH.
+ */
+export async function privateRedisForTest(
+  options: { persist?: boolean } = {},
+): Promise<PrivateRedis> {
+  const redis = await startPrivateRedis(options);
+  if (redis === undefined) throw new Error('This test needs redis-server on PATH');
+  return redis;
 }
