@@ -135,6 +135,31 @@ describeWithRedis('BullMQScheduler', () => {
       expect((await child.waitForOutput(/^aborted remote (.*)$/m))[1]).toContain('stop that');
     });
 
+    it('reaches every job of a batch canceled the moment each goes active', async () => {
+      const lane = queueUnderTest('cancel-at-start');
+      const order: string[] = [];
+      const aborted: string[] = [];
+      await lane.worker({
+        concurrency: 4,
+        handlers: handlers(order, (label) => aborted.push(label)),
+      });
+      // A cancel no worker heeds ends here after lostWorkerMs, its body running on: the aborts
+      // the bodies saw tell the two apart.
+      const s = lane.scheduler({ lostWorkerMs: 2_000 });
+      s.transitions$.subscribe((t) => {
+        if (t.to === TaskState.STARTED) void s.cancelTask(t.id, 'at once');
+      });
+      const labels = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+
+      const ids = labels.map((label) => s.submitTask(untilAborted, label));
+      const infos = await Promise.all(ids.map((id) => s.waitTask(id)));
+
+      expect(infos.map((info) => [info.state, info.reason])).toEqual(
+        labels.map(() => [TaskState.CANCELED, 'at once']),
+      );
+      expect([...aborted].sort()).toEqual(labels);
+    });
+
     it('cancels a task waiting out its backoff: it does not run again', async () => {
       const lane = queueUnderTest('cancel-backoff');
       let calls = 0;
