@@ -150,6 +150,29 @@ describeWithRedis('BullMQScheduler', () => {
     });
   });
 
+  describe('.repeat()', () => {
+    it('submits each occurrence as a job of its own, up to its limit', async () => {
+      const lane = queueUnderTest('life-repeat');
+      await lane.worker({ handlers: { sum } });
+      const s = lane.scheduler();
+      const add = new AsyncTask<[number, number], number>('add', { handler: 'sum' });
+      const done: TaskInfo[] = [];
+      const allDone = deferred();
+      s.transitions$.subscribe((t) => {
+        if (t.to === TaskState.DONE && done.push(t.info) === 3) allDone.resolve(undefined);
+      });
+
+      const handle = s.repeat(add, { every: 50, limit: 3, args: [1, 1] });
+      await allDone.promise;
+
+      expect(new Set(done.map((info) => info.id)).size).toBe(3);
+      expect(done.map((info) => [info.result, info.repeatId])).toEqual(
+        [1, 2, 3].map(() => [2, handle.id]),
+      );
+      expect(handle.nextRunAt()).toBeUndefined();
+    });
+  });
+
   describe('.stop()', () => {
     it('waits until the workers have finished its tasks, then completes transitions$', async () => {
       const lane = queueUnderTest('life-stop');
