@@ -150,6 +150,43 @@ describeWithRedis('BullMQScheduler', () => {
     });
   });
 
+  describe('.submit() with a key', () => {
+    it('returns the live task of that key instead of submitting again, and a new one once it is final', async () => {
+      const lane = queueUnderTest('life-key');
+      const release = deferred<string>();
+      await lane.worker({ handlers: { held: () => release.promise } });
+      const s = lane.scheduler();
+      const held = new AsyncTask('held', { handler: 'held' });
+
+      const first = s.submit(held, { key: 'report:42' });
+      const again = s.submit(held, { key: 'report:42' });
+      expect(again.id).toBe(first.id);
+      expect(s.taskInfo(first.id).key).toBe('report:42');
+      release.resolve('ready');
+      await first.wait();
+      const later = s.submit(held, { key: 'report:42' });
+
+      expect(later.id).not.toBe(first.id);
+      expect(await later.result()).toBe('ready');
+      expect(s.dumpTask()).toHaveLength(2);
+    });
+  });
+
+  describe('.start()', () => {
+    it('sends the tasks submitted before it, which wait SUBMITTED until then', async () => {
+      const lane = queueUnderTest('life-start');
+      await lane.worker({ handlers: { sum } });
+      const s = lane.scheduler({ autoStart: false });
+      const add = new AsyncTask('add', { handler: 'sum' });
+      const id = s.submitTask(add, 4, 5);
+      expect(s.taskState(id)).toBe(TaskState.SUBMITTED);
+
+      s.start();
+
+      expect(await s.result(id)).toBe(9);
+    });
+  });
+
   describe('.repeat()', () => {
     it('submits each occurrence as a job of its own, up to its limit', async () => {
       const lane = queueUnderTest('life-repeat');
@@ -214,6 +251,37 @@ describeWithRedis('BullMQScheduler', () => {
       } finally {
         warn.mockRestore();
       }
+    });
+  });
+
+  describe('[Symbol.asyncDispose]', () => {
+    it('stops the scheduler, canceling what is left', async () => {
+      const lane = queueUnderTest('life-dispose');
+      const started = deferred();
+      await lane.worker({
+        handlers: {
+          held: ({ signal }: { signal: AbortSignal }) => {
+            started.resolve(undefined);
+            return new Promise((_, reject) => {
+              signal.addEventListener('abort', () => {
+                reject(signal.reason as Error);
+              });
+            });
+          },
+        },
+      });
+      const s = lane.scheduler();
+      let id = '';
+      {
+        await using scoped = s;
+        id = scoped.submitTask(new AsyncTask('held', { handler: 'held' }));
+        await started.promise;
+      }
+
+      expect(s.taskState(id)).toBe(TaskState.CANCELED);
+      expect(() => s.submitTask(new AsyncTask('late', { handler: 'held' }))).toThrow(
+        /stopped|accepts no new tasks/i,
+      );
     });
   });
 
