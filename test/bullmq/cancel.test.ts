@@ -77,6 +77,23 @@ describeWithRedis('BullMQScheduler', () => {
       });
     });
 
+    it('cancels a task whose job is on its way to Redis: it never runs', async () => {
+      const lane = queueUnderTest('cancel-adding');
+      const order: string[] = [];
+      await lane.worker({ concurrency: 1, handlers: handlers(order, () => undefined) });
+      const s = lane.scheduler();
+      const canceled = s.submitTask(mark, 'canceled');
+      const next = s.submitTask(mark, 'next');
+      // The batch of this turn is being sent (its add awaits Redis).
+      await new Promise((resolve) => setImmediate(resolve));
+
+      expect(await s.cancelTask(canceled)).toBe(true);
+
+      expect(s.taskState(canceled)).toBe(TaskState.CANCELED);
+      await s.waitTask(next);
+      expect(order).not.toContain('canceled');
+    });
+
     it('removes a delayed job', async () => {
       const lane = queueUnderTest('cancel-delayed');
       const s = lane.scheduler();
@@ -238,6 +255,24 @@ describeWithRedis('BullMQScheduler', () => {
 
       release.resolve('finished');
       expect(await owner.result(id)).toBe('finished');
+    });
+  });
+
+  describe('.stop({ timeoutMs })', () => {
+    it('cancels what the workers have not finished when the time is up', async () => {
+      const lane = queueUnderTest('cancel-stop-bound');
+      const order: string[] = [];
+      const aborted: string[] = [];
+      await lane.worker({ handlers: handlers(order, (label) => aborted.push(label)) });
+      const s = lane.scheduler();
+      const running = s.submitTask(untilAborted, 'running');
+      await untilState(s, running, TaskState.STARTED);
+
+      await s.stop({ timeoutMs: 100 });
+
+      expect(s.taskInfo(running)).toMatchObject({ state: TaskState.CANCELED });
+      expect(s.taskInfo(running).reason).toMatch(/stop timed out after 100 ms/);
+      expect(aborted).toEqual(['running']);
     });
   });
 
