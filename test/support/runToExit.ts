@@ -13,18 +13,16 @@ const FIXTURES = new URL('../fixtures/', import.meta.url);
 /**
  * Runs a fixture (a path under test/fixtures/, or any script's URL) with `args` in a fresh Node
  * process and resolves when it exits by itself: a fixture that something keeps alive outlives
- * the test's timeout instead. `env` replaces the process's environment variables it names.
+ * the test's timeout instead.
  */
 export function runToExit(
   fixture: string | URL,
   args: readonly string[] = [],
-  { env = {} }: { env?: Readonly<Record<string, string>> } = {},
 ): Promise<ExitResult> {
   const script = fileURLToPath(typeof fixture === 'string' ? new URL(fixture, FIXTURES) : fixture);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...env },
     });
     let stdout = '';
     let stderr = '';
