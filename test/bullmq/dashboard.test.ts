@@ -49,10 +49,14 @@ describeWithRedis('a BullMQ lane on the dashboard and in Prometheus', () => {
     });
 
     const dashboard = await serve([scheduler]);
-    const snapshot = (await (await fetch(`${dashboard.url}api/state`)).json()) as {
-      lanes: { lane: string; kind?: string; counts: Record<string, number> }[];
-    };
-    expect(snapshot.lanes).toEqual([expect.objectContaining({ lane: 'remote', kind: 'bullmq' })]);
+    type LaneState = { lane: string; kind?: string; counts: Record<string, number> };
+    const readLanes = async (): Promise<LaneState[]> =>
+      ((await (await fetch(`${dashboard.url}api/state`)).json()) as { lanes: LaneState[] }).lanes;
+    // The lane's kind comes with its first metrics sample to the dashboard.
+    await expect
+      .poll(readLanes, { timeout: 5_000 })
+      .toEqual([expect.objectContaining({ lane: 'remote', kind: 'bullmq' })]);
+    const snapshot = { lanes: await readLanes() };
     expect(snapshot.lanes[0]?.counts['DONE']).toBe(1);
     const samples = parsePrometheus(await (await fetch(`${dashboard.url}metrics`)).text());
     expect(sampleValue(samples, 'async_scheduler_workers', { lane: 'remote' })).toBe(2);

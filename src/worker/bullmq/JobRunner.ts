@@ -1,6 +1,12 @@
 import type { AsyncScheduler } from '../../scheduler/AsyncScheduler.js';
 import { toErrorData } from '../../errorData.js';
-import { SchedulerError, SchedulerErrorCode, WorkerCrashedError } from '../../errors.js';
+import {
+  SchedulerError,
+  SchedulerErrorCode,
+  TaskCanceledError,
+  TaskTimeoutError,
+  WorkerCrashedError,
+} from '../../errors.js';
 import { fromLoop } from '../../actors/fromLoop.js';
 import { SyncTask } from '../../tasks/SyncTask.js';
 import { TaskState } from '../../taskState.js';
@@ -108,9 +114,16 @@ export class JobRunner {
     switch (info.state) {
       case TaskState.DONE:
         return { state: 'DONE', value: info.result };
-      case TaskState.TIMED_OUT:
-      case TaskState.CANCELED:
-        return { state: info.state, error, reason: info.reason ?? info.state };
+      // Made anew: the local lane's errors name its own task id, not the job's.
+      case TaskState.TIMED_OUT: {
+        const timeout = new TaskTimeoutError(job.id, payload.timeoutMs ?? 0, job.name);
+        return { state: 'TIMED_OUT', error: toErrorData(timeout), reason: timeout.message };
+      }
+      case TaskState.CANCELED: {
+        const reason = info.reason ?? 'canceled';
+        const cancel = new TaskCanceledError(job.id, reason);
+        return { state: 'CANCELED', error: toErrorData(cancel), reason };
+      }
       default:
         return { state: 'FAILED', error };
     }

@@ -21,6 +21,7 @@ import {
 } from '../../scheduler/placements/bullmq/jobPayload.js';
 import { JobEventStream } from '../../scheduler/placements/bullmq/JobEventStream.js';
 import { RedisHealth } from '../../scheduler/placements/bullmq/RedisHealth.js';
+import { EarlyCancels } from './EarlyCancels.js';
 import { JobRunner } from './JobRunner.js';
 import { resolveWorkerOptions, type RunWorkerOptions } from './runWorkerOptions.js';
 
@@ -102,6 +103,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<QueueWorker>
   // The producer's connection is this worker's: close() cuts it, whether Redis answers or not.
   const client = new Redis({ ...redis });
   const producer = new QueueEventsProducer(queue, { connection: client, prefix });
+  const early = new EarlyCancels();
   // Cancels published from now on (by any scheduler of the queue) reach the jobs run here.
   const cancels = new JobEventStream({
     redis,
@@ -110,7 +112,9 @@ export async function runWorker(options: RunWorkerOptions): Promise<QueueWorker>
     event: (fields) => {
       if (fields['event'] !== CANCEL_EVENT) return;
       const jobId = fields['jobId'];
-      if (jobId !== undefined) worker.cancelJob(jobId, fields['reason'] ?? 'canceled');
+      if (jobId === undefined) return;
+      const reason = fields['reason'] ?? 'canceled';
+      if (!worker.cancelJob(jobId, reason)) early.keep(jobId, reason);
     },
     failed: (error) => {
       health.failed(error);
@@ -129,9 +133,10 @@ export async function runWorker(options: RunWorkerOptions): Promise<QueueWorker>
         `Job ${String(job.id)} ("${job.name}") was not submitted by a BullMQScheduler`,
       );
     }
+    const canceledBefore = early.take(job.id);
     const outcome = await runner.run(
       { id: job.id, name: job.name, payload, attempt: Math.max(1, job.attemptsStarted) },
-      signal,
+      canceledBefore === undefined ? signal : AbortSignal.abort(canceledBefore),
     );
     if (outcome.done) return outcome.value;
     const { report, final } = outcome;
@@ -169,6 +174,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<QueueWorker>
     });
   }
   health.watch(client);
+  health.watch(cancels.client);
   const configured = await client
     .hget(`${prefix}:${queue}:meta`, 'opts.maxLenEvents')
     .catch(() => null);

@@ -200,6 +200,7 @@ export class BullMQLane implements Lane<BullMQTask> {
       },
     });
     this.#health.watch(this.#client);
+    this.#health.watch(events.client);
     return events;
   }
 
@@ -288,6 +289,9 @@ export class BullMQLane implements Lane<BullMQTask> {
       data: { ...record.payload, priority: record.priority },
       opts: taskJobOptions(record.id, record.payload, record.runAfter, now, keep),
     }));
+    // Redis has each job from some time after this: the lower bound its SCHEDULED stamp takes
+    // (its start, stamped by Redis, comes later still).
+    const sentAt = this.#options.clock.now();
     try {
       await this.#queue.addBulk(jobs);
     } catch (error) {
@@ -301,10 +305,9 @@ export class BullMQLane implements Lane<BullMQTask> {
       this.#checkDrained();
       return;
     }
-    const at = this.#options.clock.now();
     for (const record of batch) {
       record.job = 'added';
-      this.#feed.queued(record, at);
+      this.#feed.queued(record, sentAt);
       if (record.cancelReason !== undefined) void this.#cancelQueued(record);
     }
   }
