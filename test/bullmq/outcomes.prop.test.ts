@@ -20,7 +20,7 @@ import {
  * Runs per property: each run goes through Redis and real workers, so a handful (the run's
  * FC_NUM_RUNS is for in-memory properties).
  */
-const RUNS = 60;
+const RUNS = 8;
 const TIMEOUT_MS = 100;
 /** How long a run's tasks may take to end before the run fails instead of hanging: a bound on liveness. */
 const LIVENESS_BOUND_MS = 5_000;
