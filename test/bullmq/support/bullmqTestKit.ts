@@ -119,7 +119,7 @@ export function logTransitions(scheduler: {
   };
 }
 
-/** The final edges a task may take, by its final state. */
+/** The stamp each final state sets. */
 const FINAL_STAMP = {
   DONE: 'done',
   FAILED: 'error',
@@ -154,7 +154,7 @@ export function stampProblems(info: TaskInfo): string[] {
   return problems;
 }
 
-/** The edges of a task's life that end in its final state, in order, as the contract allows. */
+/** The edges of a task that is DONE at its first attempt, in order. */
 export const DONE_FIRST_TIME = [
   'NEW→SUBMITTED',
   'SUBMITTED→SCHEDULED',
