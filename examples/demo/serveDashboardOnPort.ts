@@ -2,8 +2,12 @@
  * Serving the demo's dashboard on a fixed, bookmarkable port, or on a free one when something
  * else already listens there.
  */
-import { DashboardListenError, serveDashboard, type Dashboard } from 'async-scheduler/dashboard';
-import type { AsyncScheduler, SchedulerThread } from 'async-scheduler';
+import {
+  DashboardListenError,
+  serveDashboard,
+  type Dashboard,
+  type DashboardLane,
+} from 'async-scheduler/dashboard';
 
 /** The port the demos serve their dashboard on unless told otherwise (`--port N`). */
 export const DEFAULT_DASHBOARD_PORT = 7878;
@@ -15,7 +19,7 @@ export const DEFAULT_DASHBOARD_PORT = 7878;
  * @throws RangeError for a `port` that is not an integer from 0 to 65535.
  */
 export async function serveDashboardOnPort(
-  lanes: readonly (AsyncScheduler | SchedulerThread)[],
+  lanes: readonly DashboardLane[],
   port: number,
 ): Promise<Dashboard> {
   try {

@@ -36,4 +36,8 @@ export {
 } from '../scheduler/placements/bullmq/jobOptions.js';
 export { runWorker } from '../worker/bullmq/runWorker.js';
 export type { QueueWorker } from '../worker/bullmq/runWorker.js';
-export type { RunWorkerOptions, WorkerHandler } from '../worker/bullmq/runWorkerOptions.js';
+export type {
+  RunWorkerOptions,
+  WorkerHandler,
+  WorkerHandlerFn,
+} from '../worker/bullmq/runWorkerOptions.js';

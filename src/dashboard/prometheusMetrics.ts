@@ -56,6 +56,12 @@ const METRICS: readonly MetricSpec[] = [
     read: (feed) => [[{}, feed.lane.runningCount]],
   },
   {
+    name: 'workers',
+    help: "Worker processes taking the lane's jobs (a BullMQ lane), as Redis last listed them.",
+    type: 'gauge',
+    read: (feed) => (feed.metrics?.workers === undefined ? [] : [[{}, feed.metrics.workers.count]]),
+  },
+  {
     name: 'tasks_delayed',
     help: 'Tasks waiting out a delay (delayMs, runAt) or a retry backoff now; also counted as queued.',
     type: 'gauge',

@@ -43,6 +43,8 @@ export interface LaneMetricsSource {
     readonly delayed: number;
   };
   threads(): LaneThreadsSample;
+  /** The worker processes of a remote lane (BullMQ), as last listed; absent for other lanes. */
+  workers?(): { readonly count: number; readonly names: readonly string[] } | undefined;
   readonly loop: LoopMonitor;
 }
 
@@ -113,6 +115,8 @@ class MetricsWindow {
       threads: this.#threads(source.threads()),
       blocked: Object.freeze({ count: this.blockedCount, maxMs: this.blockedMaxMs }),
     };
+    const workers = source.workers?.();
+    if (workers !== undefined) Object.assign(metrics, { workers });
     this.finished = 0;
     this.blockedCount = 0;
     this.blockedMaxMs = 0;

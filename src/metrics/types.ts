@@ -65,6 +65,11 @@ export interface LaneMetrics {
     readonly utilization: number;
   };
   /**
+   * The worker processes taking the lane's jobs (a BullMQ lane only), as Redis listed them at
+   * the last refresh (at most one sample old): their count and names.
+   */
+  readonly workers?: { readonly count: number; readonly names: readonly string[] };
+  /**
    * @remarks For an AsyncScheduler on the process's shared executor pool (no `threads` option),
    * the executor figures are the shared pool's, across every scheduler that uses it.
    */

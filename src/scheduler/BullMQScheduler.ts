@@ -7,7 +7,7 @@ import { createLoopMonitor } from '../metrics/LoopMonitor.js';
 import type { LaneMetrics, SchedulerWarning } from '../metrics/types.js';
 import type { TaskState } from '../taskState.js';
 import { AsyncTask } from '../tasks/AsyncTask.js';
-import type { RetryPolicy } from '../tasks/retryPolicy.js';
+import type { RetryBackoff, RetryPolicy } from '../tasks/retryPolicy.js';
 import { SyncTask } from '../tasks/SyncTask.js';
 import type { TaskInfo, TaskModuleRef, TaskTransition } from '../tasks/types.js';
 import { assertNonEmptyString } from '../validate.js';
@@ -17,10 +17,10 @@ import { GuardedStream, subscriberErrorsTo } from './GuardedStream.js';
 import { DEFAULT_CANCEL_REASON } from './lane/LaneEngine.js';
 import type { RunOptions } from './lane/laneConfig.js';
 import { effectiveRetry, runAfterOf } from './lane/policy/runPolicy.js';
-import { newLedgerFields, TaskLedger } from './ledger/TaskLedger.js';
+import { TaskLedger } from './ledger/TaskLedger.js';
 import { NotStartedWatch } from './NotStartedWatch.js';
 import { BullMQLane } from './placements/bullmq/BullMQLane.js';
-import { newBullMQFields, type BullMQTask } from './placements/bullmq/BullMQTask.js';
+import { createBullMQTask, type BullMQTask } from './placements/bullmq/BullMQTask.js';
 import {
   resolveBullMQOptions,
   type BullMQSchedulerOptions,
@@ -81,6 +81,12 @@ function jobArgsOf(task: AsyncTask | SyncTask, args: readonly unknown[]): unknow
     }
   });
   return JSON.parse(JSON.stringify(args)) as unknown[];
+}
+
+/** A backoff as JSON carries it: an unbounded `maxDelayMs` (Infinity, which JSON makes null) is left out. */
+function jsonBackoff(backoff: RetryBackoff): RetryBackoff {
+  const { maxDelayMs, ...rest } = backoff;
+  return maxDelayMs === undefined || !Number.isFinite(maxDelayMs) ? rest : { ...rest, maxDelayMs };
 }
 
 /** Refuses `retryOn`: attempts end in a worker process, where the function cannot go. */
@@ -192,6 +198,8 @@ export class BullMQScheduler {
       keep: bullmq.keep,
       eventsMaxLen: bullmq.eventsMaxLen,
       lostWorkerMs: bullmq.lostWorkerMs,
+      workersRefreshMs: resolved.metricsIntervalMs,
+      follow: bullmq.follow,
     });
     this.#flow = new FlowControl({
       lane: this.#lane,
@@ -225,6 +233,7 @@ export class BullMQScheduler {
           executorActiveMs: 0,
           executorIdleMs: 0,
         }),
+        workers: () => this.#lane.workers(),
         loop: createLoopMonitor(),
       },
       resolved.metricsIntervalMs,
@@ -425,32 +434,18 @@ export class BullMQScheduler {
       args: jobArgs,
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
       attempts: retry?.attempts ?? 1,
-      ...(retry?.backoff === undefined ? {} : { backoff: retry.backoff }),
+      ...(retry?.backoff === undefined ? {} : { backoff: jsonBackoff(retry.backoff) }),
       priority,
       submittedAt,
       ...(run?.repeatId === undefined ? {} : { repeatId: run.repeatId }),
       ...(run?.key === undefined ? {} : { key: run.key }),
     };
-    const record: BullMQTask = {
-      id,
-      name: task.name,
-      type: task.type,
-      lane: this.#name,
-      args: Object.freeze(jobArgs),
-      priority,
-      timeoutMs,
-      key: run?.key,
-      repeatId: run?.repeatId,
+    const record = createBullMQTask(id, task.name, payload, {
       callbacks: task.options,
-      ...newLedgerFields(),
-      attempt: 1,
-      mayRetry: retry !== undefined,
-      runAfter: runAfterOf(run, task.options.delayMs, () => submittedAt),
-      payload,
       actor: this.#lane.createActor({ id, name: task.name }),
-      submittedAt,
-      ...newBullMQFields(),
-    };
+      runAfter: runAfterOf(run, task.options.delayMs, () => submittedAt),
+      own: true,
+    });
     if (canceledWith !== undefined) {
       this.#lane.submitCanceled(record, canceledWith);
       return id;

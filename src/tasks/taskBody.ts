@@ -53,9 +53,10 @@ export function assertTaskBody(
       'Expected `run` to be a module reference { module, export? }, got a function: this body runs on another thread, and functions cannot cross threads',
     );
   }
+  // A worker handler { handler } too: a BullMQScheduler's workers register it by name.
   if (isTaskModuleRef(run) || isTaskHandlerRef(run)) return;
   const wanted = allowFunction
-    ? 'a function, a module reference { module: string | URL, export?: string } or a worker handler { handler: string }'
-    : 'a module reference { module: string | URL, export?: string } or a worker handler { handler: string }';
+    ? 'a function or a module reference { module: string | URL, export?: string }'
+    : 'a module reference { module: string | URL, export?: string }';
   throw new TypeError(`Expected \`run\` to be ${wanted}, got ${describeValue(run)}`);
 }

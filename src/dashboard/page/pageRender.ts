@@ -8,12 +8,15 @@ import { FINAL_STATES } from '../../machines/taskLifecycle.js';
  * updated in place, so a Cancel button is not replaced under the pointer by the next update.
  */
 export const PAGE_RENDER = /* js */ `
+const KIND_BADGES = { loop: 'main loop', thread: 'own thread', bullmq: 'BullMQ workers' };
 const TIMELINE = { width: 1000, rowHeight: 9, gap: 3, maxRows: 24, minSpanMs: 2000 };
 
 function renderLane(lane, now) {
   const ui = lane.ui;
   ui.kind.hidden = !lane.kind;
-  ui.kind.textContent = lane.kind === 'thread' ? 'own thread' : 'main loop';
+  ui.kind.textContent = KIND_BADGES[lane.kind] || 'main loop';
+  const workers = lane.metrics && lane.metrics.workers;
+  ui.kind.title = workers ? 'workers: ' + (workers.names.join(', ') || 'none') : '';
   ui.stopped.hidden = !lane.stopped;
   renderFigures(lane);
   for (const [state, count] of Object.entries(lane.counts)) {
@@ -95,6 +98,7 @@ function renderFigures(lane) {
     ['Run p99', m ? formatMs(m.runMs.p99) : '–'],
     ['Loop delay p99', m ? formatMs(m.eventLoop.delayMs.p99) : '–'],
     ['Loop busy', m ? Math.round(m.eventLoop.utilization * 100) + '%' : '–'],
+    ...(m && m.workers ? [['Workers', m.workers.count + (m.workers.count ? ': ' + m.workers.names.join(', ') : '')]] : []),
   ];
   lane.ui.figures.replaceChildren(
     ...figures.map(([label, value]) =>

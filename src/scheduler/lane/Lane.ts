@@ -15,9 +15,10 @@ export interface LaneStopRequest {
  *
  * @remarks Placements implement it: the local lane (`LaneEngine`: a supervisor and task actors
  * on this loop), the thread lane (`LaneThreadHost`: the same LaneEngine inside a worker, its
- * events sent over the wire in one message per turn), and later a BullMQ lane (jobs in Redis,
- * events from its QueueEvents). Queueing policy (priority today; delay, retry backoff, rate
- * limit, pause, run-time concurrency and `setPriority`) belongs to the lane.
+ * events sent over the wire in one message per turn), and the BullMQ lane (`BullMQLane`: jobs in
+ * Redis run by worker processes, its events read from the queue's event stream). Queueing
+ * policy (priority, delay, retry backoff, rate limit, pause, run-time concurrency and
+ * `setPriority`) belongs to the lane: the BullMQ lane maps it onto BullMQ's own.
  *
  * @typeParam TRecord - the ledger record the placement's tasks are filed as.
  */

@@ -1,10 +1,17 @@
 import type { AsyncScheduler } from '../../scheduler/AsyncScheduler.js';
 import { toErrorData } from '../../errorData.js';
-import { SchedulerError, SchedulerErrorCode, WorkerCrashedError } from '../../errors.js';
-import { AsyncTask } from '../../tasks/AsyncTask.js';
+import {
+  SchedulerError,
+  SchedulerErrorCode,
+  TaskCanceledError,
+  TaskTimeoutError,
+  WorkerCrashedError,
+} from '../../errors.js';
+import { fromLoop } from '../../actors/fromLoop.js';
 import { SyncTask } from '../../tasks/SyncTask.js';
 import { TaskState } from '../../taskState.js';
-import type { TaskErrorData, TaskInfo } from '../../tasks/types.js';
+import type { TaskErrorData, TaskFn, TaskInfo, TaskModuleRef } from '../../tasks/types.js';
+import { runLoopAttempt, type LoopAttemptResult } from './loopAttempt.js';
 import {
   assertJsonValue,
   type AttemptReport,
@@ -30,15 +37,17 @@ export type AttemptOutcome =
   | { readonly done: false; readonly report: AttemptReport; readonly final: boolean };
 
 /**
- * Runs jobs' tasks on the worker's own AsyncScheduler: AsyncTask bodies on this loop, SyncTask
- * bodies on its executor threads, each with its attempt's `timeoutMs` (the signal aborts, then
- * the attempt ends TIMED_OUT) and a cancel that aborts it.
+ * Runs one attempt of a job's task: an AsyncTask body directly on this loop, a SyncTask body on
+ * the worker's own AsyncScheduler (which queues it for a free executor thread); each with its
+ * attempt's `timeoutMs` (the signal aborts, or the thread is terminated, and the attempt ends
+ * TIMED_OUT) and a cancel that aborts it.
  */
 export class JobRunner {
   readonly #local: AsyncScheduler;
   readonly #options: ResolvedWorkerOptions;
-  /** One task definition per distinct body (a definition can be submitted any number of times). */
-  readonly #tasks = new Map<string, AsyncTask | SyncTask>();
+  /** Runs AsyncTask bodies on this loop. */
+  readonly #loop = fromLoop();
+  readonly #syncTasks = new Map<string, SyncTask>();
 
   constructor(local: AsyncScheduler, options: ResolvedWorkerOptions) {
     this.#local = local;
@@ -60,13 +69,33 @@ export class JobRunner {
       );
       return this.#failure(job, 'FAILED', toErrorData(crash), true);
     }
-    let task: AsyncTask | SyncTask;
+    let body: TaskFn<readonly unknown[]> | TaskModuleRef;
     try {
-      task = this.#taskOf(job);
+      body = this.#bodyOf(job);
     } catch (error) {
       return this.#failure(job, 'FAILED', toErrorData(error), true);
     }
-    const handle = this.#local.submit(task, {
+    if (payload.type === 'async') {
+      const result = await runLoopAttempt(
+        this.#loop,
+        { id: job.id, name: job.name, lane: payload.lane, args: payload.args, body },
+        payload.timeoutMs,
+        signal,
+        () => reasonOf(signal),
+      );
+      return this.#outcome(job, result);
+    }
+    return this.#outcome(job, await this.#runSync(job, body as TaskModuleRef, signal));
+  }
+
+  /** A SyncTask body: on the local lane, which queues it for a free executor thread. */
+  async #runSync(
+    job: RunnableJob,
+    ref: TaskModuleRef,
+    signal: AbortSignal | undefined,
+  ): Promise<LoopAttemptResult> {
+    const { payload } = job;
+    const handle = this.#local.submit(this.#syncTaskOf(job.name, ref), {
       args: payload.args as unknown[],
       ...(payload.timeoutMs === undefined ? {} : { timeoutMs: payload.timeoutMs }),
     });
@@ -81,14 +110,30 @@ export class JobRunner {
     } finally {
       signal?.removeEventListener('abort', abort);
     }
-    return this.#outcome(job, info);
+    const error = info.error ?? { name: 'Error', message: `ended ${info.state}` };
+    switch (info.state) {
+      case TaskState.DONE:
+        return { state: 'DONE', value: info.result };
+      // Made anew: the local lane's errors name its own task id, not the job's.
+      case TaskState.TIMED_OUT: {
+        const timeout = new TaskTimeoutError(job.id, payload.timeoutMs ?? 0, job.name);
+        return { state: 'TIMED_OUT', error: toErrorData(timeout), reason: timeout.message };
+      }
+      case TaskState.CANCELED: {
+        const reason = info.reason ?? 'canceled';
+        const cancel = new TaskCanceledError(job.id, reason);
+        return { state: 'CANCELED', error: toErrorData(cancel), reason };
+      }
+      default:
+        return { state: 'FAILED', error };
+    }
   }
 
-  #outcome(job: RunnableJob, info: TaskInfo): AttemptOutcome {
+  #outcome(job: RunnableJob, result: LoopAttemptResult): AttemptOutcome {
     const last = job.attempt >= job.payload.attempts;
-    switch (info.state) {
-      case TaskState.DONE: {
-        const value = info.result === undefined ? null : info.result;
+    switch (result.state) {
+      case 'DONE': {
+        const value = result.value === undefined ? null : result.value;
         try {
           assertJsonValue(value, 'the result');
         } catch (error) {
@@ -99,12 +144,12 @@ export class JobRunner {
         }
         return { done: true, value };
       }
-      case TaskState.CANCELED:
-        return this.#failure(job, 'CANCELED', errorOf(info), true, info.reason);
-      case TaskState.TIMED_OUT:
-        return this.#failure(job, 'TIMED_OUT', errorOf(info), last, info.reason);
+      case 'CANCELED':
+        return this.#failure(job, 'CANCELED', result.error, true, result.reason);
+      case 'TIMED_OUT':
+        return this.#failure(job, 'TIMED_OUT', result.error, last, result.reason);
       default: {
-        const error = errorOf(info);
+        const { error } = result;
         return this.#failure(
           job,
           'FAILED',
@@ -135,13 +180,9 @@ export class JobRunner {
     };
   }
 
-  /** The task definition of a job's body: its handler, or its module if allowed here. */
-  #taskOf(job: RunnableJob): AsyncTask | SyncTask {
+  /** The body a job names: its handler, or its module if this worker may load it. */
+  #bodyOf(job: RunnableJob): TaskFn<readonly unknown[]> | TaskModuleRef {
     const { body, type } = job.payload;
-    const key = `${type} ${'handler' in body ? `handler:${body.handler}` : `${body.module}#${body.export}`}`;
-    const known = this.#tasks.get(key);
-    if (known !== undefined) return known;
-    let task: AsyncTask | SyncTask;
     if ('handler' in body) {
       const handler = this.#options.handlers.get(body.handler);
       if (handler === undefined) {
@@ -151,40 +192,38 @@ export class JobRunner {
           { taskId: job.id },
         );
       }
-      if (type === 'sync') {
-        if (typeof handler === 'function') {
-          throw new SchedulerError(
-            SchedulerErrorCode.UNRECOVERABLE,
-            `Task "${job.name}" is a SyncTask, but worker handler "${body.handler}" is a function: a SyncTask's body runs on an executor thread, so register it as a module reference { module, export? }`,
-            { taskId: job.id },
-          );
-        }
-        task = new SyncTask(job.name, handler);
-      } else {
-        task = new AsyncTask(job.name, handler as never);
-      }
-    } else {
-      const { modules } = this.#options;
-      if (modules !== undefined && !modules.has(body.module)) {
+      if (type === 'sync' && typeof handler === 'function') {
         throw new SchedulerError(
           SchedulerErrorCode.UNRECOVERABLE,
-          `Worker "${this.#options.name}" may not load module ${body.module} (task "${job.name}"): list it in runWorker({ modules })`,
+          `Task "${job.name}" is a SyncTask, but worker handler "${body.handler}" is a function: a SyncTask's body runs on an executor thread, so register it as a module reference { module, export? }`,
           { taskId: job.id },
         );
       }
-      // An href (file:, data:, …) as a URL; a package specifier as it is.
-      const module = URL_SCHEME.test(body.module) ? new URL(body.module) : body.module;
-      const ref = { module, export: body.export };
-      task = type === 'sync' ? new SyncTask(job.name, ref) : new AsyncTask(job.name, ref);
+      return handler as TaskFn<readonly unknown[]> | TaskModuleRef;
     }
-    this.#tasks.set(key, task);
+    const { modules } = this.#options;
+    if (modules !== undefined && !modules.has(body.module)) {
+      throw new SchedulerError(
+        SchedulerErrorCode.UNRECOVERABLE,
+        `Worker "${this.#options.name}" may not load module ${body.module} (task "${job.name}"): list it in runWorker({ modules })`,
+        { taskId: job.id },
+      );
+    }
+    // An href (file:, data:, …) as a URL; a package specifier as it is.
+    const module = URL_SCHEME.test(body.module) ? new URL(body.module) : body.module;
+    return { module, export: body.export };
+  }
+
+  /** One SyncTask definition per name and module (a definition is submitted any number of times). */
+  #syncTaskOf(name: string, ref: TaskModuleRef): SyncTask {
+    const key = `${name} ${String(ref.module)}#${ref.export ?? 'default'}`;
+    let task = this.#syncTasks.get(key);
+    if (task === undefined) {
+      task = new SyncTask(name, ref);
+      this.#syncTasks.set(key, task);
+    }
     return task;
   }
-}
-
-/** The error a final TaskInfo carries (a cancel or a timeout has one too). */
-function errorOf(info: TaskInfo): TaskErrorData {
-  return info.error ?? { name: 'Error', message: `ended ${info.state}` };
 }
 
 /** Why BullMQ's signal aborted: the reason a scheduler's cancel sent. */

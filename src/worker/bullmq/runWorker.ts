@@ -1,11 +1,11 @@
 import {
-  QueueEvents,
   QueueEventsProducer,
   UnrecoverableError as BullMQUnrecoverableError,
   Worker,
   type Job,
 } from 'bullmq';
 import type { EventEmitter } from 'node:events';
+import { Redis } from 'ioredis';
 import type { Observable } from 'rxjs';
 import { moduleHref } from '../../actors/loadTaskModule.js';
 import type { SchedulerError } from '../../errors.js';
@@ -19,7 +19,9 @@ import {
   isJobPayload,
   type AttemptReport,
 } from '../../scheduler/placements/bullmq/jobPayload.js';
+import { JobEventStream } from '../../scheduler/placements/bullmq/JobEventStream.js';
 import { RedisHealth } from '../../scheduler/placements/bullmq/RedisHealth.js';
+import { EarlyCancels } from './EarlyCancels.js';
 import { JobRunner } from './JobRunner.js';
 import { resolveWorkerOptions, type RunWorkerOptions } from './runWorkerOptions.js';
 
@@ -98,8 +100,26 @@ export async function runWorker(options: RunWorkerOptions): Promise<QueueWorker>
     retention: { maxFinished: 0 },
   });
   const runner = new JobRunner(local, resolved);
-  const producer = new QueueEventsProducer(queue, { connection: { ...redis }, prefix });
-  const cancels = new QueueEvents(queue, { connection: { ...redis }, prefix });
+  // The producer's connection is this worker's: close() cuts it, whether Redis answers or not.
+  const client = new Redis({ ...redis });
+  const producer = new QueueEventsProducer(queue, { connection: client, prefix });
+  const early = new EarlyCancels();
+  // Cancels published from now on (by any scheduler of the queue) reach the jobs run here.
+  const cancels = new JobEventStream({
+    redis,
+    key: `${prefix}:${queue}:events`,
+    after: `${Date.now()}-0`,
+    event: (fields) => {
+      if (fields['event'] !== CANCEL_EVENT) return;
+      const jobId = fields['jobId'];
+      if (jobId === undefined) return;
+      const reason = fields['reason'] ?? 'canceled';
+      if (!worker.cancelJob(jobId, reason)) early.keep(jobId, reason);
+    },
+    failed: (error) => {
+      health.failed(error);
+    },
+  });
   let handingBack = false;
   let maxEvents = DEFAULT_EVENTS_MAX_LEN;
 
@@ -113,9 +133,10 @@ export async function runWorker(options: RunWorkerOptions): Promise<QueueWorker>
         `Job ${String(job.id)} ("${job.name}") was not submitted by a BullMQScheduler`,
       );
     }
+    const canceledBefore = early.take(job.id);
     const outcome = await runner.run(
       { id: job.id, name: job.name, payload, attempt: Math.max(1, job.attemptsStarted) },
-      signal,
+      canceledBefore === undefined ? signal : AbortSignal.abort(canceledBefore),
     );
     if (outcome.done) return outcome.value;
     const { report, final } = outcome;
@@ -147,24 +168,18 @@ export async function runWorker(options: RunWorkerOptions): Promise<QueueWorker>
       },
     },
   });
-  for (const emitter of [worker, producer, cancels] as EventEmitter[]) {
+  for (const emitter of [worker, producer, client] as EventEmitter[]) {
     emitter.on('error', (error: Error) => {
       health.failed(error);
     });
   }
-  (cancels as unknown as EventEmitter).on(
-    CANCEL_EVENT,
-    (fields: { jobId?: string; reason?: string }) => {
-      if (fields.jobId !== undefined) worker.cancelJob(fields.jobId, fields.reason ?? 'canceled');
-    },
-  );
-  const client = await producer.getBackend().client;
   health.watch(client);
+  health.watch(cancels.client);
   const configured = await client
     .hget(`${prefix}:${queue}:meta`, 'opts.maxLenEvents')
     .catch(() => null);
   if (configured !== null && Number(configured) > 0) maxEvents = Number(configured);
-  await Promise.all([worker.waitUntilReady(), cancels.waitUntilReady()]);
+  await Promise.all([worker.waitUntilReady(), cancels.ready]);
 
   let closing: Promise<void> | undefined;
   return {
@@ -182,7 +197,9 @@ export async function runWorker(options: RunWorkerOptions): Promise<QueueWorker>
         await closingWorker;
         await local.stop();
         health.close();
-        await Promise.allSettled([cancels.close(), producer.close()]);
+        cancels.close();
+        await producer.close();
+        client.disconnect();
         errors.complete();
       })();
       return closing;

@@ -1,7 +1,7 @@
 import { availableParallelism, hostname } from 'node:os';
 import type { ResourceLimits } from 'node:worker_threads';
 import { isTaskModuleRef } from '../../tasks/taskBody.js';
-import type { TaskFn, TaskModuleRef } from '../../tasks/types.js';
+import type { TaskContext, TaskModuleRef } from '../../tasks/types.js';
 import {
   assertKnownOptions,
   assertNonEmptyString,
@@ -17,11 +17,23 @@ import {
 } from '../../scheduler/placements/bullmq/connection.js';
 
 /**
+ * A handler function: an AsyncTask body run on the worker's event loop. Its `ctx.args` are
+ * what the task was submitted with (`unknown[]` unless the handler annotates them, e.g.
+ * `(ctx: TaskContext<[to: string]>) => …`).
+ *
+ * @remarks Declared as a method, so that a handler annotated with its own args is accepted:
+ * the worker cannot check at compile time what a scheduler elsewhere will send.
+ */
+export type WorkerHandlerFn = {
+  handle(ctx: TaskContext): unknown;
+}['handle'];
+
+/**
  * A body a worker registers under a handler name: a function (run on the worker's event loop,
  * as an AsyncTask's), or a module reference (loaded by the worker; a SyncTask naming it runs it
  * on the worker's executor threads).
  */
-export type WorkerHandler = TaskFn<never> | TaskModuleRef;
+export type WorkerHandler = WorkerHandlerFn | TaskModuleRef;
 
 /** Options of {@link runWorker}. */
 export interface RunWorkerOptions {

@@ -1,4 +1,5 @@
-import { Job, Queue, QueueEvents, QueueEventsProducer } from 'bullmq';
+import { Job, Queue, QueueEventsProducer } from 'bullmq';
+import { Redis } from 'ioredis';
 import type { EventEmitter } from 'node:events';
 import { createActor, fromTransition, type AnyActorRef } from 'xstate';
 import type { Clock } from '../../../clock.js';
@@ -9,31 +10,37 @@ import {
   SchedulerStoppedError,
   TaskCanceledError,
 } from '../../../errors.js';
-import { createLaneMachine, TASK_ACTOR_ID } from '../../../machines/laneMachine.js';
-import { cancelEvent, submitEvent } from '../../../machines/taskEvents.js';
-import { taskMachine } from '../../../machines/taskMachine.js';
+import { createLaneMachine, TASK_ACTOR_ID, type LaneEvent } from '../../../machines/laneMachine.js';
+import { cancelEvent, submitEvent, type TaskEvent } from '../../../machines/taskEvents.js';
+import { taskMachine, unobservedTaskMachine } from '../../../machines/taskMachine.js';
+import { persistedWaitingSnapshot } from '../../../machines/taskPassivation.js';
+import type { TaskActor } from '../../lane/LiveTask.js';
 import { TaskState } from '../../../taskState.js';
-import { isFinished } from '../../../machines/taskLifecycle.js';
+import { isFinished, type WaitingTaskState } from '../../../machines/taskLifecycle.js';
 import { guardInspection } from '../../guardInspection.js';
 import type { InspectionObserver } from '../../schedulerOptions.js';
 import type { Lane, LaneStopRequest } from '../../lane/Lane.js';
 import { LaneShutdown } from '../../lane/LaneShutdown.js';
 import type { RateLimit } from '../../lane/policy/StartRateLimit.js';
 import type { TaskLedger } from '../../ledger/TaskLedger.js';
-import { moveTask, type BullMQTask } from './BullMQTask.js';
+import { createBullMQTask, moveTask, type BullMQTask } from './BullMQTask.js';
 import type { RedisConnectionOptions } from './connection.js';
 import { JobEventFeed } from './JobEventFeed.js';
+import { JobEventStream } from './JobEventStream.js';
 import {
   assertBullMQPriority,
   bullmqPriority,
   taskJobOptions,
   type KeptJobs,
 } from './jobOptions.js';
-import { CANCEL_EVENT } from './jobPayload.js';
+import { CANCEL_EVENT, isJobPayload } from './jobPayload.js';
 import { RedisHealth } from './RedisHealth.js';
+import { WorkerRoster, type WorkersSample } from './WorkerRoster.js';
 
 /** How far Redis's clock may run behind this machine's, ms, for reading the event stream. */
 const CLOCK_SKEW_MS = 5_000;
+/** How long closing the lane's connections may take before they are cut, ms. */
+const CLOSE_GRACE_MS = 2_000;
 
 /** What a {@link BullMQLane} is built from, validated by its facade. */
 export interface BullMQLaneOptions {
@@ -54,6 +61,10 @@ export interface BullMQLaneOptions {
   readonly eventsMaxLen: number;
   /** How long past a STARTED task's limit (or a cancel) this side waits for a worker's word, ms. */
   readonly lostWorkerMs: number;
+  /** How often the list of workers is read again, at most, ms. */
+  readonly workersRefreshMs: number;
+  /** Whose tasks this side follows: its own, or every task of the queue. */
+  readonly follow: 'own' | 'all';
 }
 
 /**
@@ -68,13 +79,15 @@ export interface BullMQLaneOptions {
 export class BullMQLane implements Lane<BullMQTask> {
   readonly #options: BullMQLaneOptions;
   readonly #queue: Queue;
-  /** The queue's event stream, read from the moment the lane was made (made once Redis says when). */
-  #events: QueueEvents | undefined;
+  /** The queue's event stream, read from (a little before) the moment the lane was made. */
+  /** The connection the queue and the event producer share (this lane's: it cuts it at close). */
+  readonly #client: Redis;
+  readonly #events: JobEventStream;
   readonly #producer: QueueEventsProducer;
   readonly #health: RedisHealth;
+  readonly #roster: WorkerRoster;
   readonly #feed: JobEventFeed;
   readonly #supervisor;
-  readonly #taskParent: AnyActorRef;
   readonly #unwatchedParent: AnyActorRef | undefined;
   /** Submitted tasks whose job is not sent yet (before `start()`, or until the next flush). */
   readonly #held: BullMQTask[] = [];
@@ -84,6 +97,10 @@ export class BullMQLane implements Lane<BullMQTask> {
   #concurrency: number;
   #paused = false;
   #shutdown: LaneShutdown | undefined;
+  /** The queue-wide calls asked for so far, in order (see {@link BullMQLane.#run}). */
+  #control: Promise<void> = Promise.resolve();
+  /** Tasks of other schedulers followed here and not final. */
+  #foreignLive = 0;
 
   constructor(options: BullMQLaneOptions) {
     this.#options = options;
@@ -92,23 +109,28 @@ export class BullMQLane implements Lane<BullMQTask> {
     const reportError = (error: SchedulerError): void => {
       ledger.reporter.reportError(error);
     };
+    this.#client = new Redis({ ...redis });
     this.#queue = new Queue(queue, {
-      connection: { ...redis },
+      connection: this.#client,
       prefix,
       streams: { events: { maxLen: options.eventsMaxLen } },
     });
-    this.#producer = new QueueEventsProducer(queue, { connection: { ...redis }, prefix });
+    this.#producer = new QueueEventsProducer(queue, { connection: this.#client, prefix });
+    this.#roster = new WorkerRoster(this.#queue, options.workersRefreshMs);
     this.#feed = new JobEventFeed({
       ledger,
+      move: (record, event) => this.#move(record, event),
       clock: options.clock,
       lostWorkerMs: options.lostWorkerMs,
       removeJob: (id) => this.#removeJob(id),
       cancelActive: (id, reason) => {
         this.#publishCancel(id, reason);
       },
-      settled: () => {
+      settled: (record) => {
+        if (!record.own) this.#foreignLive--;
         this.#checkDrained();
       },
+      adopt: options.follow === 'all' ? (jobId) => this.#adopt(jobId) : undefined,
     });
     this.#health = new RedisHealth({
       lane: options.lane,
@@ -120,12 +142,14 @@ export class BullMQLane implements Lane<BullMQTask> {
         });
       },
     });
-    for (const emitter of [this.#queue, this.#producer] as EventEmitter[]) {
+    for (const emitter of [this.#queue, this.#producer, this.#client] as EventEmitter[]) {
       emitter.on('error', (error: Error) => {
         this.#health.failed(error);
       });
     }
-    this.#listening = this.#startListening();
+    this.#events = this.#listen();
+    // Adds wait for it: their jobs' events must find this side reading.
+    this.#listening = this.#events.ready;
     const inspect = guardInspection(options.inspect, (error) => {
       ledger.reporter.reportError(error);
     });
@@ -137,7 +161,7 @@ export class BullMQLane implements Lane<BullMQTask> {
         cancelAll: (reason) => {
           this.#cancelAll(reason);
         },
-        isDrained: () => ledger.registry.liveCount === 0,
+        isDrained: () => this.#ownLiveCount === 0,
         stopped: () => {
           this.#shutdown?.finish(this.#close());
         },
@@ -157,7 +181,6 @@ export class BullMQLane implements Lane<BullMQTask> {
             },
           ).start()
         : undefined;
-    this.#taskParent = this.#unwatchedParent ?? this.#supervisor;
   }
 
   /**
@@ -165,44 +188,59 @@ export class BullMQLane implements Lane<BullMQTask> {
    * is missed (the stream's ids are Redis's clock, which may run behind this machine's); the
    * events of other jobs read on the way are ignored.
    */
-  async #startListening(): Promise<void> {
+  #listen(): JobEventStream {
     const { queue, prefix, redis } = this.#options;
-    try {
-      this.#health.watch(await this.#queue.getBackend().client);
-    } catch (error) {
-      this.#health.failed(error as Error);
-    }
-    const lastEventId = `${Math.floor(Date.now() - CLOCK_SKEW_MS)}-0`;
-    const events = new QueueEvents(queue, { connection: { ...redis }, prefix, lastEventId });
-    (events as unknown as EventEmitter).on('error', (error: Error) => {
-      this.#health.failed(error);
+    const events = new JobEventStream({
+      redis,
+      key: `${prefix}:${queue}:events`,
+      after: `${Math.floor(Date.now() - CLOCK_SKEW_MS)}-0`,
+      event: this.#feed.event,
+      failed: (error) => {
+        this.#health.failed(error);
+      },
     });
-    this.#events = events;
-    this.#feed.listen(events);
-    await events.waitUntilReady().catch(() => undefined);
+    this.#health.watch(this.#client);
+    this.#health.watch(events.client);
+    return events;
   }
 
-  /** The BullMQ queue this lane adds to (for the facade's figures). */
-  get queue(): Queue {
-    return this.#queue;
+  /** The worker processes taking this queue's jobs, as last listed (refreshed in the background). */
+  workers(): WorkersSample | undefined {
+    return this.#roster.current();
   }
 
-  /** Makes a task's actor, started, NEW (a child of the supervisor when the lane is inspected). */
+  /**
+   * A new task's actor, started, NEW, a child of the supervisor; undefined when nobody inspects
+   * the lane (the task is passivated until it starts, see {@link moveTask}).
+   */
   createActor(record: { id: string; name: string }): BullMQTask['actor'] {
+    if (this.#unwatchedParent !== undefined) return undefined;
     return createActor(taskMachine, {
       id: TASK_ACTOR_ID,
       systemId: record.id,
-      parent: this.#taskParent,
+      parent: this.#supervisor,
       input: { name: record.name },
     }).start();
   }
 
+  /** Restores, started, the passivated actor of a task waiting in `state` (an unwatched lane). */
+  readonly #activate = (state: WaitingTaskState): TaskActor =>
+    createActor(unobservedTaskMachine, {
+      id: TASK_ACTOR_ID,
+      ...(this.#unwatchedParent === undefined ? {} : { parent: this.#unwatchedParent }),
+      snapshot: persistedWaitingSnapshot(state),
+    }).start();
+
+  /** Moves a task by `event` (see {@link moveTask}). */
+  readonly #move = (record: BullMQTask, event: TaskEvent): boolean =>
+    moveTask(this.#options.ledger, record, event, this.#activate);
+
   start(): void {
-    this.#supervisor.send({ type: 'lane.start' });
+    this.#tell({ type: 'lane.start' });
     const { rateLimit } = this.#options;
     if (this.#options.concurrency !== undefined) this.setConcurrency(this.#options.concurrency);
     if (rateLimit !== undefined) {
-      this.#run(this.#queue.setGlobalRateLimit(rateLimit.max, rateLimit.perMs));
+      this.#run(() => this.#queue.setGlobalRateLimit(rateLimit.max, rateLimit.perMs));
     }
   }
 
@@ -213,7 +251,7 @@ export class BullMQLane implements Lane<BullMQTask> {
     }
     assertBullMQPriority(record.priority, 'priority');
     this.#options.ledger.add(record);
-    moveTask(this.#options.ledger, record, submitEvent(record.submittedAt));
+    this.#move(record, submitEvent(record.submittedAt));
     this.#held.push(record);
     if (status === 'running') this.#queueFlush();
   }
@@ -221,7 +259,7 @@ export class BullMQLane implements Lane<BullMQTask> {
   /** Files a task canceled as it was submitted: it ends here, its job never sent. */
   submitCanceled(record: BullMQTask, reason: string): void {
     this.#options.ledger.add(record);
-    moveTask(this.#options.ledger, record, submitEvent(record.submittedAt));
+    this.#move(record, submitEvent(record.submittedAt));
     this.#endCanceled(record, reason);
   }
 
@@ -236,14 +274,14 @@ export class BullMQLane implements Lane<BullMQTask> {
   }
 
   async #flush(): Promise<void> {
-    const status = this.#supervisor.getSnapshot().value;
-    if (status === 'idle') return;
+    if (this.#supervisor.getSnapshot().value === 'idle') return;
+    // Until the event stream is read, nothing is sent: a cancel meanwhile ends a task here.
+    await this.#listening;
     const batch = this.#held
       .splice(0)
       .filter((record) => record.job === 'held' && !isFinished(record.state));
     if (batch.length === 0) return;
     for (const record of batch) record.job = 'adding';
-    await this.#listening;
     const now = this.#options.clock.now();
     const { keep } = this.#options;
     const jobs = batch.map((record) => ({
@@ -251,6 +289,9 @@ export class BullMQLane implements Lane<BullMQTask> {
       data: { ...record.payload, priority: record.priority },
       opts: taskJobOptions(record.id, record.payload, record.runAfter, now, keep),
     }));
+    // Redis has each job from some time after this: the lower bound its SCHEDULED stamp takes
+    // (its start, stamped by Redis, comes later still).
+    const sentAt = this.#options.clock.now();
     try {
       await this.#queue.addBulk(jobs);
     } catch (error) {
@@ -264,10 +305,9 @@ export class BullMQLane implements Lane<BullMQTask> {
       this.#checkDrained();
       return;
     }
-    const at = this.#options.clock.now();
     for (const record of batch) {
       record.job = 'added';
-      this.#feed.queued(record, at);
+      this.#feed.queued(record, sentAt);
       if (record.cancelReason !== undefined) void this.#cancelQueued(record);
     }
   }
@@ -324,18 +364,17 @@ export class BullMQLane implements Lane<BullMQTask> {
   #endCanceled(record: BullMQTask, reason: string): void {
     const error = toErrorData(new TaskCanceledError(record.id, reason));
     record.failure = new TaskCanceledError(record.id, reason);
-    const { ledger, clock } = this.#options;
-    if (record.state === TaskState.NEW) moveTask(ledger, record, submitEvent(record.submittedAt));
-    moveTask(ledger, record, cancelEvent(clock.now(), reason, error));
+    const { clock } = this.#options;
+    if (record.state === TaskState.NEW) this.#move(record, submitEvent(record.submittedAt));
+    this.#move(record, cancelEvent(clock.now(), reason, error));
   }
 
   #publishCancel(id: string, reason: string): void {
-    this.#run(
-      this.#producer.publishEvent(
-        { eventName: CANCEL_EVENT, jobId: id, reason },
-        this.#options.eventsMaxLen,
-      ),
-    );
+    this.#producer
+      .publishEvent({ eventName: CANCEL_EVENT, jobId: id, reason }, this.#options.eventsMaxLen)
+      .catch((error: unknown) => {
+        this.#health.failed(error as Error);
+      });
   }
 
   /** Removes a job that no worker holds: true iff it was removed. */
@@ -349,7 +388,7 @@ export class BullMQLane implements Lane<BullMQTask> {
 
   #cancelAll(reason: string): void {
     for (const record of [...this.#options.ledger.registry.liveRecords()]) {
-      void this.cancel(record.id, reason);
+      if (record.own) void this.cancel(record.id, reason);
     }
   }
 
@@ -359,8 +398,8 @@ export class BullMQLane implements Lane<BullMQTask> {
 
   setConcurrency(concurrency: number): void {
     this.#concurrency = concurrency;
-    this.#supervisor.send({ type: 'lane.concurrency', concurrency });
-    this.#run(
+    this.#tell({ type: 'lane.concurrency', concurrency });
+    this.#run(() =>
       concurrency === Infinity
         ? this.#queue.removeGlobalConcurrency()
         : this.#queue.setGlobalConcurrency(concurrency),
@@ -374,13 +413,13 @@ export class BullMQLane implements Lane<BullMQTask> {
   pause(): void {
     if (this.#paused) return;
     this.#paused = true;
-    this.#run(this.#queue.pause());
+    this.#run(() => this.#queue.pause());
   }
 
   resume(): void {
     if (!this.#paused) return;
     this.#paused = false;
-    this.#run(this.#queue.resume());
+    this.#run(() => this.#queue.resume());
   }
 
   setPriority(id: string, priority: number): boolean {
@@ -389,11 +428,10 @@ export class BullMQLane implements Lane<BullMQTask> {
     assertBullMQPriority(priority, 'priority');
     record.priority = priority;
     if (record.job === 'added') {
-      this.#run(
-        Job.fromId(this.#queue, id).then((job) =>
-          job?.changePriority({ priority: bullmqPriority(priority) }),
-        ),
-      );
+      this.#run(async () => {
+        const job = await Job.fromId(this.#queue, id);
+        await job?.changePriority({ priority: bullmqPriority(priority) });
+      });
     }
     return true;
   }
@@ -402,7 +440,7 @@ export class BullMQLane implements Lane<BullMQTask> {
     if (this.#paused) this.resume();
     this.#shutdown ??= new LaneShutdown({
       tell: (cancel, reason) => {
-        this.#supervisor.send({ type: 'lane.stop', cancel, reason });
+        this.#tell({ type: 'lane.stop', cancel, reason });
       },
       clock: this.#options.clock,
       reporter: this.#options.ledger.reporter,
@@ -411,9 +449,33 @@ export class BullMQLane implements Lane<BullMQTask> {
     return this.#shutdown.request(request.cancel, request.timeoutMs);
   }
 
+  /** This scheduler's own tasks not yet final (a stop waits for these only). */
+  get #ownLiveCount(): number {
+    return this.#options.ledger.registry.liveCount - this.#foreignLive;
+  }
+
   #checkDrained(): void {
-    if (this.#options.ledger.registry.liveCount === 0)
-      this.#supervisor.send({ type: 'lane.drained' });
+    if (this.#ownLiveCount === 0) this.#tell({ type: 'lane.drained' });
+  }
+
+  /** Files a task of another scheduler from its job, to follow it here (`follow: 'all'`). */
+  async #adopt(jobId: string): Promise<BullMQTask | undefined> {
+    const job = await Job.fromId(this.#queue, jobId);
+    const { ledger } = this.#options;
+    if (job?.id === undefined || !isJobPayload(job.data)) return undefined;
+    const known = ledger.registry.live(jobId);
+    if (known !== undefined || ledger.registry.finished(jobId) !== undefined) return known;
+    const record = createBullMQTask(jobId, job.name, job.data, {
+      callbacks: {},
+      actor: this.createActor({ id: jobId, name: job.name }),
+      runAfter: undefined,
+      own: false,
+    });
+    record.job = 'added';
+    ledger.add(record);
+    this.#foreignLive++;
+    this.#move(record, submitEvent(record.submittedAt));
+    return record;
   }
 
   /** Closes the lane's Redis connections (every task is final). */
@@ -421,14 +483,48 @@ export class BullMQLane implements Lane<BullMQTask> {
     this.#feed.close();
     this.#health.close();
     this.#unwatchedParent?.stop();
-    await this.#listening;
-    await Promise.allSettled([this.#events?.close(), this.#producer.close(), this.#queue.close()]);
+    this.#events.close();
+    // The queue-wide calls asked for (a stop's resume) land first, if Redis answers.
+    await settledWithin(this.#control, CLOSE_GRACE_MS);
+    // A Redis that does not answer would hold a polite close forever: then the connection is cut.
+    await settledWithin(
+      Promise.allSettled([this.#producer.close(), this.#queue.close()]),
+      CLOSE_GRACE_MS,
+    );
+    this.#client.disconnect();
   }
 
-  /** Runs a Redis call whose failure is reported, not thrown. */
-  #run(call: Promise<unknown>): void {
-    call.catch((error: unknown) => {
-      this.#health.failed(error as Error);
-    });
+  /** Sends the supervisor an event, unless it has stopped (XState warns of a send to a stopped actor). */
+  #tell(event: LaneEvent): void {
+    if (this.#supervisor.getSnapshot().status === 'active') this.#supervisor.send(event);
+  }
+
+  /**
+   * Runs a queue-wide Redis call (pause, resume, concurrency, rate limit, priority) after the
+   * ones asked for before it, so they land in the order they were asked; a failure is
+   * reported, not thrown.
+   */
+  #run(call: () => Promise<unknown>): void {
+    this.#control = this.#control.then(call).then(
+      () => undefined,
+      (error: unknown) => {
+        this.#health.failed(error as Error);
+      },
+    );
+  }
+}
+
+/** Waits for `promise` at most `ms`: 'late' if it had not settled by then. */
+async function settledWithin(promise: Promise<unknown>, ms: number): Promise<'settled' | 'late'> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => {
+      resolve('late');
+    }, ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => 'settled' as const), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }

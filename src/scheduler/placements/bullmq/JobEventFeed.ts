@@ -1,5 +1,4 @@
-import { EventEmitter } from 'node:events';
-import { Job, type Queue, type QueueEvents } from 'bullmq';
+import { Job, type Queue } from 'bullmq';
 import type { Clock } from '../../../clock.js';
 import { toErrorData } from '../../../errorData.js';
 import {
@@ -25,12 +24,15 @@ import { TaskState } from '../../../taskState.js';
 import type { TaskErrorData } from '../../../tasks/types.js';
 import { latestStamp, type TaskLedger } from '../../ledger/TaskLedger.js';
 import { failureOf } from '../thread/wireErrors.js';
-import { moveTask, type BullMQTask } from './BullMQTask.js';
+import type { BullMQTask } from './BullMQTask.js';
 import { ATTEMPT_EVENT, readAttemptEvent, type AttemptReport } from './jobPayload.js';
+import type { JobStreamEvent } from './JobEventStream.js';
 
 /** What a {@link JobEventFeed} works with. */
 export interface JobEventFeedOptions {
   readonly ledger: TaskLedger<BullMQTask>;
+  /** Moves a task's actor by an event and records the state it reached (see `moveTask`). */
+  readonly move: (record: BullMQTask, event: TaskEvent) => boolean;
   readonly clock: Clock;
   /** How long past a limit (or a cancel) this side waits for a worker's word, ms. */
   readonly lostWorkerMs: number;
@@ -39,11 +41,29 @@ export interface JobEventFeedOptions {
   /** Asks the worker running a job to abort it. */
   readonly cancelActive: (id: string, reason: string) => void;
   /** A task reached a final state. */
-  readonly settled: () => void;
+  readonly settled: (record: BullMQTask) => void;
+  /**
+   * Files, from its job, a task of another scheduler that an event names (`follow: 'all'`);
+   * absent: only this scheduler's own tasks are followed.
+   */
+  readonly adopt?: ((jobId: string) => Promise<BullMQTask | undefined>) | undefined;
 }
+
+/** The events that show a job not yet finished: a task first seen by one of them is adopted. */
+const LIVE_JOB_EVENTS = new Set(['added', 'waiting', 'delayed', 'active']);
 
 /** BullMQ's reason for a job that stalled more often than its worker allows. */
 const STALLED_LIMIT = /stalled more than allowable limit/;
+
+/** A completed job's value, as the worker's JSON gave it (null when it cannot be read). */
+function parseReturnValue(json: string | undefined): unknown {
+  if (json === undefined || json === '') return null;
+  try {
+    return JSON.parse(json) as unknown;
+  } catch {
+    return null;
+  }
+}
 
 /** The epoch ms of a Redis stream entry id (`<ms>-<seq>`): Redis's own clock. */
 function streamTime(id: string): number {
@@ -65,54 +85,65 @@ function streamTime(id: string): number {
 export class JobEventFeed {
   readonly #options: JobEventFeedOptions;
   #closed = false;
-  #detach: (() => void) | undefined;
+  /** Events of tasks being adopted, held until their job is read. */
+  readonly #adopting = new Map<string, (() => void)[]>();
 
   constructor(options: JobEventFeedOptions) {
     this.#options = options;
   }
 
-  /** Follows the queue's events. */
-  listen(events: QueueEvents): void {
-    const emitter = events as unknown as EventEmitter;
-    const handlers: Record<string, (fields: Record<string, string>, id: string) => void> = {
-      active: ({ jobId }, id) => {
+  /** Each entry of the queue's event stream, by its `event` field. */
+  readonly #handlers: Readonly<Record<string, JobStreamEvent>> = {
+    added: ({ jobId }) => {
+      this.#route('added', jobId, () => undefined);
+    },
+    active: ({ jobId }, id) => {
+      this.#route('active', jobId, () => {
         this.#active(jobId, streamTime(id));
-      },
-      completed: (fields, id) => {
-        this.#completed(
-          fields['jobId'],
-          (fields as { returnvalue?: unknown }).returnvalue,
-          streamTime(id),
-        );
-      },
-      failed: ({ jobId, failedReason }, id) => {
+      });
+    },
+    completed: (fields, id) => {
+      this.#route('completed', fields['jobId'], () => {
+        this.#completed(fields['jobId'], parseReturnValue(fields['returnvalue']), streamTime(id));
+      });
+    },
+    failed: ({ jobId, failedReason }, id) => {
+      this.#route('failed', jobId, () => {
         this.#failed(jobId, failedReason ?? '', streamTime(id));
-      },
-      waiting: ({ jobId }, id) => {
+      });
+    },
+    waiting: ({ jobId }, id) => {
+      this.#route('waiting', jobId, () => {
         this.#waiting(jobId, streamTime(id), undefined);
-      },
-      delayed: (fields, id) => {
-        this.#waiting(
-          fields['jobId'],
-          streamTime(id),
-          Number((fields as { delay?: unknown }).delay),
-        );
-      },
-      removed: ({ jobId }, id) => {
+      });
+    },
+    delayed: (fields, id) => {
+      this.#route('delayed', fields['jobId'], () => {
+        this.#waiting(fields['jobId'], streamTime(id), Number(fields['delay']));
+      });
+    },
+    removed: ({ jobId }, id) => {
+      this.#route('removed', jobId, () => {
         this.#removed(jobId, streamTime(id));
-      },
-      [ATTEMPT_EVENT]: (fields) => {
-        const report = readAttemptEvent(fields);
-        if (report === undefined) return;
+      });
+    },
+    [ATTEMPT_EVENT]: (fields) => {
+      const report = readAttemptEvent(fields);
+      if (report === undefined) return;
+      this.#route(ATTEMPT_EVENT, report.jobId, () => {
         const record = this.#live(report.jobId);
         if (record !== undefined) record.report = report;
-      },
-    };
-    for (const [name, handler] of Object.entries(handlers)) emitter.on(name, handler);
-    this.#detach = () => {
-      for (const [name, handler] of Object.entries(handlers)) emitter.off(name, handler);
-    };
-  }
+      });
+    },
+  };
+
+  /** One entry of the queue's event stream, in order: an event of a job this side follows moves its task. */
+  readonly event: JobStreamEvent = (fields, id) => {
+    if (this.#closed) return;
+    const event = fields['event'];
+    if (event === undefined || !Object.hasOwn(this.#handlers, event)) return;
+    this.#handlers[event]?.(fields, id);
+  };
 
   /** Redis has the task's job (waiting or delayed): SCHEDULED. */
   queued(record: BullMQTask, at: number): void {
@@ -170,8 +201,37 @@ export class JobEventFeed {
   /** Stops following (the lane is closing). */
   close(): void {
     this.#closed = true;
-    this.#detach?.();
     for (const record of this.#options.ledger.registry.liveRecords()) this.#unwatch(record);
+  }
+
+  /**
+   * Handles an event of a task followed here now; one of a task not yet followed is held until
+   * its job is read and the task adopted (`follow: 'all'`), then handled in order.
+   */
+  #route(event: string, jobId: string | undefined, handle: () => void): void {
+    if (jobId === undefined || this.#closed) return;
+    const { ledger, adopt } = this.#options;
+    const pending = this.#adopting.get(jobId);
+    if (pending !== undefined) {
+      pending.push(handle);
+      return;
+    }
+    if (ledger.registry.live(jobId) !== undefined) {
+      handle();
+      return;
+    }
+    if (adopt === undefined || !LIVE_JOB_EVENTS.has(event)) return;
+    if (ledger.registry.finished(jobId) !== undefined) return;
+    const held = [handle];
+    this.#adopting.set(jobId, held);
+    const release = (record: BullMQTask | undefined): void => {
+      this.#adopting.delete(jobId);
+      if (record === undefined || this.#closed) return;
+      for (const next of held) next();
+    };
+    adopt(jobId).then(release, () => {
+      release(undefined);
+    });
   }
 
   #live(id: string | undefined): BullMQTask | undefined {
@@ -350,9 +410,9 @@ export class JobEventFeed {
 
   #move(record: BullMQTask, event: TaskEvent): void {
     const from = record.state;
-    if (!moveTask(this.#options.ledger, record, event)) return;
+    if (!this.#options.move(record, event)) return;
     if (from === TaskState.STARTED) this.#unwatch(record);
-    if (isFinished(record.state)) this.#options.settled();
+    if (isFinished(record.state)) this.#options.settled(record);
   }
 
   #watch(record: BullMQTask, delayMs: number, fire: () => void): void {

@@ -10,6 +10,13 @@ export interface RedisHealthOptions {
   readonly reconnected: () => void;
 }
 
+/** What {@link RedisHealth.watch} needs of a connection (an ioredis client). */
+export interface WatchedConnection {
+  readonly status: string;
+  on(event: 'ready' | 'close', listener: () => void): unknown;
+  off(event: 'ready' | 'close', listener: () => void): unknown;
+}
+
 /** The error codes of a connection that is down (as opposed to a command Redis refused). */
 const CONNECTION_CODES = new Set([
   'ECONNREFUSED',
@@ -75,18 +82,29 @@ export class RedisHealth {
     );
   }
 
-  /** Follows a connection's `ready` events: the first after an outage ends it. */
-  watch(client: {
-    on(event: 'ready', listener: () => void): unknown;
-    off(event: 'ready', listener: () => void): unknown;
-  }): void {
+  /**
+   * Follows a connection: its `close` after it was ready starts an outage (a quick restart of
+   * Redis may fail no command, so errors alone would miss it), and its next `ready` ends it.
+   */
+  watch(client: WatchedConnection): void {
+    let wasReady = client.status === 'ready';
     const ready = (): void => {
+      wasReady = true;
       if (!this.#down || this.#closed) return;
       this.#down = false;
       this.#options.reconnected();
     };
+    const close = (): void => {
+      if (!wasReady || this.#closed) return;
+      wasReady = false;
+      this.failed(Object.assign(new Error('Connection is closed'), { code: 'ECONNRESET' }));
+    };
     client.on('ready', ready);
-    this.#unwatch.push(() => client.off('ready', ready));
+    client.on('close', close);
+    this.#unwatch.push(() => {
+      client.off('ready', ready);
+      client.off('close', close);
+    });
   }
 
   /** Stops reporting (the lane is closing its connections). */

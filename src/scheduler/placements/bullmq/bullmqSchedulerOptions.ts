@@ -48,6 +48,14 @@ export interface BullMQSchedulerOptions extends Omit<
    * @default 30_000
    */
   lostWorkerMs?: number;
+  /**
+   * Whose tasks this scheduler follows: `'own'` (the ones it submitted), or `'all'` (every task
+   * of the queue, whichever scheduler submitted it: a dashboard of the whole queue). A task of
+   * another scheduler is followed from the first event of its job this one reads, with the
+   * scheduler-wide callbacks; `stop()` neither waits for nor cancels it, and stops following it.
+   * @default 'own'
+   */
+  follow?: 'own' | 'all';
 }
 
 /** The BullMQ part of the options, checked, and the rest for `resolveSchedulerOptions`. */
@@ -58,6 +66,7 @@ export interface ResolvedBullMQOptions {
   readonly keep: KeptJobs;
   readonly eventsMaxLen: number;
   readonly lostWorkerMs: number;
+  readonly follow: 'own' | 'all';
   /** The queue's global concurrency, when the user gave one (BullMQ's is unlimited otherwise). */
   readonly concurrency: number | undefined;
   readonly schedulerOptions: AsyncSchedulerOptions & { name: string };
@@ -88,6 +97,7 @@ export function resolveBullMQOptions(options: unknown): ResolvedBullMQOptions {
       keepJobs = {},
       eventsMaxLen = DEFAULT_EVENTS_MAX_LEN,
       lostWorkerMs = DEFAULT_LOST_WORKER_MS,
+      follow = 'own',
       ...rest
     } = options as Partial<BullMQSchedulerOptions>;
     assertNonEmptyString(rest.name, 'options.name');
@@ -121,6 +131,11 @@ export function resolveBullMQOptions(options: unknown): ResolvedBullMQOptions {
     assertWholeNumber(keep.failed, 'options.keepJobs.failed', { min: 0 });
     assertWholeNumber(eventsMaxLen, 'options.eventsMaxLen', { min: 1_000 });
     assertWholeNumber(lostWorkerMs, 'options.lostWorkerMs', { min: 0 });
+    if ((follow as unknown) !== 'own' && (follow as unknown) !== 'all') {
+      throw new TypeError(
+        `Expected \`options.follow\` to be 'own' or 'all', got ${describeValue(follow)}`,
+      );
+    }
     return {
       queue: queueName,
       prefix,
@@ -128,6 +143,7 @@ export function resolveBullMQOptions(options: unknown): ResolvedBullMQOptions {
       keep: Object.freeze({ completed: keep.completed, failed: keep.failed }),
       eventsMaxLen,
       lostWorkerMs,
+      follow,
       concurrency: rest.concurrency,
       schedulerOptions: rest as AsyncSchedulerOptions & { name: string },
     };
