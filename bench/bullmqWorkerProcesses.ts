@@ -31,6 +31,9 @@ const EXTRA_WORKER_FLAGS = (process.env['BENCH_WORKER_NODE_FLAGS'] ?? '')
   .split(' ')
   .filter(Boolean);
 
+/** The raw queue's event stream length: the BullMQ lane's default `eventsMaxLen`. */
+const RAW_EVENTS_MAX_LEN = 100_000;
+
 /** The longest a round's batch may take before the round fails (a lost event, say), ms. */
 const BATCH_TIMEOUT_MS = 120_000;
 
@@ -135,6 +138,9 @@ async function rawProducer(queue: string): Promise<Producer> {
   const jobs = new Queue(queue, {
     connection,
     defaultJobOptions: { removeOnComplete: true, removeOnFail: true },
+    // The lane's default: BullMQ's own 10k events would be trimmed under a reader that lags
+    // a batch of more than ~2.5k jobs, and its completions never counted.
+    streams: { events: { maxLen: RAW_EVENTS_MAX_LEN } },
   });
   // From the stream's start, not '$': the queue is fresh, and '$' would miss the events of the
   // jobs added before the first XREAD reached Redis (waitUntilReady does not wait for it).
