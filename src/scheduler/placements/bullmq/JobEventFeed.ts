@@ -23,7 +23,7 @@ import { isFinished, isWaiting } from '../../../machines/taskLifecycle.js';
 import { TaskState } from '../../../taskState.js';
 import type { TaskErrorData } from '../../../tasks/types.js';
 import { latestStamp, type TaskLedger } from '../../ledger/TaskLedger.js';
-import { failureOf } from '../thread/wireErrors.js';
+import { failureOf } from '../../ledger/remoteFailure.js';
 import type { BullMQTask } from './BullMQTask.js';
 import { ATTEMPT_EVENT, readAttemptEvent, type AttemptReport } from './jobPayload.js';
 import type { JobStreamEvent } from './JobEventStream.js';

@@ -21,7 +21,7 @@ import { LaneThreadRestarts } from './LaneThreadRestarts.js';
 import { OrphanedTaskEnder } from './OrphanedTaskEnder.js';
 import { PendingCancels } from './PendingCancels.js';
 import { ThreadFlowControl } from './ThreadFlowControl.js';
-import { rebuildError } from './wireErrors.js';
+import { rebuildError } from '../../ledger/remoteFailure.js';
 import { guardInspection } from '../../guardInspection.js';
 import { fromWireInspectionEvent } from './fromWireInspectionEvent.js';
 

@@ -8,7 +8,7 @@ import {
   type TaskLedger,
 } from '../../ledger/TaskLedger.js';
 import type { TransitionMessage, WireModuleRef } from './laneThreadMessages.js';
-import { failureOf } from './wireErrors.js';
+import { failureOf } from '../../ledger/remoteFailure.js';
 import { errorFromWire } from './wireTransitions.js';
 
 /** The ledger's record of a task that lives in a lane thread: what it needs to be (re)sent. */

@@ -4,11 +4,11 @@ import {
   TaskCanceledError,
   TaskTimeoutError,
   WorkerCrashedError,
-} from '../../../errors.js';
-import { errorFromData, withoutCapturedStack } from '../../../errorData.js';
-import type { TaskState } from '../../../taskState.js';
-import type { TaskErrorData } from '../../../tasks/types.js';
-import type { TaskIdentity } from '../../ledger/taskInfo.js';
+} from '../../errors.js';
+import { errorFromData, withoutCapturedStack } from '../../errorData.js';
+import type { TaskState } from '../../taskState.js';
+import type { TaskErrorData } from '../../tasks/types.js';
+import type { TaskIdentity } from './taskInfo.js';
 
 const SCHEDULER_CODES = new Set<string>(Object.values(SchedulerErrorCode));
 
@@ -17,7 +17,8 @@ function isSchedulerCode(code: string | undefined): code is SchedulerErrorCode {
 }
 
 /**
- * An error rebuilt on the main side from the data that crossed the thread boundary.
+ * An error rebuilt on the scheduler's side from the data of a task that ended elsewhere: in a
+ * lane thread, or in a BullMQ worker process.
  *
  * @remarks The scheduler's own errors come back as their classes (`WorkerCrashedError`,
  * `SchedulerError` with its code), so `instanceof` and `code` work as with AsyncScheduler. A
@@ -46,8 +47,9 @@ export function rebuildError(
 }
 
 /**
- * What `result()` rejects with for a task that entered `state` in the lane thread, from the
- * error and reason that crossed with it; undefined for a state that is not a failure.
+ * What `result()` rejects with for a task that entered `state` elsewhere (a lane thread, a
+ * worker process), from the error and reason that came with it; undefined for a state that is
+ * not a failure.
  */
 export function failureOf(
   task: Pick<TaskIdentity, 'id' | 'name' | 'timeoutMs'>,
@@ -55,7 +57,7 @@ export function failureOf(
   error: TaskErrorData | undefined,
   reason: string | undefined,
 ): Error | undefined {
-  // Made in the thread: its stack there is the one worth keeping, and capturing one here (the
+  // Made where the task ran: its stack there is the one worth keeping, and capturing one here (the
   // message handler's) cost most of applying a stop's 10k cancels on the main side.
   const threadStack = (made: Error): string => error?.stack ?? `${made.name}: ${made.message}`;
   switch (state) {
