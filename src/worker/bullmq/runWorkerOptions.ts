@@ -51,6 +51,7 @@ export interface RunWorkerOptions {
    * names (only for a Redis no one else can write to). A job naming another fails at once.
    * @default [] (module references are refused)
    */
+  // 'any' is a string value of this option (load every module a job names), not the TypeScript type.
   modules?: readonly (string | URL)[] | 'any';
   /** Most jobs this worker runs at once. @default 1 */
   concurrency?: number;
@@ -151,6 +152,7 @@ export function resolveWorkerOptions(
       }
       handlerMap.set(key, handler);
     }
+    // The string 'any' (every module allowed), not the TypeScript type.
     if (modules !== 'any' && !Array.isArray(modules)) {
       throw new TypeError(
         `Expected \`options.modules\` to be an array of module specifiers/URLs or 'any', got ${describeValue(modules)}`,
@@ -167,6 +169,7 @@ export function resolveWorkerOptions(
       prefix,
       handlers: handlerMap,
       modules:
+        // The string 'any' again: no allow-list.
         modules === 'any'
           ? undefined
           : new Set((modules as readonly (string | URL)[]).map((module) => hrefOf({ module }))),
