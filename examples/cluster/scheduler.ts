@@ -29,8 +29,6 @@ import { FULL, SHORT, submitTrickle, submitWorkload } from './workload.js';
 
 /** How long Redis has to answer the first PING. */
 const REDIS_CHECK_MS = 2_000;
-/** When to kill a worker (once it runs a job), ms after the first submit. */
-const KILL_AT_MS = 2_000;
 /** The scripted workload ends well before this; what is still running then is canceled. */
 const DRAIN_LIMIT_MS = 60_000;
 /** How long this side waits for a worker's word on a timed-out or canceled task (a dead worker says nothing). */
@@ -51,6 +49,7 @@ const redisUrl = flags.redis;
 /** The URL as it may be printed: a password in it is masked. */
 const shownUrl = redisUrl.replace(/^(\w+:\/\/[^:@/]*):[^@/]*@/, '$1:***@');
 const queue = flags.queue;
+const size = flags.short ? SHORT : FULL;
 
 const problem = await redisProblem(redisUrl, REDIS_CHECK_MS);
 if (problem !== undefined) {
@@ -118,7 +117,7 @@ scheduler.start();
 startedAt = performance.now(); // the log's times count from the first submit
 const ids = interrupt.signal.aborted
   ? []
-  : await submitWorkload(scheduler, flags.short ? SHORT : FULL, partner.url, interrupt.signal);
+  : await submitWorkload(scheduler, size, partner.url, interrupt.signal);
 log(`${ids.length} tasks submitted`);
 
 // The crash, beside the work: once it is time and worker-2 runs a job.
@@ -130,7 +129,7 @@ const victim = flags['no-kill'] ? undefined : workers[1];
 const killing =
   victim === undefined
     ? Promise.resolve(undefined)
-    : killWhenBusy(victim, placements, KILL_AT_MS, workOver.signal, elapsedMs);
+    : killWhenBusy(victim, placements, size.killAtMs, workOver.signal, elapsedMs);
 void killing.then((kill) => {
   if (kill === undefined) return;
   log(

@@ -27,6 +27,11 @@ export interface WorkloadSize {
   readonly texts: number;
   /** When the urgent texts and the second wave come, ms after the first. */
   readonly secondWaveAfterMs: number;
+  /**
+   * When a worker is killed (once it runs a job), ms after the first submit: after the tasks
+   * that show an outcome, while the invoices of both waves still run.
+   */
+  readonly killAtMs: number;
 }
 
 export const FULL: WorkloadSize = {
@@ -35,6 +40,7 @@ export const FULL: WorkloadSize = {
   reports: 3,
   texts: 2,
   secondWaveAfterMs: 800,
+  killAtMs: 2_000,
 };
 export const SHORT: WorkloadSize = {
   emails: 3,
@@ -42,6 +48,8 @@ export const SHORT: WorkloadSize = {
   reports: 2,
   texts: 1,
   secondWaveAfterMs: 300,
+  // Its work is over in about 2 s on a quiet machine: a kill at 2 s could find nothing to kill.
+  killAtMs: 700,
 };
 
 /** The user closes the export dialog this long after a worker started the export. */
