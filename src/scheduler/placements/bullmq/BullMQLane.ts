@@ -136,10 +136,7 @@ export class BullMQLane implements Lane<BullMQTask> {
       lane: options.lane,
       report: reportError,
       reconnected: () => {
-        void this.#feed.reconcile(this.#queue, (record) => {
-          this.#held.push(record);
-          this.#queueFlush();
-        });
+        this.#reconcile();
       },
     });
     for (const emitter of [this.#queue, this.#producer, this.#client] as EventEmitter[]) {
@@ -198,10 +195,26 @@ export class BullMQLane implements Lane<BullMQTask> {
       failed: (error) => {
         this.#health.failed(error);
       },
+      // The stream was trimmed past events not yet read here: the jobs tell how their tasks are.
+      missed: () => {
+        this.#reconcile();
+      },
     });
     this.#health.watch(this.#client);
     this.#health.watch(events.client);
     return events;
+  }
+
+  /**
+   * Reads again the job of every task followed here (events of theirs may have been missed: an
+   * outage, or a stream trimmed before this side read it); a job that is gone is added again if
+   * its task had not started.
+   */
+  #reconcile(): void {
+    void this.#feed.reconcile(this.#queue, (record) => {
+      this.#held.push(record);
+      this.#queueFlush();
+    });
   }
 
   /** The worker processes taking this queue's jobs, as last listed (refreshed in the background). */

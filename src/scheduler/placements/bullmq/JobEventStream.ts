@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import type { RedisConnectionOptions } from './connection.js';
+import { firstEntryId, mayHaveMissedEntries } from './streamGap.js';
 
 /** One entry of a queue's event stream: its id (`<ms>-<seq>`, Redis's clock) and its fields. */
 export type JobStreamEvent = (fields: Record<string, string>, id: string) => void;
@@ -15,6 +16,12 @@ export interface JobEventStreamOptions {
   readonly event: JobStreamEvent;
   /** A failed read or connection (the reader goes on: ioredis reconnects). */
   readonly failed: (error: Error) => void;
+  /**
+   * Entries may have been trimmed from the stream (its `MAXLEN` bound) before this reader read
+   * them: called after the entries of the read that found it out were handed on. Absent: not
+   * looked for.
+   */
+  readonly missed?: (() => void) | undefined;
 }
 
 /** Longest a read blocks before it asks again, ms (so a close is seen). */
@@ -32,12 +39,16 @@ const RETRY_MS = 500;
  * ids (the time of each event in Redis), and nothing else; and its connection must be cut at
  * once on `close()`, even to a Redis that never answered (QueueEvents' close waits for it). A
  * read that fails is retried from the last id read, so a Redis that restarts with its data
- * loses no entry.
+ * loses no entry. A reader that fell further behind than the stream's bound (a loop blocked
+ * while the workers went on) is told through `missed`, since `XREAD` itself skips what was
+ * trimmed without a word.
  */
 export class JobEventStream {
   readonly #options: JobEventStreamOptions;
   readonly #client: Redis;
   #after: string;
+  /** Whether `#after` is the id of an entry read (not the id the reader started after). */
+  #readAny = false;
   #closed = false;
   /** Resolves once the connection is up and the first read is under way. */
   readonly ready: Promise<void>;
@@ -62,7 +73,7 @@ export class JobEventStream {
   }
 
   async #read(): Promise<void> {
-    const { key, event, failed } = this.#options;
+    const { key, event, failed, missed } = this.#options;
     while (!this.#closed) {
       let reply: [string, [string, string[]][]][] | null;
       try {
@@ -82,9 +93,11 @@ export class JobEventStream {
         continue;
       }
       if (reply === null) continue;
+      const gap = missed === undefined ? false : await this.#trimmedSince(this.#after);
       for (const [, entries] of reply) {
         for (const [id, flat] of entries) {
           this.#after = id;
+          this.#readAny = true;
           if (this.isClosed) return;
           const fields: Record<string, string> = Object.create(null) as Record<string, string>;
           for (let i = 0; i + 1 < flat.length; i += 2)
@@ -92,6 +105,20 @@ export class JobEventStream {
           event(fields, id);
         }
       }
+      if (gap && !this.isClosed) missed?.();
+    }
+  }
+
+  /** Whether entries after `lastRead` were trimmed before this reader got them. */
+  async #trimmedSince(lastRead: string): Promise<boolean> {
+    // Before any entry is read, `lastRead` is only where reading began: nothing to compare.
+    if (!this.#readAny) return false;
+    try {
+      const info: unknown = await this.#client.xinfo('STREAM', this.#options.key);
+      return mayHaveMissedEntries(firstEntryId(info), lastRead);
+    } catch {
+      // Unknown (the stream was deleted, or Redis went away: its return reads everything again).
+      return false;
     }
   }
 
