@@ -1,6 +1,7 @@
 import type { Observer, Subscription } from 'rxjs';
 import { Observable, Subject, Subscriber } from '../rxjsParts.js';
 import { SchedulerError, SchedulerErrorCode } from '../errors.js';
+import { describeThrown } from '../validate.js';
 import { callGuarded, type GuardedFailure } from './callGuarded.js';
 
 type NextHandler<T> = (value: T) => void;
@@ -111,6 +112,16 @@ export function subscriberErrorsTo(
     );
   };
 }
+
+/**
+ * The `onSubscriberError` of an `errors$` stream: what its subscriber throws cannot go to
+ * `errors$` itself, so it becomes a process warning (code `ERR_SUBSCRIBER_FAILED`).
+ */
+export const warnOfErrorsSubscriber: SubscriberErrorHandler = (error) => {
+  process.emitWarning(`An errors$ subscriber threw: ${describeThrown(error)}`, {
+    code: SchedulerErrorCode.SUBSCRIBER_FAILED,
+  });
+};
 
 /**
  * `source` with guarded subscribers: what a subscriber's `next`, `error` or `complete` throws

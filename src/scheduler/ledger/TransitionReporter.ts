@@ -3,7 +3,7 @@ import { describeThrown } from '../../validate.js';
 import { TASK_LIFECYCLE } from '../../machines/taskLifecycle.js';
 import type { TaskCallbacks, TaskInfo, TaskTransition } from '../../tasks/types.js';
 import type { ReportedTransition } from './ReportedTransition.js';
-import { GuardedStream, subscriberErrorsTo } from '../GuardedStream.js';
+import { GuardedStream, subscriberErrorsTo, warnOfErrorsSubscriber } from '../GuardedStream.js';
 import { callGuarded, type GuardedFailure } from '../callGuarded.js';
 
 /**
@@ -27,11 +27,7 @@ export class TransitionReporter {
 
   constructor(schedulerCallbacks: TaskCallbacks) {
     this.#callbacks = schedulerCallbacks;
-    this.#errors = new GuardedStream<SchedulerError>((error) => {
-      process.emitWarning(`An errors$ subscriber threw: ${describeThrown(error)}`, {
-        code: SchedulerErrorCode.SUBSCRIBER_FAILED,
-      });
-    });
+    this.#errors = new GuardedStream<SchedulerError>(warnOfErrorsSubscriber);
     this.#transitions = new GuardedStream<TaskTransition>(
       subscriberErrorsTo(
         'transitions$',

@@ -8,15 +8,16 @@ import type { EventEmitter } from 'node:events';
 import { Redis } from 'ioredis';
 import type { Observable } from 'rxjs';
 import { moduleHref } from '../../actors/loadTaskModule.js';
-import type { SchedulerError } from '../../errors.js';
-import { Subject } from '../../rxjsParts.js';
+import { SchedulerError, SchedulerErrorCode } from '../../errors.js';
 import { AsyncScheduler } from '../../scheduler/AsyncScheduler.js';
+import { GuardedStream, warnOfErrorsSubscriber } from '../../scheduler/GuardedStream.js';
 import { backoffDelay } from '../../scheduler/lane/policy/backoffDelay.js';
 import { BACKOFF_TYPE } from '../../scheduler/placements/bullmq/jobOptions.js';
 import {
   attemptEventFields,
   CANCEL_EVENT,
   isJobPayload,
+  PAYLOAD_VERSION,
   type AttemptReport,
 } from '../../scheduler/placements/bullmq/jobPayload.js';
 import { JobEventStream } from '../../scheduler/placements/bullmq/JobEventStream.js';
@@ -33,7 +34,11 @@ export interface QueueWorker {
   readonly queue: string;
   /** How many jobs it runs now. */
   readonly runningCount: number;
-  /** A lost Redis connection (once per outage) and failed Redis calls. */
+  /**
+   * A lost Redis connection (once per outage), failed Redis calls, and jobs it failed at once
+   * because no BullMQScheduler wrote them (`ERR_UNRECOVERABLE`). How tasks end is not here: that
+   * is the scheduler's to report. A subscriber that throws is a process warning, never a crash.
+   */
   readonly errors$: Observable<SchedulerError>;
   /**
    * Stops taking jobs. By default it finishes the ones it runs first; `force: true` hands them
@@ -84,7 +89,7 @@ const DEFAULT_EVENTS_MAX_LEN = 10_000;
 export async function runWorker(options: RunWorkerOptions): Promise<QueueWorker> {
   const resolved = resolveWorkerOptions(options, moduleHref);
   const { redis, queue, prefix } = resolved;
-  const errors = new Subject<SchedulerError>();
+  const errors = new GuardedStream<SchedulerError>(warnOfErrorsSubscriber);
   const health = new RedisHealth({
     lane: `worker ${resolved.name}`,
     report: (error) => {
@@ -129,9 +134,13 @@ export async function runWorker(options: RunWorkerOptions): Promise<QueueWorker>
   const processJob = async (job: Job, _token?: string, signal?: AbortSignal): Promise<unknown> => {
     const payload: unknown = job.data;
     if (!isJobPayload(payload) || job.id === undefined) {
-      throw new BullMQUnrecoverableError(
-        `Job ${String(job.id)} ("${job.name}") was not submitted by a BullMQScheduler`,
+      const message = `Worker "${resolved.name}" failed job ${String(job.id)} ("${job.name}") of queue "${queue}" at once: its data is not a task a BullMQScheduler wrote (version ${PAYLOAD_VERSION}: { v, lane, type, body, args, attempts, ... })`;
+      errors.next(
+        new SchedulerError(SchedulerErrorCode.UNRECOVERABLE, message, {
+          ...(job.id === undefined ? {} : { taskId: job.id }),
+        }),
       );
+      throw new BullMQUnrecoverableError(message);
     }
     const canceledBefore = early.take(job.id);
     const outcome = await runner.run(
@@ -188,7 +197,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<QueueWorker>
     get runningCount() {
       return local.runningCount;
     },
-    errors$: errors.asObservable(),
+    errors$: errors.observable,
     close: ({ force = false } = {}) => {
       closing ??= (async () => {
         handingBack = force;

@@ -91,12 +91,34 @@ export function readAttemptEvent(fields: Record<string, string>): AttemptReport 
   };
 }
 
-/** True for a job's data written by this project (of a version this build reads). */
+/** True for a body a job may name: a handler's name, or a module and its export. */
+function isJobBody(body: unknown): body is JobBody {
+  if (typeof body !== 'object' || body === null) return false;
+  const { handler, module, export: exported } = body as Record<string, unknown>;
+  return (
+    typeof handler === 'string' || (typeof module === 'string' && typeof exported === 'string')
+  );
+}
+
+/**
+ * True for a job's data written by this project (of a version this build reads): the fields a
+ * worker runs the task by have their types, so that a job put on the queue by other code is
+ * refused as a whole rather than run half-read.
+ */
 export function isJobPayload(data: unknown): data is JobPayload {
   if (typeof data !== 'object' || data === null) return false;
-  const payload = data as Partial<JobPayload>;
+  const payload = data as Partial<Record<keyof JobPayload, unknown>>;
+  const { attempts, timeoutMs } = payload;
   return (
-    payload.v === PAYLOAD_VERSION && typeof payload.body === 'object' && Array.isArray(payload.args)
+    payload.v === PAYLOAD_VERSION &&
+    typeof payload.lane === 'string' &&
+    (payload.type === 'async' || payload.type === 'sync') &&
+    isJobBody(payload.body) &&
+    Array.isArray(payload.args) &&
+    typeof attempts === 'number' &&
+    Number.isInteger(attempts) &&
+    attempts >= 1 &&
+    (timeoutMs === undefined || (typeof timeoutMs === 'number' && timeoutMs >= 0))
   );
 }
 
