@@ -37,7 +37,9 @@ export interface BullMQSchedulerOptions extends Omit<
   keepJobs?: { completed?: number; failed?: number };
   /**
    * The longest the queue's event stream grows (Redis trims older events): it must hold what
-   * the busiest moment adds before this side reads it, about five events per task.
+   * the busiest moment adds before this side reads it, about five events per task. A scheduler
+   * that falls further behind reads its tasks' jobs again (kept as `keepJobs` says). The bound
+   * is the queue's, in Redis: the scheduler made last sets it for every one of the queue.
    * @default 100_000
    */
   eventsMaxLen?: number;
