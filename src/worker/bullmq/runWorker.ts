@@ -23,7 +23,7 @@ import {
 import { JobEventStream } from '../../scheduler/placements/bullmq/JobEventStream.js';
 import { RedisHealth } from '../../scheduler/placements/bullmq/RedisHealth.js';
 import { EarlyCancels } from './EarlyCancels.js';
-import { JobRunner } from './JobRunner.js';
+import { JobRunner, type AttemptOutcome } from './JobRunner.js';
 import { resolveWorkerOptions, type RunWorkerOptions } from './runWorkerOptions.js';
 
 /** A running worker process's hold on a queue, from {@link runWorker}. */
@@ -126,6 +126,8 @@ export async function runWorker(options: RunWorkerOptions): Promise<QueueWorker>
     },
   });
   let handingBack = false;
+  /** Jobs whose attempt runs here now (AsyncTask bodies run on this loop, not on `local`). */
+  let running = 0;
   let maxEvents = DEFAULT_EVENTS_MAX_LEN;
 
   const publish = async (report: AttemptReport): Promise<void> => {
@@ -143,10 +145,16 @@ export async function runWorker(options: RunWorkerOptions): Promise<QueueWorker>
       throw new BullMQUnrecoverableError(message);
     }
     const canceledBefore = early.take(job.id);
-    const outcome = await runner.run(
-      { id: job.id, name: job.name, payload, attempt: Math.max(1, job.attemptsStarted) },
-      canceledBefore === undefined ? signal : AbortSignal.abort(canceledBefore),
-    );
+    running++;
+    let outcome: AttemptOutcome;
+    try {
+      outcome = await runner.run(
+        { id: job.id, name: job.name, payload, attempt: Math.max(1, job.attemptsStarted) },
+        canceledBefore === undefined ? signal : AbortSignal.abort(canceledBefore),
+      );
+    } finally {
+      running--;
+    }
     if (outcome.done) return outcome.value;
     const { report, final } = outcome;
     // Handing the job back (close({ force })): the stalled-job check retries it, as a crash.
@@ -195,7 +203,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<QueueWorker>
     name: resolved.name,
     queue,
     get runningCount() {
-      return local.runningCount;
+      return running;
     },
     errors$: errors.observable,
     close: ({ force = false } = {}) => {
