@@ -126,6 +126,22 @@ describeWithRedis('BullMQScheduler', () => {
       expect(await withQueue(lane, (queue) => queue.isPaused())).toBe(false);
     });
 
+    it("resumes at stop() the queue it paused, so another scheduler's tasks run", async () => {
+      const lane = queueUnderTest('flow-pause-stop');
+      const pausing = lane.scheduler({ name: 'pausing' });
+      const other = lane.scheduler({ name: 'other' });
+      pausing.pause();
+      const id = other.submitTask(work);
+      await untilState(other, id, TaskState.SCHEDULED);
+      expect(await withQueue(lane, (queue) => queue.isPaused())).toBe(true);
+      await lane.worker({ handlers: { work: () => 'ok' } });
+
+      await pausing.stop();
+
+      expect(await withQueue(lane, (queue) => queue.isPaused())).toBe(false);
+      expect(await other.result(id)).toBe('ok');
+    });
+
     it('refuses a submit past maxQueued with QueueFullError, adding nothing', async () => {
       const lane = queueUnderTest('flow-max-queued');
       const s = lane.scheduler({ maxQueued: 2 });
