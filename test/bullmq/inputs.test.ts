@@ -138,6 +138,22 @@ describeWithRedis('BullMQScheduler inputs', () => {
       expect(() => schedulerWith({ name: 'q', connection })).toThrow(errorType);
     });
 
+    it.each([
+      ['eventsMaxLen below 1000', { eventsMaxLen: 999 }, RangeError],
+      ['eventsMaxLen not whole', { eventsMaxLen: 1000.5 }, RangeError],
+      ['a negative keepJobs.completed', { keepJobs: { completed: -1 } }, RangeError],
+      ['keepJobs.failed not whole', { keepJobs: { failed: 1.5 } }, RangeError],
+      ['keepJobs that is not an object', { keepJobs: 10 }, TypeError],
+      ['a negative lostWorkerMs', { lostWorkerMs: -1 }, RangeError],
+      ['follow other than own or all', { follow: 'mine' }, TypeError],
+    ])('refuses %s, naming the option', (_, options, errorType) => {
+      const [name] = Object.keys(options);
+      expect(() => schedulerWith({ name: 'q', connection: url, ...options })).toThrow(errorType);
+      expect(() => schedulerWith({ name: 'q', connection: url, ...options })).toThrow(
+        new RegExp(`options\\.${name!}`),
+      );
+    });
+
     it('refuses a missing name, and a queue name with the key separator', () => {
       expect(() => schedulerWith({ connection: url })).toThrow(TypeError);
       expect(() => schedulerWith({ name: 'q', queue: 'a:b', connection: url })).toThrow(RangeError);
