@@ -1,6 +1,12 @@
 import { filter, firstValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { AsyncTask, TaskState, UnknownTaskError, type TaskContext } from '../../src/index.js';
+import {
+  AsyncTask,
+  TaskState,
+  UnknownTaskError,
+  type TaskContext,
+  type TaskInfo,
+} from '../../src/index.js';
 import { deferred } from '../support/deferred.js';
 import {
   describeWithRedis,
@@ -75,6 +81,40 @@ describeWithRedis('BullMQScheduler', () => {
       expect((await seenDone).id).toBe(id);
       expect(watcher.taskInfo(id)).toMatchObject({ state: TaskState.DONE, result: 'watched' });
       expect(watched.steps(id).at(-1)).toBe('STARTED→DONE');
+    });
+
+    it("calls a follow: 'all' scheduler's own callbacks for the other scheduler's tasks, not the task's", async () => {
+      const lane = queueUnderTest('shared-follow-callbacks');
+      await lane.worker({ handlers: { echo: echoHandler } });
+      const seenByWatcher: string[] = [];
+      const watcherDone = deferred<TaskInfo>();
+      const watcher = lane.scheduler({
+        name: 'watcher',
+        follow: 'all',
+        onStart: (info) => seenByWatcher.push(`start ${info.id}`),
+        onDone: (info) => {
+          seenByWatcher.push(`done ${info.id}`);
+          watcherDone.resolve(info);
+        },
+      });
+      const owner = lane.scheduler({ name: 'owner' });
+      const ownerDone = deferred<TaskInfo>();
+      const withCallback = new AsyncTask<[string], string>(
+        'echo',
+        { handler: 'echo' },
+        {
+          onDone: (info) => {
+            ownerDone.resolve(info);
+          },
+        },
+      );
+
+      const id = owner.submitTask(withCallback, 'watched');
+
+      expect((await ownerDone.promise).id).toBe(id);
+      expect(await watcherDone.promise).toMatchObject({ id, result: 'watched' });
+      expect(seenByWatcher).toEqual([`start ${id}`, `done ${id}`]);
+      expect(watcher.taskInfo(id).lane).toBe('owner');
     });
 
     it("stops a follow: 'all' scheduler without waiting for or canceling others' tasks", async () => {
