@@ -29,7 +29,8 @@ describeWithRedis('a worker closed without force', () => {
     const closing = first.close();
     release.resolve('finished');
     await closing;
-    expect(s.taskInfo(running)).toMatchObject({ state: TaskState.DONE, result: 'finished' });
+    // The worker is done with it; the scheduler hears so from the event stream, a moment later.
+    expect(await s.waitTask(running)).toMatchObject({ state: TaskState.DONE, result: 'finished' });
     expect(s.taskState(waiting)).toBe(TaskState.SCHEDULED);
     expect(first.runningCount).toBe(0);
     await lane.worker({

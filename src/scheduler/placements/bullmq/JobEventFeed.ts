@@ -171,30 +171,43 @@ export class JobEventFeed {
     for (const record of [...this.#options.ledger.registry.liveRecords()]) {
       if (record.job !== 'added' || this.#closed) continue;
       try {
-        const job = await Job.fromId(queue, record.id);
-        if (job === undefined) {
-          if (record.state === TaskState.STARTED) {
-            const lost = new SchedulerError(
-              SchedulerErrorCode.JOB_LOST,
-              `The job of task ${record.id} ("${record.name}") is gone from Redis while it ran`,
-              { taskId: record.id },
-            );
-            this.#endHere(record, TaskState.FAILED, lost);
-          } else if (!isFinished(record.state)) {
-            record.job = 'held';
-            resubmit(record);
-          }
+        // The state first: a job read before it finishes would show its state as completed
+        // (read a moment later) with no value yet. BullMQ sets the value and the state at once.
+        const state = await queue.getJobState(record.id);
+        if (state === 'unknown') {
+          this.#jobGone(record, resubmit);
           continue;
         }
-        const state = await job.getState();
         const at = this.#options.clock.now();
+        if (state === 'active') this.#active(record.id, at);
+        if (state !== 'completed' && state !== 'failed') continue;
+        // Removed in between (the queue's keep counts): finished, and its event says how.
+        const job = await Job.fromId(queue, record.id);
+        if (job === undefined) continue;
         if (state === 'completed') this.#completed(record.id, job.returnvalue, at);
-        else if (state === 'failed') this.#failed(record.id, job.failedReason, at);
-        else if (state === 'active') this.#active(record.id, at);
+        else this.#failed(record.id, job.failedReason, at);
       } catch {
         // Redis went away again: the next reconnect reads them once more.
         return;
       }
+    }
+  }
+
+  /**
+   * A followed task whose job Redis no longer has (a Redis that restarted without its data): a
+   * task that had not started is handed to `resubmit`; one that had ends FAILED (`ERR_JOB_LOST`).
+   */
+  #jobGone(record: BullMQTask, resubmit: (record: BullMQTask) => void): void {
+    if (record.state === TaskState.STARTED) {
+      const lost = new SchedulerError(
+        SchedulerErrorCode.JOB_LOST,
+        `The job of task ${record.id} ("${record.name}") is gone from Redis while it ran`,
+        { taskId: record.id },
+      );
+      this.#endHere(record, TaskState.FAILED, lost);
+    } else if (!isFinished(record.state)) {
+      record.job = 'held';
+      resubmit(record);
     }
   }
 
