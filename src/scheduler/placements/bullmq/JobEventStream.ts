@@ -24,6 +24,21 @@ export interface JobEventStreamOptions {
   readonly missed?: (() => void) | undefined;
 }
 
+/**
+ * Replies this long or longer are checked for a trimmed gap before them. A stream trimmed past
+ * unread entries still holds at least its bound of newer ones (an approximate trim keeps at
+ * least `MAXLEN`), so the read after a gap returns a full reply or this many at least for any
+ * bound from here up; shorter replies (a reader keeping up) cost no extra round trip.
+ */
+const GAP_CHECK_MIN_ENTRIES = 100;
+
+/** How many entries an `XREAD` reply holds, over its streams. */
+function entryCount(reply: readonly (readonly [string, readonly unknown[]])[]): number {
+  let count = 0;
+  for (const [, entries] of reply) count += entries.length;
+  return count;
+}
+
 /** Longest a read blocks before it asks again, ms (so a close is seen). */
 const BLOCK_MS = 5_000;
 /** Most entries one read returns. */
@@ -93,7 +108,10 @@ export class JobEventStream {
         continue;
       }
       if (reply === null) continue;
-      const gap = missed === undefined ? false : await this.#trimmedSince(this.#after);
+      const gap =
+        missed !== undefined &&
+        entryCount(reply) >= GAP_CHECK_MIN_ENTRIES &&
+        (await this.#trimmedSince(this.#after));
       for (const [, entries] of reply) {
         for (const [id, flat] of entries) {
           this.#after = id;
@@ -105,7 +123,7 @@ export class JobEventStream {
           event(fields, id);
         }
       }
-      if (gap && !this.isClosed) missed?.();
+      if (gap && !this.isClosed) missed();
     }
   }
 
