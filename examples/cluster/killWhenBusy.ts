@@ -18,19 +18,24 @@ export interface Kill {
 }
 
 /**
- * Kills `victim` once `now()` has reached `atMs` and it runs at least one job; gives up
- * (undefined) when `giveUp` aborts first (the work is over, or the demo is interrupted).
+ * Kills `victim` once `now()` has reached `atMs`, `ready()` holds and it runs at least one job;
+ * gives up (undefined) when `giveUp` aborts first (the work is over, or the demo is interrupted).
+ *
+ * @param ready - whether the moment has come besides the time: the demo waits for the tasks
+ * that show an outcome (a timeout, a cancel, a declined card) to have shown it, so that a slow
+ * machine does not turn one of them into a crash.
  */
 export async function killWhenBusy(
   victim: WorkerProcess,
   placements: JobPlacements,
   atMs: number,
+  ready: () => boolean,
   giveUp: AbortSignal,
   now: () => number,
 ): Promise<Kill | undefined> {
   await sleep(Math.max(0, atMs - now()), undefined, { signal: giveUp }).catch(() => undefined);
   while (!giveUp.aborted) {
-    const held = placements.runningOn(victim.name);
+    const held = ready() ? placements.runningOn(victim.name) : [];
     if (held.length > 0) {
       await victim.kill();
       return { worker: { name: victim.name, pid: victim.pid }, atMs: now(), held };

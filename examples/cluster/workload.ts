@@ -28,8 +28,8 @@ export interface WorkloadSize {
   /** When the urgent texts and the second wave come, ms after the first. */
   readonly secondWaveAfterMs: number;
   /**
-   * When a worker is killed (once it runs a job), ms after the first submit: after the tasks
-   * that show an outcome, while the invoices of both waves still run.
+   * When a worker is killed at the earliest (once it runs a job, and the tasks that show an
+   * outcome have shown it), ms after the first submit: while the invoices of both waves run.
    */
   readonly killAtMs: number;
 }

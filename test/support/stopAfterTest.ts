@@ -1,5 +1,4 @@
-import { onTestFinished } from 'vitest';
-import { getCurrentTest } from 'vitest/suite';
+import { onTestFinished, TestRunner } from 'vitest';
 
 /** What {@link stopAfterTest} needs of a scheduler: AsyncScheduler and SchedulerThread both fit. */
 export interface Stoppable {
@@ -18,7 +17,7 @@ export interface Stoppable {
  * const s = stopAfterTest(new SchedulerThread('lane')).start();
  */
 export function stopAfterTest<S extends Stoppable>(scheduler: S): S {
-  if (getCurrentTest() === undefined) return scheduler;
+  if (TestRunner.getCurrentTest() === undefined) return scheduler;
   onTestFinished(async () => {
     await scheduler.stop({ cancel: true });
   });
