@@ -95,6 +95,7 @@ export class BullMQLane implements Lane<BullMQTask> {
   /** Resolves once the event stream is read from the moment the lane was made. */
   readonly #listening: Promise<void>;
   #concurrency: number;
+  #started = false;
   #paused = false;
   #shutdown: LaneShutdown | undefined;
   /** The queue-wide calls asked for so far, in order (see {@link BullMQLane.#run}). */
@@ -248,7 +249,10 @@ export class BullMQLane implements Lane<BullMQTask> {
   readonly #move = (record: BullMQTask, event: TaskEvent): boolean =>
     moveTask(this.#options.ledger, record, event, this.#activate);
 
+  /** Starts the lane, once: a later call would set the queue's concurrency and rate limit again. */
   start(): void {
+    if (this.#started) return;
+    this.#started = true;
     this.#tell({ type: 'lane.start' });
     const { rateLimit } = this.#options;
     if (this.#options.concurrency !== undefined) this.setConcurrency(this.#options.concurrency);
