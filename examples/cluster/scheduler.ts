@@ -161,7 +161,9 @@ console.log(
   `\nThe partner's endpoint answered ${partner.calls} calls (the first ${WEBHOOK_OUTAGE_CALLS} with 503).`,
 );
 
-await jobs.obliterate({ force: true }); // every key of the queue: jobs, events, meta
+await jobs.obliterate({ force: true }); // every key BullMQ keeps: jobs, events, meta
+// The stream the schedulers send cancels on (BullMQ does not know it; it would expire anyway).
+await redis.del(`bull:${queue}:async-scheduler:cancels`);
 await jobs.close();
 redis.disconnect();
 await Promise.all([dashboard.close(), partner.close()]);

@@ -1,7 +1,9 @@
 import { Queue } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { AsyncTask, SchedulerErrorCode, TaskState, type TaskContext } from '../../src/index.js';
+import { CANCEL_STREAM_TTL_MS } from '../../src/scheduler/placements/bullmq/cancelStream.js';
 import { caught, deferred } from '../support/deferred.js';
+import { openRedisClient } from '../support/redisClient.js';
 import {
   describeWithRedis,
   logTransitions,
@@ -137,6 +139,39 @@ describeWithRedis('BullMQScheduler', () => {
       expect(stampProblems(info)).toEqual([]);
       expect(await jobState(lane, id)).toBe('failed');
       expect(order).toEqual(['running']);
+    });
+
+    it('sends the cancel on a bounded, expiring stream of its own, not the event stream', async () => {
+      const lane = queueUnderTest('cancel-stream');
+      const aborted = deferred();
+      await lane.worker({
+        handlers: handlers([], () => {
+          aborted.resolve();
+        }),
+      });
+      const s = lane.scheduler();
+      const id = s.submitTask(untilAborted, 'running');
+      await untilState(s, id, TaskState.STARTED);
+
+      expect(await s.cancelTask(id, 'enough')).toBe(true);
+      await aborted.promise;
+
+      const client = await openRedisClient(lane.url);
+      try {
+        const key = `bull:${lane.queue}:async-scheduler:cancels`;
+        const entries = await client.xrange(key, '-', '+');
+        expect(entries.map(([, fields]) => fields)).toEqual([['jobId', id, 'reason', 'enough']]);
+        const ttl = await client.pttl(key);
+        expect(ttl).toBeGreaterThan(0);
+        expect(ttl).toBeLessThanOrEqual(CANCEL_STREAM_TTL_MS);
+        // The queue's event stream tells of the attempt's end (the worker's report), not the cancel.
+        const events = await client.xrange(`bull:${lane.queue}:events`, '-', '+');
+        const names = events.map(([, fields]) => fields[fields.indexOf('event') + 1]);
+        expect(names).toContain('async-scheduler:attempt');
+        expect(names).not.toContain('async-scheduler:cancel');
+      } finally {
+        client.disconnect();
+      }
     });
 
     it('reaches an active job on a worker in another process', async () => {

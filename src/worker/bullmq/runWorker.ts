@@ -15,12 +15,15 @@ import { backoffDelay } from '../../scheduler/lane/policy/backoffDelay.js';
 import { BACKOFF_TYPE } from '../../scheduler/placements/bullmq/jobOptions.js';
 import {
   attemptEventFields,
-  CANCEL_EVENT,
   isJobPayload,
   PAYLOAD_VERSION,
   type AttemptReport,
 } from '../../scheduler/placements/bullmq/jobPayload.js';
-import { JobEventStream } from '../../scheduler/placements/bullmq/JobEventStream.js';
+import { cancelStreamKey, readCancel } from '../../scheduler/placements/bullmq/cancelStream.js';
+import {
+  JobEventStream,
+  recentStreamId,
+} from '../../scheduler/placements/bullmq/JobEventStream.js';
 import { RedisHealth } from '../../scheduler/placements/bullmq/RedisHealth.js';
 import { EarlyCancels } from './EarlyCancels.js';
 import { JobRunner, type AttemptOutcome } from './JobRunner.js';
@@ -112,14 +115,12 @@ export async function runWorker(options: RunWorkerOptions): Promise<QueueWorker>
   // Cancels published from now on (by any scheduler of the queue) reach the jobs run here.
   const cancels = new JobEventStream({
     redis,
-    key: `${prefix}:${queue}:events`,
-    after: `${Date.now()}-0`,
+    key: cancelStreamKey(prefix, queue),
+    after: recentStreamId(),
     event: (fields) => {
-      if (fields['event'] !== CANCEL_EVENT) return;
-      const jobId = fields['jobId'];
-      if (jobId === undefined) return;
-      const reason = fields['reason'] ?? 'canceled';
-      if (!worker.cancelJob(jobId, reason)) early.keep(jobId, reason);
+      const cancel = readCancel(fields);
+      if (cancel === undefined) return;
+      if (!worker.cancelJob(cancel.jobId, cancel.reason)) early.keep(cancel.jobId, cancel.reason);
     },
     failed: (error) => {
       health.failed(error);

@@ -1,4 +1,4 @@
-import { Job, Queue, QueueEventsProducer } from 'bullmq';
+import { Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { EventEmitter } from 'node:events';
 import { createActor, fromTransition, type AnyActorRef } from 'xstate';
@@ -26,19 +26,18 @@ import type { TaskLedger } from '../../ledger/TaskLedger.js';
 import { createBullMQTask, moveTask, type BullMQTask } from './BullMQTask.js';
 import type { RedisConnectionOptions } from './connection.js';
 import { JobEventFeed } from './JobEventFeed.js';
-import { JobEventStream } from './JobEventStream.js';
+import { JobEventStream, recentStreamId } from './JobEventStream.js';
 import {
   assertBullMQPriority,
   bullmqPriority,
   taskJobOptions,
   type KeptJobs,
 } from './jobOptions.js';
-import { CANCEL_EVENT, isJobPayload } from './jobPayload.js';
+import { cancelStreamKey, publishCancel } from './cancelStream.js';
+import { isJobPayload } from './jobPayload.js';
 import { RedisHealth } from './RedisHealth.js';
 import { WorkerRoster, type WorkersSample } from './WorkerRoster.js';
 
-/** How far Redis's clock may run behind this machine's, ms, for reading the event stream. */
-const CLOCK_SKEW_MS = 5_000;
 /** How long closing the lane's connections may take before they are cut, ms. */
 const CLOSE_GRACE_MS = 2_000;
 
@@ -80,10 +79,9 @@ export class BullMQLane implements Lane<BullMQTask> {
   readonly #options: BullMQLaneOptions;
   readonly #queue: Queue;
   /** The queue's event stream, read from (a little before) the moment the lane was made. */
-  /** The connection the queue and the event producer share (this lane's: it cuts it at close). */
+  /** The connection of the queue and the cancels (this lane's: it cuts it at close). */
   readonly #client: Redis;
   readonly #events: JobEventStream;
-  readonly #producer: QueueEventsProducer;
   readonly #health: RedisHealth;
   readonly #roster: WorkerRoster;
   readonly #feed: JobEventFeed;
@@ -116,7 +114,6 @@ export class BullMQLane implements Lane<BullMQTask> {
       prefix,
       streams: { events: { maxLen: options.eventsMaxLen } },
     });
-    this.#producer = new QueueEventsProducer(queue, { connection: this.#client, prefix });
     this.#roster = new WorkerRoster(this.#queue, options.workersRefreshMs);
     this.#feed = new JobEventFeed({
       ledger,
@@ -140,7 +137,7 @@ export class BullMQLane implements Lane<BullMQTask> {
         this.#reconcile();
       },
     });
-    for (const emitter of [this.#queue, this.#producer, this.#client] as EventEmitter[]) {
+    for (const emitter of [this.#queue, this.#client] as EventEmitter[]) {
       emitter.on('error', (error: Error) => {
         this.#health.failed(error);
       });
@@ -191,7 +188,7 @@ export class BullMQLane implements Lane<BullMQTask> {
     const events = new JobEventStream({
       redis,
       key: `${prefix}:${queue}:events`,
-      after: `${Math.floor(Date.now() - CLOCK_SKEW_MS)}-0`,
+      after: recentStreamId(),
       event: this.#feed.event,
       failed: (error) => {
         this.#health.failed(error);
@@ -386,12 +383,13 @@ export class BullMQLane implements Lane<BullMQTask> {
     this.#move(record, cancelEvent(clock.now(), reason, error));
   }
 
-  #publishCancel(id: string, reason: string): void {
-    this.#producer
-      .publishEvent({ eventName: CANCEL_EVENT, jobId: id, reason }, this.#options.eventsMaxLen)
-      .catch((error: unknown) => {
+  #publishCancel(jobId: string, reason: string): void {
+    const { prefix, queue } = this.#options;
+    publishCancel(this.#client, cancelStreamKey(prefix, queue), { jobId, reason }).catch(
+      (error: unknown) => {
         this.#health.failed(error as Error);
-      });
+      },
+    );
   }
 
   /** Removes a job that no worker holds: true iff it was removed. */
@@ -505,7 +503,7 @@ export class BullMQLane implements Lane<BullMQTask> {
     await settledWithin(this.#control, CLOSE_GRACE_MS);
     // A Redis that does not answer would hold a polite close forever: then the connection is cut.
     await settledWithin(
-      Promise.allSettled([this.#producer.close(), this.#queue.close()]),
+      this.#queue.close().catch(() => undefined),
       CLOSE_GRACE_MS,
     );
     this.#client.disconnect();

@@ -39,6 +39,18 @@ function entryCount(reply: readonly (readonly [string, readonly unknown[]])[]): 
   return count;
 }
 
+/** How far Redis's clock may run behind this machine's, ms, for reading a stream from now on. */
+const CLOCK_SKEW_MS = 5_000;
+
+/**
+ * A stream id a little before now (by {@link CLOCK_SKEW_MS}), to read a stream from: its ids
+ * are Redis's clock, which may run behind this machine's, so no entry added from now on is
+ * missed; the few older ones read on the way are the reader's to ignore.
+ */
+export function recentStreamId(now = Date.now()): string {
+  return `${Math.floor(now - CLOCK_SKEW_MS)}-0`;
+}
+
 /** Longest a read blocks before it asks again, ms (so a close is seen). */
 const BLOCK_MS = 5_000;
 /** Most entries one read returns. */

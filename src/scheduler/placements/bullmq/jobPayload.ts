@@ -38,8 +38,6 @@ export interface JobPayload {
 
 /** The custom event a worker publishes when an attempt ends other than DONE. */
 export const ATTEMPT_EVENT = 'async-scheduler:attempt';
-/** The custom event a scheduler publishes to cancel an active job, wherever it runs. */
-export const CANCEL_EVENT = 'async-scheduler:cancel';
 
 /** How an attempt ended other than DONE, as the worker saw it. */
 export interface AttemptReport {
