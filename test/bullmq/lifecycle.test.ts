@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import { firstValueFrom } from 'rxjs';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { AsyncTask, TaskState, type TaskCallbacks, type TaskInfo } from '../../src/index.js';
 import { deferred } from '../support/deferred.js';
 import {
@@ -147,6 +147,32 @@ describeWithRedis('BullMQScheduler', () => {
         ids.map((id) => [id, TaskState.DONE]),
       );
       expect(await Promise.all(ids.map((id) => s.result(id)))).toEqual([1, 2, 3]);
+    });
+  });
+
+  describe('sending jobs', () => {
+    it('sends the submits of one turn as one batch, and a lone submit as one job', async () => {
+      const lane = queueUnderTest('life-batch');
+      await lane.worker({ handlers: { sum } });
+      const s = lane.scheduler();
+      const add = new AsyncTask<[number, number], number>('add', { handler: 'sum' });
+      const addBulk = vi.spyOn(Queue.prototype, 'addBulk');
+      const addOne = vi.spyOn(Queue.prototype, 'add');
+      onTestFinished(() => {
+        addBulk.mockRestore();
+        addOne.mockRestore();
+      });
+
+      const batch = [s.submitTask(add, 1, 1), s.submitTask(add, 2, 2), s.submitTask(add, 3, 3)];
+      await Promise.all(batch.map((id) => s.waitTask(id)));
+      const lone = s.submitTask(add, 4, 4);
+
+      expect(await s.result(lone)).toBe(8);
+      expect(await Promise.all(batch.map((id) => s.result(id)))).toEqual([2, 4, 6]);
+      expect(addBulk.mock.calls.map(([jobs]) => jobs.map((job) => job.opts?.jobId))).toEqual([
+        batch,
+      ]);
+      expect(addOne.mock.calls.map(([, , opts]) => opts?.jobId)).toEqual([lone]);
     });
   });
 

@@ -280,8 +280,9 @@ export class BullMQLane implements Lane<BullMQTask> {
   #queueFlush(): void {
     if (this.#flushQueued) return;
     this.#flushQueued = true;
-    // One addBulk for every submit of this turn.
-    setImmediate(() => {
+    // One batch for every submit of this turn: the flush runs once the code that submits returns,
+    // before any I/O of the loop (a setImmediate here cost an idle queue's start 0.2-0.4 ms).
+    queueMicrotask(() => {
       this.#flushQueued = false;
       void this.#flush();
     });
@@ -307,7 +308,11 @@ export class BullMQLane implements Lane<BullMQTask> {
     // (its start, stamped by Redis, comes later still).
     const sentAt = this.#options.clock.now();
     try {
-      await this.#queue.addBulk(jobs);
+      // A lone job goes as a plain add: addBulk wraps even one job in a MULTI.
+      const [lone] = jobs;
+      if (jobs.length === 1 && lone !== undefined)
+        await this.#queue.add(lone.name, lone.data, lone.opts);
+      else await this.#queue.addBulk(jobs);
     } catch (error) {
       const failure = new SchedulerError(
         SchedulerErrorCode.REDIS_UNAVAILABLE,
