@@ -28,12 +28,10 @@ const JOB_SHAPE_ROUNDS = 5;
 const LATENCY_SAMPLES = 500;
 /** Unmeasured samples first. */
 const LATENCY_WARMUP = 50;
-/** CPU tasks per measured scale-out batch: about 2 s of one worker's work. */
-const SCALE_OUT_TASKS = 1_500;
+/** Milliseconds of CPU work per measured scale-out batch: about 2 s of one worker's work. */
+const SCALE_OUT_WORK_MS = 1_500;
 /** Unmeasured CPU tasks per round, once its worker processes are up. */
 const SCALE_OUT_WARMUP = 200;
-/** How long each CPU task spins, ms (as bench/cpuTasks.ts). */
-const SCALE_OUT_TASK_MS = 1;
 /** Rounds of the alternated two / one process ratio. */
 const SCALE_OUT_ROUNDS = 3;
 
@@ -120,10 +118,11 @@ function describeRounds(processes: number, rounds: readonly ScaleOutRound[]): st
 }
 
 /**
- * Two worker processes over one, 1 ms CPU tasks, alternated rounds (fresh processes and queue
- * each): the median ratio, with each side's medians and where the CPU went beside it.
+ * Two worker processes over one, CPU tasks spinning `taskMs` each (as bench/cpuTasks.ts), the
+ * same work in all whatever `taskMs`, alternated rounds (fresh processes and queue each): the
+ * median ratio, with each side's medians and where the CPU went beside it.
  */
-async function scaleOutRatio(kind: 'lane' | 'raw'): Promise<Figure> {
+async function scaleOutRatio(kind: 'lane' | 'raw', taskMs: number): Promise<Figure> {
   const { scaleOutRound } = await scaleOut();
   const rounds: Record<1 | 2, ScaleOutRound[]> = { 1: [], 2: [] };
   const measure = async (processes: 1 | 2): Promise<number> => {
@@ -131,9 +130,9 @@ async function scaleOutRatio(kind: 'lane' | 'raw'): Promise<Figure> {
       kind,
       processes,
       concurrency: CONCURRENCY,
-      tasks: SCALE_OUT_TASKS,
+      tasks: Math.round(SCALE_OUT_WORK_MS / taskMs),
       warmupTasks: SCALE_OUT_WARMUP,
-      taskMs: SCALE_OUT_TASK_MS,
+      taskMs,
     });
     rounds[processes].push(round);
     return round.tasksPerSecond;
@@ -216,8 +215,11 @@ export const bullmqLaneScenarios: Record<string, Scenario> = {
       },
     );
   },
-  'bullmq-lane-cpu-1ms-2-over-1-workers': () => scaleOutRatio('lane'),
-  'bullmq-cpu-1ms-2-over-1-workers': () => scaleOutRatio('raw'),
+  'bullmq-lane-cpu-1ms-2-over-1-workers': () => scaleOutRatio('lane', 1),
+  'bullmq-cpu-1ms-2-over-1-workers': () => scaleOutRatio('raw', 1),
+  // Longer tasks: the producer's and Redis's share of the two cores shrinks beside the workers'.
+  'bullmq-lane-cpu-4ms-2-over-1-workers': () => scaleOutRatio('lane', 4),
+  'bullmq-cpu-4ms-2-over-1-workers': () => scaleOutRatio('raw', 4),
   'bullmq-lane-submit-start-p99': async () => {
     const measured = await (
       await latency()

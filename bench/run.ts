@@ -123,6 +123,8 @@ const names = [
   'bullmq-lane-shaped-over-plain-alternated',
   'bullmq-lane-cpu-1ms-2-over-1-workers',
   'bullmq-cpu-1ms-2-over-1-workers',
+  'bullmq-lane-cpu-4ms-2-over-1-workers',
+  'bullmq-cpu-4ms-2-over-1-workers',
   'bullmq-lane-submit-start-p99',
 ];
 const only = process.argv.slice(2);
@@ -357,6 +359,16 @@ atLeast(
 atLeast(
   'raw BullMQ: 2 worker processes / 1, the same tasks (context)',
   'bullmq-cpu-1ms-2-over-1-workers',
+  0,
+);
+atLeast(
+  'BullMQ lane: 2 worker processes / 1, 4 ms CPU tasks (context: less of the cores for the producer and Redis)',
+  'bullmq-lane-cpu-4ms-2-over-1-workers',
+  0,
+);
+atLeast(
+  'raw BullMQ: 2 worker processes / 1, 4 ms CPU tasks (context)',
+  'bullmq-cpu-4ms-2-over-1-workers',
   0,
 );
 ratio(

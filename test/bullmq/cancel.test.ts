@@ -143,10 +143,10 @@ describeWithRedis('BullMQScheduler', () => {
 
     it('sends the cancel on a bounded, expiring stream of its own, not the event stream', async () => {
       const lane = queueUnderTest('cancel-stream');
-      const aborted = deferred();
+      const aborted = deferred<string>();
       await lane.worker({
         handlers: handlers([], () => {
-          aborted.resolve();
+          aborted.resolve('aborted');
         }),
       });
       const s = lane.scheduler();
