@@ -78,9 +78,9 @@ export interface BullMQLaneOptions {
 export class BullMQLane implements Lane<BullMQTask> {
   readonly #options: BullMQLaneOptions;
   readonly #queue: Queue;
-  /** The queue's event stream, read from (a little before) the moment the lane was made. */
   /** The connection of the queue and the cancels (this lane's: it cuts it at close). */
   readonly #client: Redis;
+  /** The queue's event stream, read from (a little before) the moment the lane was made. */
   readonly #events: JobEventStream;
   readonly #health: RedisHealth;
   readonly #roster: WorkerRoster;
@@ -309,10 +309,9 @@ export class BullMQLane implements Lane<BullMQTask> {
     const sentAt = this.#options.clock.now();
     try {
       // A lone job goes as a plain add: addBulk wraps even one job in a MULTI.
-      const [lone] = jobs;
-      if (jobs.length === 1 && lone !== undefined)
-        await this.#queue.add(lone.name, lone.data, lone.opts);
-      else await this.#queue.addBulk(jobs);
+      const lone = jobs.length === 1 ? jobs[0] : undefined;
+      if (lone === undefined) await this.#queue.addBulk(jobs);
+      else await this.#queue.add(lone.name, lone.data, lone.opts);
     } catch (error) {
       const failure = new SchedulerError(
         SchedulerErrorCode.REDIS_UNAVAILABLE,

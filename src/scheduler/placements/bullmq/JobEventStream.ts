@@ -8,7 +8,7 @@ export type JobStreamEvent = (fields: Record<string, string>, id: string) => voi
 /** What a {@link JobEventStream} works with. */
 export interface JobEventStreamOptions {
   readonly redis: RedisConnectionOptions;
-  /** The stream's key: `<prefix>:<queue>:events`. */
+  /** The stream's key: a queue's event stream (`<prefix>:<queue>:events`) or its cancel stream. */
   readonly key: string;
   /** Read the entries after this id. */
   readonly after: string;
@@ -60,7 +60,7 @@ const RETRY_MS = 500;
 
 /**
  * Reads a BullMQ queue's event stream (`XREAD BLOCK`) on a connection of its own, from a given
- * id on, and hands each entry to `event`.
+ * id on, and hands each entry to `event`; a worker reads the queue's cancel stream with it too.
  *
  * @remarks In place of BullMQ's QueueEvents: the lane needs the entries in order, with their
  * ids (the time of each event in Redis), and nothing else; and its connection must be cut at
