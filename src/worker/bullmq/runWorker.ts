@@ -57,7 +57,7 @@ const NO_STALL_LIMIT = 1_000_000;
 const DEFAULT_EVENTS_MAX_LEN = 10_000;
 
 /**
- * Runs the tasks of a BullMQScheduler's queue in this process: any number of processes, on any
+ * Runs the tasks of a BullMQScheduler's queue in this process. Any number of processes, on any
  * machine that reaches the Redis, may run one each.
  *
  * @remarks

@@ -76,7 +76,7 @@ export interface ResolvedWorkerOptions {
   readonly queue: string;
   readonly prefix: string;
   readonly handlers: ReadonlyMap<string, WorkerHandler>;
-  /** The module hrefs jobs may name; undefined: any. */
+  /** The module hrefs jobs may name; undefined when every module is allowed. */
   readonly modules: ReadonlySet<string> | undefined;
   readonly concurrency: number;
   readonly threads: number;

@@ -73,7 +73,7 @@ export interface BullMQLaneOptions {
  * @remarks Queueing policy is BullMQ's own: priority, delay, attempts with the task's backoff
  * (computed by the worker), the queue's global concurrency and rate limit, and pause. This side
  * keeps a supervisor actor and one task actor per task, fed by the queue's events, so that the
- * ledger (records, stamps, streams) and the inspector see the remote lane as any other.
+ * ledger (records, stamps, streams) and the inspector see the remote lane as they see every lane.
  */
 export class BullMQLane implements Lane<BullMQTask> {
   readonly #options: BullMQLaneOptions;
